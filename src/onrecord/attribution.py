@@ -1,0 +1,516 @@
+"""Find attributed statements in a parsed article: cue, source mention and content spans.
+
+Two passes over a spaCy ``Doc`` of the article's analysis view (leftovers blanked):
+
+1. **Quotes.** Top-level quotations are found from the quotation marks, a quote that runs
+   over paragraphs (opening mark repeated, no closing mark) being one quote. A quote is
+   claimed by a cue next to it: after it (``"...," Putin said``; ``"...," said Putin``) or
+   before it (``he said: "..."``). A quote with no cue of its own right after a claimed one
+   (``"A," Putin said. "B."``, or the next paragraph) continues that statement. A quote
+   opening a paragraph after a paragraph about one person, with no cue at all, is given to
+   that person.
+2. **Reported speech.** Every remaining verb whose lemma is in the cue lexicon (learned from
+   PolNeAR train, ``data/cues.tsv``, plus a short list of speech verbs) gives a statement from
+   its syntax: its subject is the source; its clausal complement, object + infinitive, or
+   object (+ "as"/"for" phrase) is the content; ``CONTENT, X said`` and ``according to X``
+   are handled too. Verbs inside a claimed quote are not cues.
+
+A statement's kind is ``direct`` when its content is quoted, ``mixed`` when it holds a quote
+and reported words, ``indirect`` otherwise. Speakers are resolved later (speakers.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc, Token
+
+from .model import Cue, Speaker, Span, Statement
+
+OPEN_MARKS = "“«„"
+CLOSE_MARKS = "”»"
+STRAIGHT = '"'
+
+# Speech verbs a careful reader always counts, whatever the training data saw.
+SPEECH_VERBS = {
+    "say", "tell", "add", "claim", "argue", "state", "declare", "announce", "insist",
+    "acknowledge", "admit", "confirm", "deny", "warn", "urge", "criticize", "criticise",
+    "question", "accuse", "threaten", "promise", "vow", "pledge", "predict", "suggest",
+    "note", "explain", "stress", "emphasize", "emphasise", "assert", "maintain", "contend",
+    "allege", "report", "write", "tweet", "reply", "respond", "repeat", "reiterate",
+    "concede", "complain", "praise", "condemn", "describe", "call", "ask", "demand",
+    "propose", "recommend", "believe", "estimate", "recall", "point", "indicate", "signal",
+    "hint", "boast", "joke", "lament", "caution", "dismiss", "reject", "blame", "welcome",
+    "rail", "blast", "slam", "decline", "refuse", "offer", "announce", "disclose", "reveal",
+    "agree", "mention", "observe", "remark", "conclude", "acknowledge", "counter", "retort",
+    "testify", "concur", "assure", "inform", "advise", "predict", "forecast", "speculate",
+}
+# Verbs that need a clausal complement to count (too common as plain verbs otherwise).
+CLAUSE_ONLY = {"call", "point", "ask", "offer", "agree", "add", "believe", "see", "know",
+               "find", "show", "think", "feel", "hope", "expect", "write", "decline", "refuse",
+               "report", "rail", "welcome", "reject", "signal", "mention"}
+CONTENT_PREPS = {"as", "for", "of", "about", "on", "over", "against", "to", "that"}
+SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
+RELATIVE = {"who", "that", "which", "whom"}
+
+
+@lru_cache(maxsize=1)
+def cue_lemmas() -> frozenset[str]:
+    """Cue verbs: those learned from PolNeAR train (``data/cues.tsv``) and SPEECH_VERBS."""
+    learned = set()
+    path = resources.files("onrecord") / "data" / "cues.tsv"
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+            learned.add(line.split("\t", 1)[0])
+    return frozenset(learned | SPEECH_VERBS)
+
+
+@dataclass
+class Quote:
+    """A top-level quotation: one span per paragraph it covers, marks included."""
+
+    spans: list[Span]
+
+    @property
+    def start(self) -> int:
+        return self.spans[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.spans[-1][1]
+
+
+@dataclass
+class Found:
+    """A statement as found, before speakers are resolved."""
+
+    source: list[Token]
+    cue: list[Token]
+    content: list[Span]
+    quotes: list[Quote] = field(default_factory=list)
+
+
+def find_quotes(text: str) -> list[Quote]:
+    """Top-level double quotations in ``text``, joined over paragraphs where they run on."""
+    quotes: list[Quote] = []
+    pending: Quote | None = None  # a quote left open at the end of the last paragraph
+    for para in re.finditer(r"[^\n]+", text):
+        p_start, line = para.start(), para.group()
+        stripped = line.lstrip()
+        lead = p_start + len(line) - len(stripped)
+        if pending and not (stripped[:1] in OPEN_MARKS + STRAIGHT):
+            quotes.append(pending)
+            pending = None
+        depth, open_at = 0, None
+        for i, ch in enumerate(line):
+            pos = p_start + i
+            prev = line[i - 1] if i else " "
+            if ch in OPEN_MARKS or (ch == STRAIGHT and depth == 0 and not prev.isalnum()):
+                if depth == 0:
+                    open_at = pos
+                depth += 1
+            elif ch in CLOSE_MARKS or ch == STRAIGHT:
+                if depth == 0:
+                    continue
+                depth -= 1
+                if depth == 0 and open_at is not None:
+                    span = (open_at, pos + 1)
+                    if pending and open_at == lead:
+                        pending.spans.append(span)
+                        quotes.append(pending)
+                        pending = None
+                    else:
+                        if pending:
+                            quotes.append(pending)
+                            pending = None
+                        quotes.append(Quote([span]))
+                    open_at = None
+        if depth > 0 and open_at is not None:
+            span = (open_at, p_start + len(line.rstrip()))
+            if pending and open_at == lead:
+                pending.spans.append(span)
+            else:
+                if pending:
+                    quotes.append(pending)
+                pending = Quote([span])
+    if pending:
+        quotes.append(pending)
+    return quotes
+
+
+def _words(doc: Doc, start: int, end: int) -> list[Token]:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return [t for t in span if not t.is_space] if span is not None else []
+
+
+def _is_cue(tok: Token) -> bool:
+    return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in cue_lemmas() and tok.dep_ != "aux"
+
+
+def _subject(verb: Token) -> list[Token] | None:
+    """The subject noun phrase of a cue verb, following conjunctions and relative clauses."""
+    seen = 0
+    while verb is not None and seen < 4:
+        seen += 1
+        for child in verb.children:
+            if child.dep_ in SUBJECTS:
+                if child.lower_ in RELATIVE and verb.dep_ == "relcl":
+                    return _noun_phrase(verb.head)
+                return _noun_phrase(child)
+        if verb.dep_ in ("advcl", "dep") and verb.tag_ != "VBG":
+            return None  # "when asked why ...": the subject of the clause is not the speaker
+        if verb.dep_ in ("conj", "advcl", "xcomp", "dep") and verb.head is not verb:
+            verb = verb.head  # "urged X ... and said"; "criticized ..., arguing that"
+        elif verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
+            return None
+        elif verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return _noun_phrase(verb.head)  # "Putin, saying that ..."
+        else:
+            return None
+    return None
+
+
+def _own_subject(verb: Token) -> list[Token] | None:
+    for child in verb.children:
+        if child.dep_ in SUBJECTS:
+            return _noun_phrase(child)
+    return None
+
+
+def _negated(verb: Token) -> bool:
+    return any(c.dep_ == "neg" for c in verb.children)
+
+
+def _noun_phrase(head: Token) -> list[Token]:
+    """A mention: the head with its left modifiers and tight right ones, no clauses."""
+    if head.pos_ == "PRON":
+        return [head]
+    cut = {"relcl", "appos", "punct", "acl", "advcl", "cc", "conj", "prep"}
+    left = head.left_edge
+    right = head
+    for child in head.rights:
+        if child.dep_ in cut:
+            if child.dep_ == "prep" and child.lower_ in ("of", "for", "at", "from") and not any(
+                t.text == "," for t in head.doc[head.i : child.i]
+            ):
+                right = child.right_edge
+                continue
+            break
+        right = child.right_edge
+    tokens = [t for t in head.doc[left.i : right.i + 1] if not t.is_space]
+    while tokens and (tokens[0].is_punct or tokens[0].dep_ == "cc"):
+        tokens.pop(0)
+    while tokens and tokens[-1].is_punct:
+        tokens.pop()
+    return tokens
+
+
+def _trim(tokens: list[Token]) -> list[Token]:
+    """Drop space, commas and sentence-final punctuation at the edges; keep quote marks."""
+    keep_edges = set(OPEN_MARKS + CLOSE_MARKS + STRAIGHT + "’‘'")
+    while tokens and (tokens[0].is_space or (tokens[0].is_punct and tokens[0].text not in keep_edges)):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].is_space or (tokens[-1].is_punct and tokens[-1].text not in keep_edges)):
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _spans(tokens: list[Token]) -> list[Span]:
+    """Character spans of runs of consecutive tokens (gaps split the content)."""
+    spans: list[Span] = []
+    tokens = sorted(set(tokens), key=lambda t: t.i)
+    run: list[Token] = []
+    for tok in tokens:
+        if run and tok.i != run[-1].i + 1 and not all(
+            t.is_space for t in tok.doc[run[-1].i + 1 : tok.i]
+        ):
+            spans.append((run[0].idx, run[-1].idx + len(run[-1])))
+            run = []
+        run.append(tok)
+    if run:
+        spans.append((run[0].idx, run[-1].idx + len(run[-1])))
+    return spans
+
+
+def _subtree(tok: Token) -> list[Token]:
+    return list(tok.doc[tok.left_edge.i : tok.right_edge.i + 1])
+
+
+def _content(verb: Token) -> list[Token]:
+    """The reported content governed by a cue verb, from the parse."""
+    doc = verb.doc
+    children = list(verb.children)
+    clauses = [c for c in children if c.dep_ == "ccomp"]
+    if clauses:
+        return [t for c in clauses for t in _subtree(c)]
+    if verb.lemma_.lower() in CLAUSE_ONLY and not any(c.dep_ == "xcomp" for c in children):
+        return _inverted(verb) or []
+    objects = [c for c in children if c.dep_ in ("dobj", "dative", "oprd") and c.i > verb.i]
+    xcomps = [c for c in children if c.dep_ == "xcomp" and c.i > verb.i]
+    if xcomps:
+        first = objects[0] if objects and objects[0].i < xcomps[0].i else xcomps[0]
+        return list(doc[first.left_edge.i : xcomps[-1].right_edge.i + 1])
+    if objects:
+        last = objects[-1]
+        for c in children:
+            if c.i > last.i and c.dep_ == "prep" and c.lower_ in CONTENT_PREPS:
+                last = c
+        return list(doc[objects[0].left_edge.i : last.right_edge.i + 1])
+    preps = [c for c in children if c.dep_ == "prep" and c.lower_ in ("about", "of", "on", "for")
+             and c.i > verb.i and any(g.dep_ == "pobj" for g in c.children)]
+    if preps:
+        pobj = next(g for g in preps[0].children if g.dep_ == "pobj")
+        return _subtree(pobj)
+    return _inverted(verb) or []
+
+
+def _inverted(verb: Token) -> list[Token] | None:
+    """``CONTENT, X said.``: the clause the cue verb hangs off, before it, minus the cue."""
+    head = verb.head
+    if head is verb or verb.dep_ not in ("parataxis", "ccomp", "advcl", "conj") or head.i > verb.i:
+        return None
+    if verb.dep_ == "conj" and not any(t.text in ",—–-" for t in verb.doc[head.i : verb.i]):
+        return None
+    between = verb.doc[verb.left_edge.i - 1] if verb.left_edge.i > 0 else None
+    if between is None or between.text not in {",", "—", "–", "-", "”", '"', ":"}:
+        if not any(t.text == "," for t in verb.doc[max(verb.left_edge.i - 2, 0) : verb.left_edge.i]):
+            return None
+    skip = set(range(verb.left_edge.i, verb.right_edge.i + 1))
+    return [t for t in _subtree(head) if t.i not in skip and t.i < verb.left_edge.i]
+
+
+def _according_to(doc: Doc) -> list[Found]:
+    found = []
+    for tok in doc:
+        if tok.lower_ != "according" or tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
+            continue
+        to = doc[tok.i + 1]
+        pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+        if pobj is None:
+            pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+        if pobj is None:
+            continue
+        skip = set(range(tok.i, pobj.right_edge.i + 1))
+        sent = tok.sent
+        head = tok.head
+        while head.dep_ not in ("ROOT",) and head.head is not head and head.pos_ not in ("VERB", "AUX"):
+            head = head.head
+        clause = _subtree(head) if head.pos_ in ("VERB", "AUX") else list(sent)
+        content = _trim([t for t in clause if t.i not in skip and t.sent == sent])
+        if len([t for t in content if not t.is_punct]) >= 3:
+            found.append(Found(_noun_phrase(pobj), [tok, to], _spans(content)))
+    return found
+
+
+def _inside(pos: int, quotes: list[Quote]) -> Quote | None:
+    for q in quotes:
+        for s, e in q.spans:
+            if s <= pos < e:
+                return q
+    return None
+
+
+def _window_after(text: str, q: Quote, next_start: int) -> tuple[int, int]:
+    end = q.end
+    limit = min(next_start, len(text))
+    nl = text.find("\n", end)
+    if nl != -1:
+        limit = min(limit, nl)
+    m = re.search(r"[.!?](?=\s|$)", text[end:limit])
+    return end, end + m.end() if m else limit
+
+
+def _window_before(text: str, q: Quote, prev_end: int) -> tuple[int, int]:
+    start = q.start
+    floor = max(prev_end, text.rfind("\n", 0, start) + 1)
+    chunk = text[floor:start]
+    ends = [m.end() for m in re.finditer(r"[.!?](?=\s)", chunk)]
+    return (floor + ends[-1] if ends else floor), start
+
+
+def _quote_cue_after(doc: Doc, window: tuple[int, int]) -> Token | None:
+    """``"...," Putin said`` / ``," said the Russian leader``: a cue close after the quote."""
+    toks = _words(doc, *window)
+    inside = {t.i for t in toks}
+    for n, tok in enumerate(toks[:9]):
+        if _is_cue(tok) and tok.lemma_.lower() not in ("believe", "know", "think", "see", "find"):
+            subject = _own_subject(tok) or _inverted_subject(tok)
+            return tok if subject and all(t.i in inside for t in subject) else None
+        if tok.pos_ in ("VERB",) or (tok.pos_ == "AUX" and tok.dep_ != "aux") or tok.text in (";",):
+            return None
+        if n == 0 and tok.text not in ",—–-" and tok.pos_ not in ("PROPN", "PRON", "DET", "NOUN", "ADJ", "ADV"):
+            return None
+    return None
+
+
+def _quote_cue_before(doc: Doc, window: tuple[int, int], text: str) -> Token | None:
+    """``Putin said: "..."``, ``he told reporters, "..."``: a cue just before the quote."""
+    before = text[window[0] : window[1]].rstrip()
+    toks = _words(doc, *window)
+    if not toks:
+        return None
+    if not (before.endswith((":", ",")) or _is_cue(toks[-1])):
+        return None
+    for tok in reversed(toks[-8:]):
+        if _is_cue(tok):
+            return tok
+        if tok.pos_ == "VERB" and tok.dep_ not in ("amod",):
+            return None
+    return None
+
+
+def _sources_near(doc: Doc, start: int) -> list[Token] | None:
+    """The subject of the last sentence before ``start`` when it is a person."""
+    prev = [t for t in doc if t.idx < start and not t.is_space]
+    if not prev:
+        return None
+    sent = prev[-1].sent
+    root = sent.root
+    for child in root.children:
+        if child.dep_ in SUBJECTS and (child.ent_type_ == "PERSON" or child.lower_ in ("he", "she")):
+            return _noun_phrase(child)
+    return None
+
+
+def find(doc: Doc) -> list[Found]:
+    """All statements in ``doc`` (an article's analysis view), in text order."""
+    text = doc.text
+    quotes = [q for q in find_quotes(text) if len(text[q.start : q.end].split()) >= 1]
+    found: list[Found] = []
+    claimed: dict[int, Found] = {}  # id(quote) -> statement
+    used_cues: set[int] = set()
+    last: Found | None = None
+    for k, q in enumerate(quotes):
+        words = len(text[q.start : q.end].split())
+        prev_end = quotes[k - 1].end if k else 0
+        next_start = quotes[k + 1].start if k + 1 < len(quotes) else len(text)
+        before = _window_before(text, q, prev_end)
+        spans = list(q.spans)
+        cue = _quote_cue_after(doc, _window_after(text, q, next_start))
+        if cue is not None:
+            # "The counteroffensive is “making advances,” X said": the lead-in is content too
+            lead = _trim(_words(doc, *before))
+            lead_text = text[before[0] : before[1]].rstrip()
+            if lead and not lead_text.endswith(":") and not _is_cue(lead[-1]) and not (
+                lead_text.endswith(",") and any(_is_cue(t) for t in lead)
+            ):
+                spans[0] = (lead[0].idx, spans[0][1])
+        else:
+            cue = _quote_cue_before(doc, before, text)
+        if cue is not None and words >= 2:
+            source = _subject(cue) or _inverted_subject(cue)
+            stmt = Found(source or [], [cue], spans, [q])
+            found.append(stmt)
+            claimed[id(q)] = stmt
+            used_cues.add(cue.i)
+            last = stmt
+            continue
+        if words < 4:
+            continue
+        between = text[last.quotes[-1].end : q.start] if last and last.quotes else None
+        if last is not None and between is not None and _continues(between):
+            last.content.extend(q.spans)
+            last.quotes.append(q)
+            claimed[id(q)] = last
+            continue
+        starts_para = q.start == 0 or text[: q.start].rstrip(" ").endswith("\n")
+        if starts_para and words >= 8:
+            source = _sources_near(doc, q.start)
+            if source:
+                stmt = Found(source, [], list(q.spans), [q])
+                found.append(stmt)
+                claimed[id(q)] = stmt
+                last = stmt
+    claimed_quotes = [q for q in quotes if id(q) in claimed]
+    taken = [Quote(list(f.content)) for f in found]  # content of quote statements
+    for tok in doc:
+        if tok.i in used_cues or not _is_cue(tok) or _negated(tok) or _inside(tok.idx, taken):
+            continue
+        content = _trim(_content(tok))
+        if len([t for t in content if not t.is_punct]) < 2:
+            continue
+        spans = _spans(content)
+        if any(_inside(s, claimed_quotes) and _inside(e - 1, claimed_quotes) for s, e in spans):
+            continue
+        source = _subject(tok) or _inverted_subject(tok)
+        if not source:
+            continue
+        inner = [q for q in quotes if any(s <= q.start < e for s, e in spans)]
+        found.append(Found(source, _cue_phrase(tok), spans, inner))
+    found.extend(_according_to(doc))
+    found.sort(key=lambda f: f.content[0][0] if f.content else 0)
+    return found
+
+
+def _continues(between: str) -> bool:
+    """True when the text between two quotes is only the first quote's cue clause."""
+    if "\n\n\n" in between:
+        return False
+    paragraphs = [p for p in between.split("\n") if p.strip()]
+    if len(paragraphs) > 1:
+        return False
+    sentences = re.findall(r"[.!?](?=\s|$)", between)
+    return len(between) < 120 and len(sentences) <= 1
+
+
+def _inverted_subject(verb: Token) -> list[Token] | None:
+    """A subject placed after its verb (``," said Putin``) that the parse left unlabelled."""
+    for child in verb.rights:
+        if child.pos_ in ("PROPN", "NOUN", "PRON") and child.dep_ in ("dobj", "npadvmod", "attr", "nsubj"):
+            if child.pos_ == "PRON" or child.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+                return _noun_phrase(child)
+    return None
+
+
+def _cue_phrase(verb: Token) -> list[Token]:
+    """The cue as annotators mark it: the verb with a particle ("called for", "pointed to")."""
+    tokens = [verb]
+    for child in verb.rights:
+        if child.dep_ == "prt" or (
+            child.dep_ == "prep" and child.i == verb.i + 1 and verb.lemma_ in ("call", "point")
+        ):
+            tokens.append(child)
+    return tokens
+
+
+def to_statements(doc: Doc, found: list[Found], article_id: str) -> list[Statement]:
+    """Statements (speaker unresolved: ``name`` is None) from what :func:`find` found."""
+    text = doc.text
+    out = []
+    for f in found:
+        if not f.content:
+            continue
+        src = f.source
+        speaker = Speaker(
+            name=None,
+            mention=text[src[0].idx : src[-1].idx + len(src[-1])] if src else None,
+            span=(src[0].idx, src[-1].idx + len(src[-1])) if src else None,
+            kind="anonymous",
+        )
+        cue = None
+        if f.cue:
+            span = (f.cue[0].idx, f.cue[-1].idx + len(f.cue[-1]))
+            cue = Cue(text[span[0] : span[1]], span, f.cue[0].lemma_.lower())
+        out.append(
+            Statement(
+                article_id=article_id,
+                speaker=speaker,
+                cue=cue,
+                content_spans=f.content,
+                content_text=" … ".join(text[s:e] for s, e in f.content),
+                kind=_kind(text, f),
+            )
+        )
+    return out
+
+
+def _kind(text: str, f: Found) -> str:
+    quoted = sum(min(e, q_e) - max(s, q_s) for s, e in f.content for q in f.quotes
+                 for q_s, q_e in q.spans if min(e, q_e) > max(s, q_s))
+    total = sum(len(text[s:e].strip()) for s, e in f.content)
+    if not quoted:
+        return "indirect"
+    return "direct" if quoted >= total - 2 else "mixed"

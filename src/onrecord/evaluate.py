@@ -1,0 +1,305 @@
+"""Score extracted attributions against hand annotations in brat standoff (PolNeAR).
+
+Three roles are scored, content, source and cue, each as a list of *items* (one per
+attribution). An item is the set of word tokens (``\\w+`` runs) its spans overlap by one
+character or more; an item covering no word token is the set of its non-space characters
+(for ":" or dash cues). Discontinuous spans form one set.
+
+- exact: an item counts when its token set equals a gold one (matched one-to-one);
+- partial: when it shares any token with a gold item (one-to-one, Pareti's measure);
+- soft: each predicted item earns the share of its tokens found in its best gold item, each
+  gold item the share of its tokens covered by its best prediction;
+- attribution level: a prediction matches a gold attribution when its content covers at least
+  half the gold content tokens and the sources share a token that is not a stopword (where the
+  gold source has stopwords only, "he", the token sets must be equal); matched one-to-one and
+  reported for direct (gold content holds a quotation mark) and indirect attributions apart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import Span
+
+ROLES = ("content", "source", "cue")
+QUOTE_MARKS = set("\"“”«»„")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass
+class Attribution:
+    """One attribution as spans per role (a missing role is an empty list)."""
+
+    content: list[Span] = field(default_factory=list)
+    source: list[Span] = field(default_factory=list)
+    cue: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class GoldDoc:
+    name: str
+    text: str
+    attributions: list[Attribution]
+
+
+def parse_brat(ann: str) -> list[Attribution]:
+    """Attributions from a brat ``.ann`` text: ``T`` span lines tied by ``E`` lines."""
+    spans: dict[str, list[Span]] = {}
+    events: list[dict[str, str]] = []
+    for line in ann.splitlines():
+        parts = line.split("\t")
+        if line.startswith("T") and len(parts) >= 2:
+            _, _, offsets = parts[1].partition(" ")
+            spans[parts[0]] = [
+                (int(a), int(b)) for a, b in (piece.split() for piece in offsets.split(";"))
+            ]
+        elif line.startswith("E") and len(parts) >= 2:
+            roles = dict(arg.split(":", 1) for arg in parts[1].split() if ":" in arg)
+            events.append(roles)
+    out = []
+    for roles in events:
+        out.append(
+            Attribution(
+                content=spans.get(roles.get("Content", ""), []),
+                source=spans.get(roles.get("Source", ""), []),
+                cue=spans.get(roles.get("Cue", ""), []),
+            )
+        )
+    return out
+
+
+def load_corpus(root: Path) -> list[GoldDoc]:
+    """``root/text/*.txt`` with ``root/attributions/<name>_*.ann`` (first in sorted order)."""
+    docs = []
+    anns = sorted((root / "attributions").glob("*.ann"))
+    for txt in sorted((root / "text").glob("*.txt")):
+        mine = [a for a in anns if a.name.startswith(txt.stem + "_") or a.stem == txt.stem]
+        attributions = parse_brat(mine[0].read_text(encoding="utf-8")) if mine else []
+        docs.append(GoldDoc(txt.stem, txt.read_text(encoding="utf-8"), attributions))
+    return docs
+
+
+def token_set(text: str, spans: Iterable[Span]) -> frozenset:
+    """Word tokens of ``text`` the spans overlap; their non-space characters if none."""
+    spans = [s for s in spans if s[1] > s[0]]
+    words = set()
+    for start, end in spans:
+        # widen to whole tokens: step back to the start of a word cut in the middle
+        lo = start
+        while lo > 0 and (text[lo - 1].isalnum() or text[lo - 1] == "_"):
+            lo -= 1
+        for m in _WORD.finditer(text, lo, end):
+            if m.end() > start:
+                words.add(m.start())
+    if words:
+        return frozenset(words)
+    return frozenset(("p", i) for s, e in spans for i in range(s, e) if not text[i].isspace())
+
+
+@dataclass
+class PRF:
+    tp_p: float = 0.0  # credit earned by predictions
+    tp_r: float = 0.0  # credit earned by gold items
+    n_pred: int = 0
+    n_gold: int = 0
+
+    def add(self, other: PRF) -> None:
+        self.tp_p += other.tp_p
+        self.tp_r += other.tp_r
+        self.n_pred += other.n_pred
+        self.n_gold += other.n_gold
+
+    @property
+    def precision(self) -> float:
+        return self.tp_p / self.n_pred if self.n_pred else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp_r / self.n_gold if self.n_gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "predicted": self.n_pred,
+            "gold": self.n_gold,
+        }
+
+
+def _one_to_one(pred: list[frozenset], gold: list[frozenset], ok) -> int:
+    """Greedy one-to-one matching, largest overlaps first; returns the number matched."""
+    pairs = []
+    for i, p in enumerate(pred):
+        for j, g in enumerate(gold):
+            if ok(p, g):
+                pairs.append((len(p & g), i, j))
+    pairs.sort(key=lambda t: (-t[0], t[1], t[2]))
+    used_p, used_g, n = set(), set(), 0
+    for _, i, j in pairs:
+        if i not in used_p and j not in used_g:
+            used_p.add(i)
+            used_g.add(j)
+            n += 1
+    return n
+
+
+def score_items(pred: list[frozenset], gold: list[frozenset]) -> dict[str, PRF]:
+    """exact, partial and soft scores of predicted against gold items of one role."""
+    pred = [p for p in pred if p]
+    gold = [g for g in gold if g]
+    exact = _one_to_one(pred, gold, lambda p, g: p == g)
+    partial = _one_to_one(pred, gold, lambda p, g: bool(p & g))
+    soft_p = sum(max((len(p & g) / len(p) for g in gold), default=0.0) for p in pred)
+    soft_r = sum(max((len(p & g) / len(g) for p in pred), default=0.0) for g in gold)
+    n_p, n_g = len(pred), len(gold)
+    return {
+        "exact": PRF(exact, exact, n_p, n_g),
+        "partial": PRF(partial, partial, n_p, n_g),
+        "soft": PRF(soft_p, soft_r, n_p, n_g),
+    }
+
+
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+def _content_words(text: str, tokens: frozenset, stop: frozenset[str]) -> set[str]:
+    out = set()
+    for t in tokens:
+        if isinstance(t, int):
+            word = _WORD.match(text, t).group().lower()
+            if word not in stop:
+                out.add(word)
+    return out
+
+
+def _is_direct(text: str, spans: list[Span]) -> bool:
+    return any(ch in QUOTE_MARKS for s, e in spans for ch in text[s:e])
+
+
+def score_attributions(
+    text: str, pred: list[Attribution], gold: list[Attribution]
+) -> dict[str, PRF]:
+    """Attribution-level scores: all, direct and indirect."""
+    stop = _stop_words()
+
+    def prep(items):
+        out = []
+        for a in items:
+            content = token_set(text, a.content)
+            source = token_set(text, a.source)
+            out.append((content, source, _content_words(text, source, stop), a))
+        return out
+
+    P, G = prep(pred), prep(gold)
+
+    def ok(p, g) -> bool:
+        p_content, p_source, p_words, _ = p
+        g_content, g_source, g_words, _ = g
+        if not g_content or len(p_content & g_content) < 0.5 * len(g_content):
+            return False
+        if not g_source:
+            return True
+        if g_words:
+            return bool(p_words & g_words)
+        return p_source == g_source
+
+    pairs = []
+    for i, p in enumerate(P):
+        for j, g in enumerate(G):
+            if ok(p, g):
+                pairs.append((len(p[0] & g[0]), i, j))
+    pairs.sort(key=lambda t: (-t[0], t[1], t[2]))
+    used_p, used_g = set(), set()
+    for _, i, j in pairs:
+        if i not in used_p and j not in used_g:
+            used_p.add(i)
+            used_g.add(j)
+    result = {}
+    for name, want in (("all", None), ("direct", True), ("indirect", False)):
+
+        def keep(item, want=want):
+            return want is None or _is_direct(text, item[3].content) == want
+
+        p_idx = [i for i, p in enumerate(P) if keep(p)]
+        g_idx = [j for j, g in enumerate(G) if keep(g)]
+        tp_p = sum(1 for i in p_idx if i in used_p)
+        tp_r = sum(1 for j in g_idx if j in used_g)
+        result[name] = PRF(tp_p, tp_r, len(p_idx), len(g_idx))
+    return result
+
+
+def score_doc(text: str, pred: list[Attribution], gold: list[Attribution]) -> dict:
+    """All scores for one document: ``{role: {measure: PRF}, "attribution": {...}}``."""
+    out: dict = {}
+    for role in ROLES:
+        p_items = [token_set(text, getattr(a, role)) for a in pred if getattr(a, role)]
+        g_items = [token_set(text, getattr(a, role)) for a in gold if getattr(a, role)]
+        out[role] = score_items(p_items, g_items)
+    out["attribution"] = score_attributions(text, pred, gold)
+    return out
+
+
+def merge(scores: Iterable[dict]) -> dict:
+    total: dict = {}
+    for doc in scores:
+        for group, measures in doc.items():
+            for measure, prf in measures.items():
+                total.setdefault(group, {}).setdefault(measure, PRF()).add(prf)
+    return total
+
+
+def statements_to_attributions(statements) -> list[Attribution]:
+    """Predicted statements in the scorer's terms."""
+    return [
+        Attribution(
+            content=list(s.content_spans),
+            source=[s.speaker.span] if s.speaker.span else [],
+            cue=[s.cue.span] if s.cue else [],
+        )
+        for s in statements
+    ]
+
+
+def evaluate_dir(root: Path, extract_fn=None) -> dict:
+    """Run the pipeline over ``root``'s texts and score it against the annotations."""
+    from .pipeline import extract_many
+
+    docs = load_corpus(root)
+    if extract_fn is None:
+        results = extract_many([d.text for d in docs], check_language=False, clean_text=False)
+    else:
+        results = [extract_fn(d.text) for d in docs]
+    per_doc = [
+        score_doc(d.text, statements_to_attributions(stmts), d.attributions)
+        for d, stmts in zip(docs, results, strict=True)
+    ]
+    total = merge(per_doc)
+    return {
+        "documents": len(docs),
+        **{g: {m: prf.as_dict() for m, prf in ms.items()} for g, ms in total.items()},
+    }
+
+
+def format_report(report: dict) -> str:
+    """A plain-text table of an :func:`evaluate_dir` report."""
+    lines = [f"documents: {report['documents']}", ""]
+    lines.append(f"{'role':<12}{'measure':<10}{'P':>8}{'R':>8}{'F1':>8}{'pred':>7}{'gold':>7}")
+    for group in (*ROLES, "attribution"):
+        for measure, prf in report[group].items():
+            lines.append(
+                f"{group:<12}{measure:<10}{100 * prf['precision']:>8.1f}{100 * prf['recall']:>8.1f}"
+                f"{100 * prf['f1']:>8.1f}{prf['predicted']:>7}{prf['gold']:>7}"
+            )
+    return "\n".join(lines)

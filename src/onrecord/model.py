@@ -1,0 +1,104 @@
+"""The data that crosses stages: articles, spans, statements and speakers.
+
+Every offset is a Python string offset into an article's *original* text. Stages never
+rewrite that text: cleaning records ranges to skip, extraction records spans.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+Span = tuple[int, int]
+"""A half-open character range ``(start, end)`` into an article's original text."""
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A range of page leftovers (navigation, captions, appeals) that extraction ignores."""
+
+    start: int
+    end: int
+    reason: str
+
+
+@dataclass
+class Article:
+    """One news article as read from its source, with its original text untouched."""
+
+    id: str
+    text: str
+    path: str | None = None
+    url: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    published_from: str | None = None  # where the date came from: "metadata", "text", "html"
+    language: str | None = None
+    title_span: Span | None = None
+    skips: list[Skip] = field(default_factory=list)
+
+
+@dataclass
+class Speaker:
+    """Who made a statement: the mention in the text and the entity it resolves to."""
+
+    name: str | None
+    mention: str | None
+    span: Span | None
+    kind: str  # person | organisation | group | anonymous
+
+
+@dataclass
+class Cue:
+    """The words that signal the attribution ("said", "according to", ":")."""
+
+    text: str
+    span: Span
+    lemma: str
+
+
+@dataclass
+class Statement:
+    """One attributed statement: speaker, cue and content, with offsets into the article."""
+
+    article_id: str
+    speaker: Speaker
+    cue: Cue | None
+    content_spans: list[Span]
+    content_text: str
+    kind: str  # direct | indirect | mixed
+    confidence: float = 1.0
+
+    def to_dict(self, article: Article | None = None) -> dict:
+        """The public JSON shape of a statement (see README, "Output format")."""
+        out = {
+            "article": _article_ref(article) if article else {"id": self.article_id},
+            "speaker": asdict(self.speaker),
+            "cue": {"text": self.cue.text, "span": list(self.cue.span)} if self.cue else None,
+            "content": {
+                "text": self.content_text,
+                "spans": [list(s) for s in self.content_spans],
+            },
+            "kind": self.kind,
+        }
+        if out["speaker"]["span"] is not None:
+            out["speaker"]["span"] = list(out["speaker"]["span"])
+        return out
+
+
+def _article_ref(article: Article) -> dict:
+    return {
+        "id": article.id,
+        "path": article.path,
+        "title": article.title,
+        "outlet": article.outlet,
+        "published": article.published,
+    }
+
+
+@dataclass
+class Problem:
+    """A source that could not be ingested, with a one-line reason."""
+
+    path: str
+    reason: str

@@ -1,0 +1,260 @@
+"""Resolve each statement's speaker mention to a named entity within its article.
+
+"Putin", "President Vladimir Putin", "he", "the Kremlin leader" and "Russia's president" in
+one article should all become "Vladimir Putin". The resolver works on spaCy's named entities
+and parse:
+
+- **People** are clustered by name: a mention joins the cluster whose name contains all its
+  name words ("Putin" joins "Vladimir Putin"); the cluster is named by its longest form.
+  Titles written before a name ("Russian President", "NATO Secretary General") are kept.
+- **Pronouns** (he, she) go to the person most recently mentioned as a subject in the same or
+  the three previous sentences, else to the last person who spoke.
+- **Descriptions** ("the Russian leader", "the alliance chief") go to the person whose titles
+  share the most words with the description, ties broken by prominence and recency.
+- Organisations, countries and groups keep their own names; a plural description
+  ("pro-war military bloggers") is a group, an indefinite one ("a source") anonymous.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from .model import Statement
+
+TITLE_WORDS = {
+    "mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "president", "vice",
+    "prime", "minister", "secretary", "general", "senator", "sen", "rep", "representative",
+    "gov", "governor", "mayor", "king", "queen", "prince", "princess", "pope", "chancellor",
+    "premier", "ambassador", "judge", "justice", "chief", "chairman", "chairwoman", "chair",
+    "speaker", "leader", "spokesman", "spokeswoman", "spokesperson", "director", "commander",
+    "gen", "col", "lt", "sgt", "adm", "former", "incumbent", "candidate", "nominee", "rev",
+    "pastor", "professor", "prof", "ceo", "founder", "host", "anchor", "coach", "deputy",
+    "foreign", "defense", "defence", "state", "attorney", "u.s.", "us",
+}
+PERSON_NOUNS = {
+    "leader", "president", "minister", "chief", "spokesman", "spokeswoman", "spokesperson",
+    "official", "secretary", "chancellor", "premier", "senator", "governor", "mayor",
+    "ambassador", "candidate", "nominee", "director", "commander", "general", "head",
+    "chairman", "chairwoman", "founder", "executive", "ceo", "lawmaker", "diplomat",
+    "analyst", "expert", "source", "aide", "adviser", "advisor", "strategist", "pollster",
+    "man", "woman", "king", "queen", "pope", "author", "writer", "reporter", "journalist",
+    "host", "representative", "congressman", "congresswoman", "businessman", "billionaire",
+    "mogul", "manager", "attorney", "lawyer", "judge", "officer", "chair", "republican",
+    "democrat", "premier", "envoy", "negotiator", "prosecutor", "economist", "professor",
+}
+ORG_NOUNS = {
+    "government", "ministry", "council", "party", "campaign", "committee", "office", "agency",
+    "company", "army", "military", "court", "administration", "police", "kremlin", "department",
+    "commission", "parliament", "congress", "senate", "embassy", "cabinet", "alliance", "bloc",
+    "union", "newspaper", "network", "union", "board", "group", "firm", "organization",
+    "organisation", "institute", "university", "white", "house", "team", "regime", "state",
+}
+ORG_LABELS = {"ORG", "GPE", "NORP", "FAC", "LOC"}
+MALE = {"he", "him", "his", "himself"}
+FEMALE = {"she", "her", "hers", "herself"}
+
+
+@dataclass
+class Person:
+    """A person mentioned in one article, with every form of the name and titles seen."""
+
+    name: str
+    words: set[str]
+    titles: list[str] = field(default_factory=list)
+    mentions: list[int] = field(default_factory=list)  # token indices of mention heads
+    subject_mentions: list[int] = field(default_factory=list)
+
+
+def _name_words(text: str) -> list[str]:
+    text = re.sub(r"['’]s\b", "", text)
+    return [w for w in re.findall(r"[\w.-]+", text.lower()) if w not in TITLE_WORDS and w != "."]
+
+
+def _stem(word: str) -> str:
+    """Demonyms and countries share a stem: russia/russian, ukraine/ukrainian."""
+    word = re.sub(r"['’]s$", "", word.lower())
+    return word[:5] if len(word) > 5 else word
+
+
+class ArticleSpeakers:
+    """The people and organisations of one article, and the resolution of mentions to them."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.people: list[Person] = []
+        self.by_token: dict[int, Person] = {}
+        self.last_speaker: Person | None = None
+        self.resolved: dict[int, Person] = {}  # pronoun and description token -> person
+        self.sents = list(doc.sents)
+        self.sent_index = {t.i: k for k, sent in enumerate(self.sents) for t in sent}
+        for ent in doc.ents:
+            if ent.label_ == "PERSON":
+                self._add_person(ent)
+
+    def _add_person(self, ent) -> None:
+        words = _name_words(ent.text)
+        if not words:
+            return
+        person = self._match(set(words))
+        name = " ".join(t.text for t in ent if t.lower_ not in TITLE_WORDS and not t.is_punct)
+        name = re.sub(r"\s*['’]s$", "", name).strip()
+        if person is None:
+            person = Person(name=name, words=set(words))
+            self.people.append(person)
+        elif len(words) > len(person.words) and set(words) >= person.words:
+            person.name, person.words = name, set(words)
+        title = self._title_before(ent)
+        if title and title not in person.titles:
+            person.titles.append(title)
+        person.mentions.append(ent.root.i)
+        if ent.root.dep_ in ("nsubj", "nsubjpass") or any(
+            t.dep_ in ("nsubj", "nsubjpass") for t in ent
+        ):
+            person.subject_mentions.append(ent.root.i)
+        for tok in ent:
+            self.by_token[tok.i] = person
+
+    def _match(self, words: set[str]) -> Person | None:
+        """The person whose name holds all these words (or whose words these hold)."""
+        best = None
+        for person in self.people:
+            if words <= person.words or person.words <= words:
+                if words & person.words:
+                    best = person  # the most recently introduced one wins a tie
+        return best
+
+    def _title_before(self, ent) -> str | None:
+        """Capitalised title words just before a name: "Russian President", "NATO Secretary General"."""
+        toks = []
+        i = ent.start - 1
+        while i >= 0 and len(toks) < 5:
+            tok = self.doc[i]
+            if tok.is_space or tok.pos_ not in ("PROPN", "NOUN", "ADJ") or tok.ent_type_ == "PERSON":
+                break
+            if not (tok.text[:1].isupper() or tok.lower_ in TITLE_WORDS):
+                break
+            toks.insert(0, tok)
+            i -= 1
+        inner = [t.text for t in ent if t.lower_ in TITLE_WORDS and t.text[:1].isupper()]
+        words = [t.text for t in toks] + inner
+        return " ".join(words) if words else None
+
+    def resolve(self, stmt: Statement) -> None:
+        """Fill in ``stmt.speaker.name`` and ``kind`` from its mention."""
+        sp = stmt.speaker
+        if sp.span is None:
+            return
+        span = self.doc.char_span(sp.span[0], sp.span[1], alignment_mode="expand")
+        if span is None or not len(span):
+            return
+        head = span.root
+        person = next((self.by_token[t.i] for t in span if t.i in self.by_token), None)
+        if person is None and head.pos_ == "PROPN" and head.ent_type_ != "GPE":
+            person = self._match(set(_name_words(span.text)))  # a name NER missed
+        if person is not None:
+            sp.name, sp.kind = person.name, "person"
+        elif head.lower_ in MALE | FEMALE:
+            person = self._antecedent(head)
+            sp.name, sp.kind = (person.name if person else None), "person"
+        elif head.lower_ in ("i", "we", "they", "it", "you"):
+            sp.name, sp.kind = None, "anonymous" if head.lower_ in ("i", "you") else "group"
+            if head.lower_ == "it":
+                org = self._recent_org(head)
+                sp.name, sp.kind = (org, "organisation") if org else (None, "anonymous")
+        else:
+            ents = [e for e in span.ents if e.label_ in ORG_LABELS]
+            if ents and ents[-1].root.i == head.i or (ents and head.ent_type_ in ORG_LABELS):
+                sp.name = _strip_det(ents[-1].text)
+                sp.kind = "group" if ents[-1].label_ == "NORP" and head.tag_ == "NNPS" else "organisation"
+            elif head.tag_ in ("NNS", "NNPS"):
+                sp.name, sp.kind = _strip_det(span.text), "group"
+            elif head.lower_ in ORG_NOUNS and _definite(span):
+                sp.name, sp.kind = _strip_det(span.text), "organisation"
+            elif head.lower_ in PERSON_NOUNS and _definite(span):
+                person = self._described(span, head)
+                if person is not None:
+                    self.resolved[head.i] = person
+                sp.name, sp.kind = (person.name if person else None), "person"
+                if person is None:
+                    sp.kind = "anonymous"
+            elif head.pos_ == "PROPN" or head.ent_type_:
+                sp.name, sp.kind = _strip_det(span.text), "organisation"
+            else:
+                sp.name, sp.kind = None, "anonymous"
+        if sp.kind == "person" and person is not None:
+            self.last_speaker = person
+
+    def _antecedent(self, pron: Token, depth: int = 0) -> Person | None:
+        """The person a he/she refers to.
+
+        Walk back over the sentence so far and up to three sentences before it, and take the
+        subject of the first main clause whose subject is a person (a name, a resolved
+        pronoun or description); else the last person who spoke, else the most mentioned.
+        """
+        if pron.i in self.resolved:
+            return self.resolved[pron.i]
+        k = self.sent_index[pron.i]
+        for sent in reversed(self.sents[max(0, k - 3) : k + 1]):
+            subjects = [
+                t for t in sent
+                if t.dep_ in ("nsubj", "nsubjpass") and t.i < pron.i
+                and t.head.dep_ in ("ROOT", "conj", "parataxis")
+            ]
+            for subj in reversed(subjects):
+                person = self.by_token.get(subj.i)
+                if person is None and subj.lower_ == pron.lower_ and depth < 6:
+                    person = self._antecedent(subj, depth + 1)
+                if person is not None:
+                    self.resolved[pron.i] = person
+                    return person
+        return self.last_speaker or self._prominent()
+
+    def _described(self, span, head: Token) -> Person | None:
+        """The person a description ("the Kremlin leader") most likely stands for."""
+        words = {_stem(t.text) for t in span if not t.is_stop and not t.is_punct}
+        best, best_key = None, None
+        for person in self.people:
+            if not any(i < head.i for i in person.mentions):
+                continue
+            overlap = max((len(words & {_stem(w) for w in t.split()}) for t in person.titles),
+                          default=0)
+            recent = max(i for i in person.mentions if i < head.i)
+            key = (overlap, person is self.last_speaker, len(person.mentions), recent)
+            if best_key is None or key > best_key:
+                best, best_key = person, key
+        return best
+
+    def _prominent(self) -> Person | None:
+        return max(self.people, key=lambda p: len(p.mentions), default=None)
+
+    def _recent_org(self, tok: Token) -> str | None:
+        for ent in reversed(self.doc.ents):
+            if ent.end <= tok.i and ent.label_ in ("ORG", "GPE") and tok.i - ent.end < 60:
+                return _strip_det(ent.text)
+        return None
+
+    def titles(self) -> dict[str, list[str]]:
+        return {p.name: p.titles for p in self.people}
+
+
+def _strip_det(text: str) -> str:
+    text = re.sub(r"^(?:the|a|an|some|many|several|other|most)\s+", "", text.strip(), flags=re.I)
+    return re.sub(r"['’]s$", "", text)
+
+
+def _definite(span) -> bool:
+    first = span[0]
+    return first.lower_ in ("the", "this", "that") or any(t.dep_ == "poss" for t in span)
+
+
+def resolve(doc: Doc, statements: list[Statement]) -> ArticleSpeakers:
+    """Resolve every statement's speaker in place, in text order; returns the resolver."""
+    speakers = ArticleSpeakers(doc)
+    for stmt in sorted(statements, key=lambda s: s.content_spans[0][0]):
+        if stmt.speaker.span is None:
+            continue
+        speakers.resolve(stmt)
+    return speakers
