@@ -1,9 +1,9 @@
 """onrecord: who said what, to whom, when and where, from news articles.
 
-    >>> import onrecord
-    >>> for s in onrecord.extract('"We will win," Putin said.'):
-    ...     print(s.speaker.name, s.cue.text, s.content_text)
-    Putin said "We will win,"
+>>> import onrecord
+>>> for s in onrecord.extract('"We will win," Putin said.'):
+...     print(s.speaker.name, s.cue.text, s.content_text)
+Putin said "We will win,"
 """
 
 from .model import Article, Cue, Speaker, Statement

@@ -21,6 +21,7 @@ and reported words, ``indirect`` otherwise. Speakers are resolved later (speaker
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,7 +29,7 @@ from importlib import resources
 
 from spacy.tokens import Doc, Token
 
-from .model import Cue, Speaker, Span, Statement
+from .model import Cue, Span, Speaker, Statement
 
 OPEN_MARKS = "“«„"
 CLOSE_MARKS = "”»"
@@ -36,23 +37,124 @@ STRAIGHT = '"'
 
 # Speech verbs a careful reader always counts, whatever the training data saw.
 SPEECH_VERBS = {
-    "say", "tell", "add", "claim", "argue", "state", "declare", "announce", "insist",
-    "acknowledge", "admit", "confirm", "deny", "warn", "urge", "criticize", "criticise",
-    "question", "accuse", "threaten", "promise", "vow", "pledge", "predict", "suggest",
-    "note", "explain", "stress", "emphasize", "emphasise", "assert", "maintain", "contend",
-    "allege", "report", "write", "tweet", "reply", "respond", "repeat", "reiterate",
-    "concede", "complain", "praise", "condemn", "describe", "call", "ask", "demand",
-    "propose", "recommend", "believe", "estimate", "recall", "point", "indicate", "signal",
-    "hint", "boast", "joke", "lament", "caution", "dismiss", "reject", "blame", "welcome",
-    "rail", "blast", "slam", "decline", "refuse", "offer", "announce", "disclose", "reveal",
-    "agree", "mention", "observe", "remark", "conclude", "acknowledge", "counter", "retort",
-    "testify", "concur", "assure", "inform", "advise", "predict", "forecast", "speculate",
+    "say",
+    "tell",
+    "add",
+    "claim",
+    "argue",
+    "state",
+    "declare",
+    "announce",
+    "insist",
+    "acknowledge",
+    "admit",
+    "confirm",
+    "deny",
+    "warn",
+    "urge",
+    "criticize",
+    "criticise",
+    "question",
+    "accuse",
+    "threaten",
+    "promise",
+    "vow",
+    "pledge",
+    "predict",
+    "suggest",
+    "note",
+    "explain",
+    "stress",
+    "emphasize",
+    "emphasise",
+    "assert",
+    "maintain",
+    "contend",
+    "allege",
+    "report",
+    "write",
+    "tweet",
+    "reply",
+    "respond",
+    "repeat",
+    "reiterate",
+    "concede",
+    "complain",
+    "praise",
+    "condemn",
+    "describe",
+    "call",
+    "ask",
+    "demand",
+    "propose",
+    "recommend",
+    "believe",
+    "estimate",
+    "recall",
+    "point",
+    "indicate",
+    "signal",
+    "hint",
+    "boast",
+    "joke",
+    "lament",
+    "caution",
+    "dismiss",
+    "reject",
+    "blame",
+    "welcome",
+    "rail",
+    "blast",
+    "slam",
+    "decline",
+    "refuse",
+    "offer",
+    "disclose",
+    "reveal",
+    "agree",
+    "mention",
+    "observe",
+    "remark",
+    "conclude",
+    "counter",
+    "retort",
+    "testify",
+    "concur",
+    "assure",
+    "inform",
+    "advise",
+    "forecast",
+    "speculate",
 }
 # Verbs that need a clausal complement to count (too common as plain verbs otherwise).
-CLAUSE_ONLY = {"call", "point", "ask", "offer", "agree", "add", "believe", "see", "know",
-               "find", "show", "think", "feel", "hope", "expect", "write", "decline", "refuse",
-               "report", "rail", "welcome", "reject", "signal", "mention"}
+CLAUSE_ONLY = {
+    "call",
+    "point",
+    "ask",
+    "offer",
+    "agree",
+    "add",
+    "believe",
+    "see",
+    "know",
+    "find",
+    "show",
+    "think",
+    "feel",
+    "hope",
+    "expect",
+    "write",
+    "decline",
+    "refuse",
+    "report",
+    "rail",
+    "welcome",
+    "reject",
+    "signal",
+    "mention",
+}
 CONTENT_PREPS = {"as", "for", "of", "about", "on", "over", "against", "to", "that"}
+MIN_CUE_RATE = float(os.environ.get("ONRECORD_MIN_CUE_RATE", "0.35"))
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 RELATIVE = {"who", "that", "which", "whom"}
 
@@ -64,7 +166,9 @@ def cue_lemmas() -> frozenset[str]:
     path = resources.files("onrecord") / "data" / "cues.tsv"
     if path.is_file():
         for line in path.read_text(encoding="utf-8").splitlines()[1:]:
-            learned.add(line.split("\t", 1)[0])
+            lemma, rate = line.split("\t")[:2]
+            if float(rate) >= MIN_CUE_RATE:
+                learned.add(lemma)
     return frozenset(learned | SPEECH_VERBS)
 
 
@@ -101,7 +205,7 @@ def find_quotes(text: str) -> list[Quote]:
         p_start, line = para.start(), para.group()
         stripped = line.lstrip()
         lead = p_start + len(line) - len(stripped)
-        if pending and not (stripped[:1] in OPEN_MARKS + STRAIGHT):
+        if pending and stripped[:1] not in OPEN_MARKS + STRAIGHT:
             quotes.append(pending)
             pending = None
         depth, open_at = 0, None
@@ -193,8 +297,10 @@ def _noun_phrase(head: Token) -> list[Token]:
     right = head
     for child in head.rights:
         if child.dep_ in cut:
-            if child.dep_ == "prep" and child.lower_ in ("of", "for", "at", "from") and not any(
-                t.text == "," for t in head.doc[head.i : child.i]
+            if (
+                child.dep_ == "prep"
+                and child.lower_ in ("of", "for", "at", "from")
+                and not any(t.text == "," for t in head.doc[head.i : child.i])
             ):
                 right = child.right_edge
                 continue
@@ -211,9 +317,13 @@ def _noun_phrase(head: Token) -> list[Token]:
 def _trim(tokens: list[Token]) -> list[Token]:
     """Drop space, commas and sentence-final punctuation at the edges; keep quote marks."""
     keep_edges = set(OPEN_MARKS + CLOSE_MARKS + STRAIGHT + "’‘'")
-    while tokens and (tokens[0].is_space or (tokens[0].is_punct and tokens[0].text not in keep_edges)):
+    while tokens and (
+        tokens[0].is_space or (tokens[0].is_punct and tokens[0].text not in keep_edges)
+    ):
         tokens = tokens[1:]
-    while tokens and (tokens[-1].is_space or (tokens[-1].is_punct and tokens[-1].text not in keep_edges)):
+    while tokens and (
+        tokens[-1].is_space or (tokens[-1].is_punct and tokens[-1].text not in keep_edges)
+    ):
         tokens = tokens[:-1]
     return tokens
 
@@ -224,8 +334,10 @@ def _spans(tokens: list[Token]) -> list[Span]:
     tokens = sorted(set(tokens), key=lambda t: t.i)
     run: list[Token] = []
     for tok in tokens:
-        if run and tok.i != run[-1].i + 1 and not all(
-            t.is_space for t in tok.doc[run[-1].i + 1 : tok.i]
+        if (
+            run
+            and tok.i != run[-1].i + 1
+            and not all(t.is_space for t in tok.doc[run[-1].i + 1 : tok.i])
         ):
             spans.append((run[0].idx, run[-1].idx + len(run[-1])))
             run = []
@@ -259,8 +371,14 @@ def _content(verb: Token) -> list[Token]:
             if c.i > last.i and c.dep_ == "prep" and c.lower_ in CONTENT_PREPS:
                 last = c
         return list(doc[objects[0].left_edge.i : last.right_edge.i + 1])
-    preps = [c for c in children if c.dep_ == "prep" and c.lower_ in ("about", "of", "on", "for")
-             and c.i > verb.i and any(g.dep_ == "pobj" for g in c.children)]
+    preps = [
+        c
+        for c in children
+        if c.dep_ == "prep"
+        and c.lower_ in ("about", "of", "on", "for")
+        and c.i > verb.i
+        and any(g.dep_ == "pobj" for g in c.children)
+    ]
     if preps:
         pobj = next(g for g in preps[0].children if g.dep_ == "pobj")
         return _subtree(pobj)
@@ -276,7 +394,9 @@ def _inverted(verb: Token) -> list[Token] | None:
         return None
     between = verb.doc[verb.left_edge.i - 1] if verb.left_edge.i > 0 else None
     if between is None or between.text not in {",", "—", "–", "-", "”", '"', ":"}:
-        if not any(t.text == "," for t in verb.doc[max(verb.left_edge.i - 2, 0) : verb.left_edge.i]):
+        if not any(
+            t.text == "," for t in verb.doc[max(verb.left_edge.i - 2, 0) : verb.left_edge.i]
+        ):
             return None
     skip = set(range(verb.left_edge.i, verb.right_edge.i + 1))
     return [t for t in _subtree(head) if t.i not in skip and t.i < verb.left_edge.i]
@@ -296,7 +416,11 @@ def _according_to(doc: Doc) -> list[Found]:
         skip = set(range(tok.i, pobj.right_edge.i + 1))
         sent = tok.sent
         head = tok.head
-        while head.dep_ not in ("ROOT",) and head.head is not head and head.pos_ not in ("VERB", "AUX"):
+        while (
+            head.dep_ not in ("ROOT",)
+            and head.head is not head
+            and head.pos_ not in ("VERB", "AUX")
+        ):
             head = head.head
         clause = _subtree(head) if head.pos_ in ("VERB", "AUX") else list(sent)
         content = _trim([t for t in clause if t.i not in skip and t.sent == sent])
@@ -341,7 +465,11 @@ def _quote_cue_after(doc: Doc, window: tuple[int, int]) -> Token | None:
             return tok if subject and all(t.i in inside for t in subject) else None
         if tok.pos_ in ("VERB",) or (tok.pos_ == "AUX" and tok.dep_ != "aux") or tok.text in (";",):
             return None
-        if n == 0 and tok.text not in ",—–-" and tok.pos_ not in ("PROPN", "PRON", "DET", "NOUN", "ADJ", "ADV"):
+        if (
+            n == 0
+            and tok.text not in ",—–-"
+            and tok.pos_ not in ("PROPN", "PRON", "DET", "NOUN", "ADJ", "ADV")
+        ):
             return None
     return None
 
@@ -370,7 +498,9 @@ def _sources_near(doc: Doc, start: int) -> list[Token] | None:
     sent = prev[-1].sent
     root = sent.root
     for child in root.children:
-        if child.dep_ in SUBJECTS and (child.ent_type_ == "PERSON" or child.lower_ in ("he", "she")):
+        if child.dep_ in SUBJECTS and (
+            child.ent_type_ == "PERSON" or child.lower_ in ("he", "she")
+        ):
             return _noun_phrase(child)
     return None
 
@@ -394,8 +524,11 @@ def find(doc: Doc) -> list[Found]:
             # "The counteroffensive is “making advances,” X said": the lead-in is content too
             lead = _trim(_words(doc, *before))
             lead_text = text[before[0] : before[1]].rstrip()
-            if lead and not lead_text.endswith(":") and not _is_cue(lead[-1]) and not (
-                lead_text.endswith(",") and any(_is_cue(t) for t in lead)
+            if (
+                lead
+                and not lead_text.endswith(":")
+                and not _is_cue(lead[-1])
+                and not (lead_text.endswith(",") and any(_is_cue(t) for t in lead))
             ):
                 spans[0] = (lead[0].idx, spans[0][1])
         else:
@@ -459,7 +592,12 @@ def _continues(between: str) -> bool:
 def _inverted_subject(verb: Token) -> list[Token] | None:
     """A subject placed after its verb (``," said Putin``) that the parse left unlabelled."""
     for child in verb.rights:
-        if child.pos_ in ("PROPN", "NOUN", "PRON") and child.dep_ in ("dobj", "npadvmod", "attr", "nsubj"):
+        if child.pos_ in ("PROPN", "NOUN", "PRON") and child.dep_ in (
+            "dobj",
+            "npadvmod",
+            "attr",
+            "nsubj",
+        ):
             if child.pos_ == "PRON" or child.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
                 return _noun_phrase(child)
     return None
@@ -508,8 +646,13 @@ def to_statements(doc: Doc, found: list[Found], article_id: str) -> list[Stateme
 
 
 def _kind(text: str, f: Found) -> str:
-    quoted = sum(min(e, q_e) - max(s, q_s) for s, e in f.content for q in f.quotes
-                 for q_s, q_e in q.spans if min(e, q_e) > max(s, q_s))
+    quoted = sum(
+        min(e, q_e) - max(s, q_s)
+        for s, e in f.content
+        for q in f.quotes
+        for q_s, q_e in q.spans
+        if min(e, q_e) > max(s, q_s)
+    )
     total = sum(len(text[s:e].strip()) for s, e in f.content)
     if not quoted:
         return "indirect"

@@ -25,7 +25,8 @@ _NAV_LINE = re.compile(
         share(?:\ this\ (?:article|story|page).*)?|comments?|close(?:\ button)?|
         read\ more|more\ from\ this\ section|related(?:\ articles?|\ stories|\ news)?|
         you\ might\ also\ like|most\ read|trending(?:\ now)?|recommended(?:\ for\ you)?|
-        sign\ up.*newsletter.*|subscribe.*|newsletters?.*|published(?:\ on)?(?:\ updated)?\b.{0,40}|updated(?:\ on|:)?\ .{0,30}\d.{0,30}|
+        sign\ up.*newsletter.*|subscribe.*|newsletters?.*|
+        published(?:\ on)?(?:\ updated)?\b.{0,40}|updated(?:\ on|:)?\ .{0,30}\d.{0,30}|
         copy/paste.*|copy\ to\ clipboard.*|follow\ us.*|skip\ to\ (?:main\ )?content|
         support\ (?:the\ )?[\w\ ]{2,40}!|paiment\ methods|payment\ methods|
         not\ ready\ to\ support\ today\?|remind\ me\ later\.?|
@@ -59,7 +60,9 @@ _APPEAL = re.compile(
     r"|refuse to be silenced|critical mission)",
     re.IGNORECASE,
 )
-_BYLINE = re.compile(r"^(?:By|Written by|Reporting by|Edited by)\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,4}$")
+_BYLINE = re.compile(
+    r"^(?:By|Written by|Reporting by|Edited by)\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,4}$"
+)
 _DATE_LINE = re.compile(r"^\s*(?:date\s+)?(\d{4}-\d{2}-\d{2})\b.{0,30}loading", re.IGNORECASE)
 _TERMINAL = re.compile(r"[.!?\"”’:;)]\s*$")
 

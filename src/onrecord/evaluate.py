@@ -25,7 +25,7 @@ from pathlib import Path
 from .model import Span
 
 ROLES = ("content", "source", "cue")
-QUOTE_MARKS = set("\"“”«»„")
+QUOTE_MARKS = set('"“”«»„')
 _WORD = re.compile(r"\w+")
 
 

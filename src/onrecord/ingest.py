@@ -233,7 +233,9 @@ def read_bytes(
     meta = meta or {}
     try:
         if len(data) > MAX_BYTES:
-            raise IngestError(f"too large ({len(data) / 1e6:.1f} MB; limit {MAX_BYTES / 1e6:.0f} MB)")
+            raise IngestError(
+                f"too large ({len(data) / 1e6:.1f} MB; limit {MAX_BYTES / 1e6:.0f} MB)"
+            )
         if path.endswith(".gz") and data[:2] == b"\x1f\x8b":
             data = gzip.decompress(data)
         kind = kind or _kind(Path(path), data)

@@ -8,13 +8,14 @@ batches; :func:`extract` is the one-text convenience behind ``onrecord.extract``
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 
-from . import attribution, nlp, speakers
+from . import attribution, nlp, speakers, store
 from .clean import analysis_view
-from .ingest import make_article
-from .model import Article, Statement
+from .ingest import IngestError, make_article, read_paths
+from .model import Article, Problem, Statement
 
 BATCH_SIZE = 32
 
@@ -50,10 +51,78 @@ def extract_many(
     texts: list[str], *, clean_text: bool = True, check_language: bool = False, **meta
 ) -> list[list[Statement]]:
     """:func:`extract` over many texts at once (batched parsing)."""
-    articles = []
+    articles: list[Article | None] = []
     for text in texts:
-        article = make_article(text, check_language=check_language, **meta)
+        try:
+            article = make_article(text, check_language=check_language, **meta)
+        except IngestError:
+            articles.append(None)  # empty text: no statements
+            continue
         if not clean_text:
             article.skips, article.title_span = [], None
         articles.append(article)
-    return [r.statements for r in analyze(articles)]
+    results = iter(analyze(a for a in articles if a is not None))
+    return [next(results).statements if a is not None else [] for a in articles]
+
+
+@dataclass
+class Summary:
+    """What an ingest did."""
+
+    added: int = 0
+    already: int = 0
+    statements: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_sources(
+    paths: Iterable[str],
+    summary: Summary,
+    metadata: dict[str, dict] | None = None,
+    on_problem: Callable[[Problem], None] | None = None,
+    skip: Callable[[Article], bool] | None = None,
+) -> Iterator[Article]:
+    """Articles from ``paths``; problems go to ``summary`` (and ``on_problem``) as they come."""
+    for item in read_paths(paths, metadata):
+        if isinstance(item, Problem):
+            summary.problems.append(item)
+            if on_problem:
+                on_problem(item)
+        elif skip and skip(item):
+            summary.already += 1
+        else:
+            yield item
+
+
+def ingest(
+    conn: sqlite3.Connection,
+    paths: Iterable[str],
+    *,
+    metadata: dict[str, dict] | None = None,
+    on_problem: Callable[[Problem], None] | None = None,
+    on_article: Callable[[Result], None] | None = None,
+) -> Summary:
+    """Read, analyse and store every article under ``paths``; already-stored ones are skipped.
+
+    Each article is committed with its statements, so an interrupted ingest keeps every
+    article it finished and a re-run picks up the rest.
+    """
+    summary = Summary()
+    seen: set[str] = set()
+
+    def skip(article: Article) -> bool:
+        if article.id in seen or store.has_article(conn, article.id):
+            return True
+        seen.add(article.id)
+        return False
+
+    articles = read_sources(paths, summary, metadata, on_problem, skip)
+    for result in analyze(articles):
+        if store.write_article(conn, result.article, result.statements, result.titles):
+            summary.added += 1
+            summary.statements += len(result.statements)
+        else:
+            summary.already += 1
+        if on_article:
+            on_article(result)
+    return summary

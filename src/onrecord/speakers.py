@@ -25,32 +25,183 @@ from spacy.tokens import Doc, Token
 from .model import Statement
 
 TITLE_WORDS = {
-    "mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "president", "vice",
-    "prime", "minister", "secretary", "general", "senator", "sen", "rep", "representative",
-    "gov", "governor", "mayor", "king", "queen", "prince", "princess", "pope", "chancellor",
-    "premier", "ambassador", "judge", "justice", "chief", "chairman", "chairwoman", "chair",
-    "speaker", "leader", "spokesman", "spokeswoman", "spokesperson", "director", "commander",
-    "gen", "col", "lt", "sgt", "adm", "former", "incumbent", "candidate", "nominee", "rev",
-    "pastor", "professor", "prof", "ceo", "founder", "host", "anchor", "coach", "deputy",
-    "foreign", "defense", "defence", "state", "attorney", "u.s.", "us",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "president",
+    "vice",
+    "prime",
+    "minister",
+    "secretary",
+    "general",
+    "senator",
+    "sen",
+    "rep",
+    "representative",
+    "gov",
+    "governor",
+    "mayor",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "pope",
+    "chancellor",
+    "premier",
+    "ambassador",
+    "judge",
+    "justice",
+    "chief",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "speaker",
+    "leader",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "director",
+    "commander",
+    "gen",
+    "col",
+    "lt",
+    "sgt",
+    "adm",
+    "former",
+    "incumbent",
+    "candidate",
+    "nominee",
+    "rev",
+    "pastor",
+    "professor",
+    "prof",
+    "ceo",
+    "founder",
+    "host",
+    "anchor",
+    "coach",
+    "deputy",
+    "foreign",
+    "defense",
+    "defence",
+    "state",
+    "attorney",
+    "u.s.",
+    "us",
 }
 PERSON_NOUNS = {
-    "leader", "president", "minister", "chief", "spokesman", "spokeswoman", "spokesperson",
-    "official", "secretary", "chancellor", "premier", "senator", "governor", "mayor",
-    "ambassador", "candidate", "nominee", "director", "commander", "general", "head",
-    "chairman", "chairwoman", "founder", "executive", "ceo", "lawmaker", "diplomat",
-    "analyst", "expert", "source", "aide", "adviser", "advisor", "strategist", "pollster",
-    "man", "woman", "king", "queen", "pope", "author", "writer", "reporter", "journalist",
-    "host", "representative", "congressman", "congresswoman", "businessman", "billionaire",
-    "mogul", "manager", "attorney", "lawyer", "judge", "officer", "chair", "republican",
-    "democrat", "premier", "envoy", "negotiator", "prosecutor", "economist", "professor",
+    "leader",
+    "president",
+    "minister",
+    "chief",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "official",
+    "secretary",
+    "chancellor",
+    "premier",
+    "senator",
+    "governor",
+    "mayor",
+    "ambassador",
+    "candidate",
+    "nominee",
+    "director",
+    "commander",
+    "general",
+    "head",
+    "chairman",
+    "chairwoman",
+    "founder",
+    "executive",
+    "ceo",
+    "lawmaker",
+    "diplomat",
+    "analyst",
+    "expert",
+    "source",
+    "aide",
+    "adviser",
+    "advisor",
+    "strategist",
+    "pollster",
+    "man",
+    "woman",
+    "king",
+    "queen",
+    "pope",
+    "author",
+    "writer",
+    "reporter",
+    "journalist",
+    "host",
+    "representative",
+    "congressman",
+    "congresswoman",
+    "businessman",
+    "billionaire",
+    "mogul",
+    "manager",
+    "attorney",
+    "lawyer",
+    "judge",
+    "officer",
+    "chair",
+    "republican",
+    "democrat",
+    "envoy",
+    "negotiator",
+    "prosecutor",
+    "economist",
+    "professor",
 }
 ORG_NOUNS = {
-    "government", "ministry", "council", "party", "campaign", "committee", "office", "agency",
-    "company", "army", "military", "court", "administration", "police", "kremlin", "department",
-    "commission", "parliament", "congress", "senate", "embassy", "cabinet", "alliance", "bloc",
-    "union", "newspaper", "network", "union", "board", "group", "firm", "organization",
-    "organisation", "institute", "university", "white", "house", "team", "regime", "state",
+    "government",
+    "ministry",
+    "council",
+    "party",
+    "campaign",
+    "committee",
+    "office",
+    "agency",
+    "company",
+    "army",
+    "military",
+    "court",
+    "administration",
+    "police",
+    "kremlin",
+    "department",
+    "commission",
+    "parliament",
+    "congress",
+    "senate",
+    "embassy",
+    "cabinet",
+    "alliance",
+    "bloc",
+    "union",
+    "newspaper",
+    "network",
+    "board",
+    "group",
+    "firm",
+    "organization",
+    "organisation",
+    "institute",
+    "university",
+    "white",
+    "house",
+    "team",
+    "regime",
+    "state",
 }
 ORG_LABELS = {"ORG", "GPE", "NORP", "FAC", "LOC"}
 MALE = {"he", "him", "his", "himself"}
@@ -127,12 +278,16 @@ class ArticleSpeakers:
         return best
 
     def _title_before(self, ent) -> str | None:
-        """Capitalised title words just before a name: "Russian President", "NATO Secretary General"."""
+        """Capitalised title words before a name: "Russian President", "NATO Secretary General"."""
         toks = []
         i = ent.start - 1
         while i >= 0 and len(toks) < 5:
             tok = self.doc[i]
-            if tok.is_space or tok.pos_ not in ("PROPN", "NOUN", "ADJ") or tok.ent_type_ == "PERSON":
+            if (
+                tok.is_space
+                or tok.pos_ not in ("PROPN", "NOUN", "ADJ")
+                or tok.ent_type_ == "PERSON"
+            ):
                 break
             if not (tok.text[:1].isupper() or tok.lower_ in TITLE_WORDS):
                 break
@@ -168,7 +323,9 @@ class ArticleSpeakers:
             ents = [e for e in span.ents if e.label_ in ORG_LABELS]
             if ents and ents[-1].root.i == head.i or (ents and head.ent_type_ in ORG_LABELS):
                 sp.name = _strip_det(ents[-1].text)
-                sp.kind = "group" if ents[-1].label_ == "NORP" and head.tag_ == "NNPS" else "organisation"
+                sp.kind = (
+                    "group" if ents[-1].label_ == "NORP" and head.tag_ == "NNPS" else "organisation"
+                )
             elif head.tag_ in ("NNS", "NNPS"):
                 sp.name, sp.kind = _strip_det(span.text), "group"
             elif head.lower_ in ORG_NOUNS and _definite(span):
@@ -199,8 +356,10 @@ class ArticleSpeakers:
         k = self.sent_index[pron.i]
         for sent in reversed(self.sents[max(0, k - 3) : k + 1]):
             subjects = [
-                t for t in sent
-                if t.dep_ in ("nsubj", "nsubjpass") and t.i < pron.i
+                t
+                for t in sent
+                if t.dep_ in ("nsubj", "nsubjpass")
+                and t.i < pron.i
                 and t.head.dep_ in ("ROOT", "conj", "parataxis")
             ]
             for subj in reversed(subjects):
@@ -219,8 +378,9 @@ class ArticleSpeakers:
         for person in self.people:
             if not any(i < head.i for i in person.mentions):
                 continue
-            overlap = max((len(words & {_stem(w) for w in t.split()}) for t in person.titles),
-                          default=0)
+            overlap = max(
+                (len(words & {_stem(w) for w in t.split()}) for t in person.titles), default=0
+            )
             recent = max(i for i in person.mentions if i < head.i)
             key = (overlap, person is self.last_speaker, len(person.mentions), recent)
             if best_key is None or key > best_key:

@@ -1,0 +1,285 @@
+"""The ``onrecord`` command: ingest, extract, query, export, demo and evaluate.
+
+A thin shell over :mod:`onrecord.pipeline`, :mod:`onrecord.store` and :mod:`onrecord.query`.
+Data goes to stdout, progress and problems to stderr.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from . import evaluate as evaluation
+from . import query, store
+from .ingest import load_sidecar
+from .model import Problem
+
+FORMATS = ("table", "json", "jsonl")
+
+
+def _db_option(f):
+    return click.option(
+        "--db",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="SQLite database file (default: $ONRECORD_DB or ./onrecord.db).",
+    )(f)
+
+
+def _problem(p: Problem) -> None:
+    click.echo(f"skipped {p.path}: {p.reason}", err=True)
+
+
+def _progress(label: str):
+    from tqdm import tqdm
+
+    return tqdm(desc=label, unit=" articles", file=sys.stderr, disable=None, leave=False)
+
+
+def _truncate(text: str | None, width: int) -> str:
+    text = " ".join((text or "-").split())
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def _table(rows: list[dict], columns: list[tuple[str, str, int]]) -> str:
+    """A plain aligned table; the last column takes the rest of the terminal width."""
+    total = shutil.get_terminal_size((120, 20)).columns
+    fixed = sum(w + 2 for _, _, w in columns[:-1])
+    widths = [w for _, _, w in columns[:-1]] + [max(total - fixed, 30)]
+    lines = ["  ".join(h.ljust(w) for (h, _, _), w in zip(columns, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in rows:
+        cells = [
+            _truncate(str(row.get(key) if row.get(key) is not None else "-"), w).ljust(w)
+            for (_, key, _), w in zip(columns, widths, strict=True)
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+STATEMENT_COLUMNS = [
+    ("SPEAKER", "speaker", 22),
+    ("KIND", "kind", 8),
+    ("CUE", "cue", 13),
+    ("ARTICLE", "source", 24),
+    ("STATEMENT", "content", 0),
+]
+
+
+def _print_statements(stmts: list[dict], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(stmts, ensure_ascii=False, indent=2))
+    elif fmt == "jsonl":
+        for s in stmts:
+            click.echo(json.dumps(s, ensure_ascii=False))
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=query.FLAT_FIELDS)
+        writer.writeheader()
+        for s in stmts:
+            writer.writerow(query.flatten(s))
+    else:
+        rows = []
+        for s in stmts:
+            flat = query.flatten(s)
+            flat["speaker"] = flat["speaker"] or f"({flat['mention'] or 'unknown'})"
+            flat["source"] = Path(flat["path"] or flat["article_id"]).name
+            rows.append(flat)
+        click.echo(_table(rows, STATEMENT_COLUMNS))
+        click.echo(f"\n{len(stmts)} statement(s)")
+
+
+@click.group()
+@click.version_option(package_name="onrecord")
+def main() -> None:
+    """Who said what, to whom, when and where: a record of statements from news articles."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@_db_option
+@click.option(
+    "--metadata",
+    type=click.Path(exists=True, dir_okay=False),
+    help="CSV or JSON Lines file mapping file names to published, outlet, url, title.",
+)
+def ingest(paths: tuple[str, ...], db: str | None, metadata: str | None) -> None:
+    """Store the statements of the articles in PATHS (files, folders, '-' for stdin)."""
+    from .pipeline import ingest as run
+
+    conn = store.connect(db)
+    meta = load_sidecar(Path(metadata)) if metadata else None
+    bar = _progress("ingesting")
+    summary = run(
+        conn, paths, metadata=meta, on_problem=_problem, on_article=lambda _r: bar.update()
+    )
+    bar.close()
+    total = query.counts(conn)
+    click.echo(
+        f"{summary.added} article(s) added, {summary.already} already stored, "
+        f"{len(summary.problems)} skipped; {summary.statements} new statement(s). "
+        f"Database {db or store.default_path()}: {total['articles']} articles, "
+        f"{total['statements']} statements, {total['speakers']} speakers."
+    )
+    if summary.added + summary.already == 0:
+        raise SystemExit(1)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option(
+    "--metadata",
+    type=click.Path(exists=True, dir_okay=False),
+    help="CSV or JSON Lines file mapping file names to published, outlet, url, title.",
+)
+def extract(paths: tuple[str, ...], fmt: str, metadata: str | None) -> None:
+    """Print the statements of the articles in PATHS, without a database."""
+    from .pipeline import Summary, analyze, read_sources
+
+    summary = Summary()
+    meta = load_sidecar(Path(metadata)) if metadata else None
+    out: list[dict] = []
+    for result in analyze(read_sources(paths, summary, meta, _problem)):
+        summary.added += 1
+        for stmt in result.statements:
+            out.append(stmt.to_dict(result.article))
+            if fmt == "jsonl":
+                click.echo(json.dumps(out.pop(), ensure_ascii=False))
+    if fmt != "jsonl":
+        _print_statements(out, fmt)
+    if summary.added == 0:
+        raise SystemExit(1)
+
+
+@main.command()
+@_db_option
+@click.option("--speaker", help="Resolved speaker name, or part of it (e.g. Putin).")
+@click.option("--search", help="Full-text search in statements; ranks by relevance.")
+@click.option("--kind", type=click.Choice(query.KINDS))
+@click.option("--limit", type=click.IntRange(min=1), default=None)
+@click.option(
+    "--format", "fmt", type=click.Choice((*FORMATS, "csv")), default="table", show_default=True
+)
+def statements(db, speaker, search, kind, limit, fmt) -> None:
+    """List stored statements, filtered."""
+    conn = _open(db)
+    rows = query.statements(conn, speaker=speaker, search=search, kind=kind, limit=limit)
+    _print_statements(rows, fmt)
+
+
+@main.command()
+@_db_option
+@click.option(
+    "--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True
+)
+def speakers(db, fmt) -> None:
+    """List speakers with their statement and article counts."""
+    rows = query.speakers(_open(db))
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        r["titles"] = "; ".join(r["titles"])
+        r["dates"] = f"{r['first'] or '?'} .. {r['last'] or '?'}"
+    click.echo(
+        _table(
+            rows,
+            [
+                ("NAME", "name", 28),
+                ("KIND", "kind", 12),
+                ("STATEMENTS", "statements", 10),
+                ("ARTICLES", "articles", 8),
+                ("PUBLISHED", "dates", 24),
+                ("TITLES", "titles", 0),
+            ],
+        )
+    )
+
+
+@main.command()
+@_db_option
+@click.option("--format", "fmt", type=click.Choice(("jsonl", "csv", "parquet")), required=True)
+@click.argument("out", type=click.Path(dir_okay=False))
+def export(db, fmt, out) -> None:
+    """Write every stored statement to OUT."""
+    n = query.export(_open(db), fmt, Path(out))
+    click.echo(f"{n} statement(s) written to {out}", err=True)
+
+
+def _open(db: str | None):
+    try:
+        return store.connect(db, readonly=True)
+    except FileNotFoundError as err:
+        raise click.ClickException(str(err)) from None
+
+
+def examples_dir() -> Path:
+    """The bundled example articles: ./examples/seeds, else the checkout's copy."""
+    here = Path("examples/seeds")
+    if here.is_dir():
+        return here
+    repo = Path(__file__).resolve().parents[2] / "examples" / "seeds"
+    if repo.is_dir():
+        return repo
+    raise click.ClickException("the bundled examples (examples/seeds) were not found")
+
+
+@main.command()
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    default="onrecord-demo.db",
+    show_default=True,
+    help="Database to (re)create for the demo.",
+)
+def demo(db: str) -> None:
+    """Ingest the bundled example articles into a fresh database and show the result."""
+    from .pipeline import ingest as run
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(db + suffix).unlink(missing_ok=True)
+    folder = examples_dir()
+    conn = store.connect(db)
+    click.echo(f"Ingesting {folder} into {db} ...", err=True)
+    summary = run(conn, [str(folder)], on_problem=_problem)
+    click.echo(f"{summary.added} articles, {summary.statements} statements.\n")
+    _print_statements(query.statements(conn), "table")
+    click.echo("")
+    click.echo(
+        _table(
+            query.speakers(conn),
+            [
+                ("SPEAKER", "name", 30),
+                ("KIND", "kind", 12),
+                ("STATEMENTS", "statements", 10),
+                ("ARTICLES", "articles", 0),
+            ],
+        )
+    )
+    click.echo(f"\nTry: onrecord statements --db {db} --speaker Putin --search ATACMS")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("brat",)),
+    default="brat",
+    show_default=True,
+    help="Annotation format: DIR/text/*.txt with DIR/attributions/*.ann.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def evaluate(directory: str, fmt: str, as_json: bool) -> None:
+    """Score the pipeline against annotated articles (e.g. PolNeAR dev)."""
+    report = evaluation.evaluate_dir(Path(directory))
+    click.echo(json.dumps(report, indent=2) if as_json else evaluation.format_report(report))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,212 @@
+"""The SQLite store: articles, speakers (entities), statements and a full-text index.
+
+- The schema carries a version (``PRAGMA user_version``); :data:`MIGRATIONS` lists the steps
+  from each version to the next, applied in order when a database is opened.
+- Each article is written with its statements in one transaction: an ingest killed half-way
+  leaves whole articles only, and the next run completes the rest.
+- Writing an article that is already stored (same id: same original bytes) changes nothing.
+- ``statements_fts`` (FTS5) indexes statement text and speaker names, kept in step by triggers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .model import Article, Statement
+
+DEFAULT_DB = "onrecord.db"
+
+MIGRATIONS: list[str] = [
+    # 1: the first schema
+    """
+    CREATE TABLE articles (
+        id TEXT PRIMARY KEY,
+        path TEXT,
+        url TEXT,
+        title TEXT,
+        outlet TEXT,
+        published TEXT,
+        published_from TEXT,
+        language TEXT,
+        text TEXT NOT NULL,
+        skips TEXT NOT NULL DEFAULT '[]',
+        title_start INTEGER,
+        title_end INTEGER,
+        ingested_at TEXT NOT NULL
+    );
+    CREATE TABLE entities (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        titles TEXT NOT NULL DEFAULT '[]',
+        UNIQUE (name, kind)
+    );
+    CREATE TABLE statements (
+        id TEXT PRIMARY KEY,
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        entity_id INTEGER REFERENCES entities(id),
+        speaker_name TEXT,
+        speaker_kind TEXT NOT NULL,
+        speaker_mention TEXT,
+        speaker_start INTEGER,
+        speaker_end INTEGER,
+        cue_text TEXT,
+        cue_lemma TEXT,
+        cue_start INTEGER,
+        cue_end INTEGER,
+        content_text TEXT NOT NULL,
+        content_spans TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        confidence REAL NOT NULL DEFAULT 1.0
+    );
+    CREATE INDEX statements_article ON statements(article_id, seq);
+    CREATE INDEX statements_entity ON statements(entity_id);
+    CREATE INDEX statements_kind ON statements(kind);
+    CREATE VIRTUAL TABLE statements_fts USING fts5(
+        content_text, speaker_name, content='statements', content_rowid='rowid',
+        tokenize='porter unicode61'
+    );
+    CREATE TRIGGER statements_ai AFTER INSERT ON statements BEGIN
+        INSERT INTO statements_fts(rowid, content_text, speaker_name)
+        VALUES (new.rowid, new.content_text, new.speaker_name);
+    END;
+    CREATE TRIGGER statements_ad AFTER DELETE ON statements BEGIN
+        INSERT INTO statements_fts(statements_fts, rowid, content_text, speaker_name)
+        VALUES ('delete', old.rowid, old.content_text, old.speaker_name);
+    END;
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def default_path() -> str:
+    """``$ONRECORD_DB`` if set, else ``./onrecord.db``."""
+    return os.environ.get("ONRECORD_DB") or DEFAULT_DB
+
+
+def connect(path: str | Path | None = None, *, readonly: bool = False) -> sqlite3.Connection:
+    """Open (and migrate) the database at ``path``."""
+    path = str(path or default_path())
+    if readonly:
+        if not Path(path).exists():
+            raise FileNotFoundError(f"no database at {path} (run 'onrecord ingest' first)")
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    else:
+        conn = sqlite3.connect(path)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        migrate(conn)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply the migrations this database lacks; returns the schema version."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"database schema version {version} is newer than this onrecord ({SCHEMA_VERSION})"
+        )
+    for step in range(version, SCHEMA_VERSION):
+        with conn:
+            conn.executescript(
+                f"BEGIN; {MIGRATIONS[step]} PRAGMA user_version = {step + 1}; COMMIT;"
+            )
+    return SCHEMA_VERSION
+
+
+def has_article(conn: sqlite3.Connection, article_id: str) -> bool:
+    return conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+
+def statement_id(stmt: Statement) -> str:
+    """Stable id: the article and the content offsets."""
+    key = stmt.article_id + json.dumps(stmt.content_spans)
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _entity(conn: sqlite3.Connection, name: str | None, kind: str, titles: list[str]) -> int | None:
+    if not name:
+        return None
+    row = conn.execute(
+        "SELECT id, titles FROM entities WHERE name = ? AND kind = ?", (name, kind)
+    ).fetchone()
+    if row is None:
+        cur = conn.execute(
+            "INSERT INTO entities(name, kind, titles) VALUES (?, ?, ?)",
+            (name, kind, json.dumps(titles)),
+        )
+        return cur.lastrowid
+    known = json.loads(row[1])
+    merged = known + [t for t in titles if t not in known]
+    if merged != known:
+        conn.execute("UPDATE entities SET titles = ? WHERE id = ?", (json.dumps(merged), row[0]))
+    return row[0]
+
+
+def write_article(
+    conn: sqlite3.Connection,
+    article: Article,
+    statements: list[Statement],
+    titles: dict[str, list[str]] | None = None,
+) -> bool:
+    """Store an article and its statements atomically; False if it was already stored."""
+    titles = titles or {}
+    with conn:
+        if has_article(conn, article.id):
+            return False
+        conn.execute(
+            """INSERT INTO articles(id, path, url, title, outlet, published, published_from,
+               language, text, skips, title_start, title_end, ingested_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                article.id,
+                article.path,
+                article.url,
+                article.title,
+                article.outlet,
+                article.published,
+                article.published_from,
+                article.language,
+                article.text,
+                json.dumps([[s.start, s.end, s.reason] for s in article.skips]),
+                article.title_span[0] if article.title_span else None,
+                article.title_span[1] if article.title_span else None,
+                datetime.now(UTC).isoformat(timespec="seconds"),
+            ),
+        )
+        for seq, stmt in enumerate(statements):
+            sp = stmt.speaker
+            entity = _entity(conn, sp.name, sp.kind, titles.get(sp.name or "", []))
+            conn.execute(
+                """INSERT OR IGNORE INTO statements(id, article_id, seq, entity_id, speaker_name,
+                   speaker_kind, speaker_mention, speaker_start, speaker_end, cue_text, cue_lemma,
+                   cue_start, cue_end, content_text, content_spans, kind, confidence)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    statement_id(stmt),
+                    article.id,
+                    seq,
+                    entity,
+                    sp.name,
+                    sp.kind,
+                    sp.mention,
+                    sp.span[0] if sp.span else None,
+                    sp.span[1] if sp.span else None,
+                    stmt.cue.text if stmt.cue else None,
+                    stmt.cue.lemma if stmt.cue else None,
+                    stmt.cue.span[0] if stmt.cue else None,
+                    stmt.cue.span[1] if stmt.cue else None,
+                    stmt.content_text,
+                    json.dumps(stmt.content_spans),
+                    stmt.kind,
+                    stmt.confidence,
+                ),
+            )
+    return True
