@@ -510,7 +510,6 @@ def find(doc: Doc) -> list[Found]:
     text = doc.text
     quotes = [q for q in find_quotes(text) if len(text[q.start : q.end].split()) >= 1]
     found: list[Found] = []
-    claimed: dict[int, Found] = {}  # id(quote) -> statement
     used_cues: set[int] = set()
     last: Found | None = None
     for k, q in enumerate(quotes):
@@ -533,11 +532,10 @@ def find(doc: Doc) -> list[Found]:
                 spans[0] = (lead[0].idx, spans[0][1])
         else:
             cue = _quote_cue_before(doc, before, text)
-        if cue is not None and words >= 2:
-            source = _subject(cue) or _inverted_subject(cue)
-            stmt = Found(source or [], [cue], spans, [q])
+        source = (_subject(cue) or _inverted_subject(cue)) if cue is not None else None
+        if source and words >= 2:
+            stmt = Found(source, [cue], spans, [q])
             found.append(stmt)
-            claimed[id(q)] = stmt
             used_cues.add(cue.i)
             last = stmt
             continue
@@ -547,7 +545,6 @@ def find(doc: Doc) -> list[Found]:
         if last is not None and between is not None and _continues(between):
             last.content.extend(q.spans)
             last.quotes.append(q)
-            claimed[id(q)] = last
             continue
         starts_para = q.start == 0 or text[: q.start].rstrip(" ").endswith("\n")
         if starts_para and words >= 8:
@@ -555,19 +552,30 @@ def find(doc: Doc) -> list[Found]:
             if source:
                 stmt = Found(source, [], list(q.spans), [q])
                 found.append(stmt)
-                claimed[id(q)] = stmt
                 last = stmt
-    claimed_quotes = [q for q in quotes if id(q) in claimed]
     taken = [Quote(list(f.content)) for f in found]  # content of quote statements
+    quoted_tokens = {t.i for f in found for t in f.source + f.cue}
+    for f in found:
+        for s, e in f.content:
+            quoted_tokens.update(t.i for t in _words(doc, s, e))
     for tok in doc:
         if tok.i in used_cues or not _is_cue(tok) or _negated(tok) or _inside(tok.idx, taken):
             continue
-        content = _trim(_content(tok))
+        content = _content(tok)
+        if any(t.i in quoted_tokens for t in content):
+            # "argued that X, in which Putin said, "…"": stop before the other statement
+            first = min(t.i for t in content if t.i in quoted_tokens)
+            content = [t for t in content if t.i < first]
+            while content and (
+                content[-1].is_punct
+                or content[-1].pos_ in ("ADP", "PRON", "SCONJ")
+                or content[-1].lower_ in RELATIVE
+            ):
+                content.pop()
+        content = _trim(content)
         if len([t for t in content if not t.is_punct]) < 2:
             continue
         spans = _spans(content)
-        if any(_inside(s, claimed_quotes) and _inside(e - 1, claimed_quotes) for s, e in spans):
-            continue
         source = _subject(tok) or _inverted_subject(tok)
         if not source:
             continue

@@ -1,0 +1,111 @@
+"""Attribution on small texts: each construction a reader would count, and what is not counted."""
+
+from __future__ import annotations
+
+from onrecord.attribution import find_quotes
+
+
+def _one(stmts, words):
+    found = [s for s in stmts if words in s.content_text]
+    assert len(found) == 1, [s.content_text for s in stmts]
+    return found[0]
+
+
+def test_quote_then_cue(extract):
+    text = '"We will not give up," Smith said.'
+    [s] = extract(text)
+    assert s.kind == "direct"
+    assert s.cue.text == "said" and s.speaker.mention == "Smith"
+    assert text[slice(*s.content_spans[0])] == '"We will not give up,"'
+
+
+def test_inverted_cue(extract):
+    [s] = extract('"The economy is growing fast," said Maria Lopez, the central bank governor.')
+    assert s.speaker.name == "Maria Lopez" and s.cue.text == "said"
+
+
+def test_cue_then_colon_quote(extract):
+    [s] = extract('Speaking in Paris, Jean Martin said: "We have to act now on climate."')
+    assert s.kind == "direct" and s.speaker.name == "Jean Martin"
+    assert s.content_text == '"We have to act now on climate."'
+
+
+def test_quote_split_by_cue_is_one_statement(extract):
+    text = '"The plan is ready," Anna Berg said. "We start on Monday."'
+    [s] = extract(text)
+    assert [text[a:b] for a, b in s.content_spans] == [
+        '"The plan is ready,"',
+        '"We start on Monday."',
+    ]
+
+
+def test_indirect_that_clause(extract):
+    [s] = extract("Prime Minister John Baker said on Tuesday that taxes would fall next year.")
+    assert s.kind == "indirect"
+    assert s.content_text == "that taxes would fall next year"
+    assert s.speaker.name == "John Baker"
+
+
+def test_object_and_infinitive_and_second_cue(extract):
+    stmts = extract(
+        "Mayor Lisa Grant urged residents to stay at home and said the storm would pass soon."
+    )
+    urged = _one(stmts, "residents to stay at home")
+    said = _one(stmts, "the storm would pass soon")
+    assert urged.cue.text == "urged" and said.cue.text == "said"
+    assert urged.speaker.name == said.speaker.name == "Lisa Grant"
+
+
+def test_according_to(extract):
+    stmts = extract("According to the ministry, the new bridge will open in May.")
+    s = _one(stmts, "the new bridge will open in May")
+    assert s.cue.text == "According to" and s.speaker.mention == "the ministry"
+
+
+def test_content_before_cue(extract):
+    stmts = extract("The talks were very productive, the foreign minister said on Friday.")
+    s = _one(stmts, "The talks were very productive")
+    assert s.cue.text == "said"
+
+
+def test_mixed_quote(extract):
+    [s] = extract(
+        'Senator Paul Reed said the bill was "a disaster for farmers" and should be dropped.'
+    )
+    assert s.kind == "mixed"
+
+
+def test_scare_quotes_and_plain_narration_are_not_statements(extract):
+    assert extract('The so-called "peace plan" was published in March.') == []
+    assert extract("The bridge opened in May after three years of work.") == []
+
+
+def test_negated_cue_is_not_a_statement(extract):
+    assert extract("The company has not announced its results for the year.") == []
+
+
+def test_group_and_organisation_speakers(extract):
+    stmts = extract(
+        "Some local farmers claimed that the river had been polluted.\n\n"
+        "The Environment Agency later confirmed that it had found traces of oil."
+    )
+    farmers = _one(stmts, "the river had been polluted")
+    agency = _one(stmts, "it had found traces of oil")
+    assert farmers.speaker.kind == "group"
+    assert agency.speaker.kind == "organisation" and agency.speaker.name == "Environment Agency"
+
+
+def test_find_quotes_joins_paragraphs_without_closing_mark():
+    text = '"First part of the quote.\n\n"Second part," she said.'
+    [q] = find_quotes(text)
+    assert [text[a:b] for a, b in q.spans] == ['"First part of the quote.', '"Second part,"']
+
+
+def test_find_quotes_nested_marks():
+    text = "He said: “They called it ‘a plan’ and “nothing else” at all.” Then he left."
+    [q] = find_quotes(text)
+    assert text[q.start : q.end].endswith("at all.”")
+
+
+def test_empty_text(extract):
+    assert extract("") == []

@@ -1,0 +1,136 @@
+"""The onrecord command, run as a user runs it (click's runner, real files and database)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from onrecord.cli import main
+
+from .conftest import SEEDS
+
+GOOD = "Mayor Lisa Grant said on Monday that the new bridge would open in May.\n"
+
+
+@pytest.fixture()
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture()
+def db(tmp_path):
+    return str(tmp_path / "cli.db")
+
+
+def test_ingest_reports_bad_files_and_goes_on(runner, tmp_path, db):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "good.txt").write_text(GOOD)
+    (tmp_path / "in" / "empty.txt").write_text("")
+    (tmp_path / "in" / "binary.txt").write_bytes(b"\x00\x01\x02")
+    result = runner.invoke(main, ["ingest", str(tmp_path / "in"), "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "1 article(s) added" in result.stdout and "2 skipped" in result.stdout
+    assert "empty.txt: empty file" in result.stderr
+    assert "binary.txt: binary file" in result.stderr
+
+
+def test_ingest_fails_only_when_nothing_ingested(runner, tmp_path, db):
+    (tmp_path / "bad.txt").write_bytes(b"\x00")
+    result = runner.invoke(main, ["ingest", str(tmp_path / "bad.txt"), "--db", db])
+    assert result.exit_code == 1
+
+
+def test_ingest_twice_is_idempotent(runner, db):
+    runner.invoke(main, ["ingest", str(SEEDS), "--db", db])
+    result = runner.invoke(main, ["ingest", str(SEEDS), "--db", db])
+    assert result.exit_code == 0
+    assert "0 article(s) added, 5 already stored" in result.stdout
+
+
+def test_ingest_from_stdin(runner, db):
+    result = runner.invoke(main, ["ingest", "-", "--db", db], input=GOOD)
+    assert result.exit_code == 0 and "1 article(s) added" in result.stdout
+
+
+def test_db_from_environment(runner, tmp_path):
+    path = tmp_path / "env.db"
+    result = runner.invoke(main, ["ingest", "-"], input=GOOD, env={"ONRECORD_DB": str(path)})
+    assert result.exit_code == 0 and path.exists()
+
+
+def test_extract_jsonl_shape(runner):
+    path = str(SEEDS / "000_fde3fa9627d4bcef.txt")
+    result = runner.invoke(main, ["extract", path, "--format", "jsonl"])
+    assert result.exit_code == 0
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    kremlin = next(r for r in rows if r["speaker"]["mention"] == "The Kremlin leader")
+    assert kremlin["article"] == {
+        "id": kremlin["article"]["id"],
+        "path": path,
+        "title": None,
+        "outlet": None,
+        "published": "2023-10-19",
+    }
+    assert kremlin["speaker"]["name"] == "Vladimir Putin"
+    assert kremlin["speaker"]["span"] == [567, 585] and kremlin["speaker"]["kind"] == "person"
+    assert kremlin["cue"] == {"text": "criticized", "span": [586, 596]}
+    assert kremlin["content"]["spans"][0][0] == 597
+    assert kremlin["content"]["text"].startswith("Washington’s supply of long-range ATACMS")
+    assert kremlin["kind"] == "indirect"
+
+
+def test_statements_filters_and_formats(runner, db):
+    runner.invoke(main, ["ingest", str(SEEDS), "--db", db])
+    result = runner.invoke(
+        main,
+        ["statements", "--db", db, "--speaker", "Putin", "--search", "ATACMS", "--format", "json"],
+    )
+    rows = json.loads(result.stdout)
+    assert rows and all(r["speaker"]["name"] == "Vladimir Putin" for r in rows)
+    assert all("ATACMS" in r["content"]["text"] for r in rows)
+    result = runner.invoke(main, ["statements", "--db", db, "--kind", "direct", "--format", "csv"])
+    table = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert table and {r["kind"] for r in table} == {"direct"}
+    result = runner.invoke(main, ["statements", "--db", db, "--kind", "rumour"])
+    assert result.exit_code == 2
+
+
+def test_speakers_json(runner, db):
+    runner.invoke(main, ["ingest", str(SEEDS), "--db", db])
+    rows = json.loads(runner.invoke(main, ["speakers", "--db", db, "--format", "json"]).stdout)
+    putin = rows[0]
+    assert putin["name"] == "Vladimir Putin" and putin["articles"] == 5
+    assert "Russian President" in putin["titles"]
+
+
+def test_export_formats(runner, db, tmp_path):
+    runner.invoke(main, ["ingest", str(SEEDS), "--db", db])
+    n = len(json.loads(runner.invoke(main, ["statements", "--db", db, "--format", "json"]).stdout))
+    for fmt in ("jsonl", "csv", "parquet"):
+        out = tmp_path / f"out.{fmt}"
+        result = runner.invoke(main, ["export", "--db", db, "--format", fmt, str(out)])
+        assert result.exit_code == 0
+        if fmt == "jsonl":
+            assert len(out.read_text().splitlines()) == n
+        elif fmt == "csv":
+            assert len(list(csv.DictReader(out.open()))) == n
+        else:
+            assert pq.read_table(out).num_rows == n
+
+
+def test_query_without_database_is_a_clear_error(runner, tmp_path):
+    result = runner.invoke(main, ["statements", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 1 and "no database" in result.output
+
+
+def test_demo(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["demo"])
+    assert result.exit_code == 0, result.output
+    assert "5 articles" in result.stdout and "Vladimir Putin" in result.stdout
+    assert (tmp_path / "onrecord-demo.db").exists()

@@ -1,0 +1,86 @@
+"""The scorer on hand-made cases: definitions of exact, partial, soft and attribution level."""
+
+from __future__ import annotations
+
+from onrecord.evaluate import Attribution, parse_brat, score_doc, token_set
+
+TEXT = 'Putin said that "the war is lost" today. Biden: we will win.'
+#       0    5    10   15   20   25   30   35   40   45   50   55
+GOLD = [
+    Attribution(content=[(11, 33)], source=[(0, 5)], cue=[(6, 10)]),
+    Attribution(content=[(48, 59)], source=[(41, 46)], cue=[(46, 47)]),
+]
+
+
+def _f1(scores, role, measure="exact"):
+    return scores[role][measure].f1
+
+
+def test_token_set_words_and_punctuation():
+    assert token_set(TEXT, [(0, 5)]) == {0}
+    # a span cutting a word still covers that word
+    assert token_set(TEXT, [(2, 4)]) == {0}
+    # quote marks and commas at the edges do not matter
+    assert token_set(TEXT, [(16, 33)]) == token_set(TEXT, [(17, 32)])
+    # a ":" cue covers no word: its characters count instead
+    assert token_set(TEXT, [(46, 47)]) == {("p", 46)}
+
+
+def test_perfect_prediction_scores_one():
+    scores = score_doc(TEXT, GOLD, GOLD)
+    for role in ("content", "source", "cue"):
+        for measure in ("exact", "partial", "soft"):
+            assert _f1(scores, role, measure) == 1.0
+    assert scores["attribution"]["all"].f1 == 1.0
+    assert scores["attribution"]["direct"].recall == 1.0
+    assert scores["attribution"]["indirect"].recall == 1.0
+
+
+def test_empty_prediction_scores_zero():
+    scores = score_doc(TEXT, [], GOLD)
+    assert _f1(scores, "content") == 0.0
+    assert scores["attribution"]["all"].f1 == 0.0
+
+
+def test_shifted_content_span():
+    # content "that "the war is lost" today" (5 tokens) against gold "that ... lost" (5 tokens)
+    pred = [Attribution(content=[(16, 39)], source=[(0, 5)], cue=[(6, 10)])]
+    scores = score_doc(TEXT, pred, GOLD[:1])
+    assert _f1(scores, "content", "exact") == 0.0
+    assert _f1(scores, "content", "partial") == 1.0
+    # soft: precision 4/5 tokens found in gold, recall 4/5 gold tokens covered
+    soft = scores["content"]["soft"]
+    assert abs(soft.precision - 0.8) < 1e-9 and abs(soft.recall - 0.8) < 1e-9
+    # the attribution still matches: 4 of 5 gold content tokens, same source
+    assert scores["attribution"]["all"].f1 == 1.0
+
+
+def test_attribution_needs_shared_non_stopword_in_source():
+    pred = [Attribution(content=[(11, 33)], source=[(41, 46)], cue=[(6, 10)])]
+    scores = score_doc(TEXT, pred, GOLD[:1])
+    assert scores["attribution"]["all"].f1 == 0.0
+    assert _f1(scores, "content") == 1.0
+
+
+def test_one_to_one_matching():
+    pred = GOLD[:1] * 2
+    scores = score_doc(TEXT, pred, GOLD[:1])
+    assert scores["content"]["exact"].precision == 0.5
+    assert scores["content"]["exact"].recall == 1.0
+
+
+def test_parse_brat_with_discontinuous_span_and_shared_source():
+    ann = (
+        "T1\tSource 0 5\tPutin\n"
+        "T2\tCue 6 10\tsaid\n"
+        "T3\tContent 11 20;25 33\tx\n"
+        "T4\tAttribution 6 10\tsaid\n"
+        "E1\tAttribution:T4 Cue:T2 Source:T1 Content:T3\n"
+        "T5\tCue 34 39\tadded\n"
+        "T6\tAttribution 34 39\tadded\n"
+        "E2\tAttribution:T6 Cue:T5 Source:T1\n"
+    )
+    atts = parse_brat(ann)
+    assert len(atts) == 2
+    assert atts[0].content == [(11, 20), (25, 33)]
+    assert atts[1].source == [(0, 5)] and atts[1].content == []

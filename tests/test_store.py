@@ -1,0 +1,113 @@
+"""The SQLite store: schema version, idempotent writes, crash consistency, full-text search."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from onrecord import query, store
+from onrecord.pipeline import ingest
+
+ARTICLE_A = (
+    "Mayor Lisa Grant said on Monday that the new bridge would open in May.\n\n"
+    '"It is the best bridge in the region," Grant told reporters.\n'
+)
+ARTICLE_B = "Governor Tom Hale said that the budget for schools would grow by ten percent.\n"
+
+
+@pytest.fixture()
+def folder(tmp_path):
+    src = tmp_path / "articles"
+    src.mkdir()
+    (src / "a.txt").write_text(ARTICLE_A)
+    (src / "b.txt").write_text(ARTICLE_B)
+    return src
+
+
+def test_schema_is_versioned(tmp_path):
+    conn = store.connect(tmp_path / "x.db")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+    # opening again applies nothing new
+    assert store.migrate(conn) == store.SCHEMA_VERSION
+
+
+def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "future.db"
+    raw = sqlite3.connect(path)
+    raw.execute("PRAGMA user_version = 99")
+    raw.close()
+    with pytest.raises(RuntimeError, match="newer"):
+        store.connect(path)
+
+
+def test_reingest_changes_nothing(tmp_path, folder):
+    conn = store.connect(tmp_path / "x.db")
+    first = ingest(conn, [str(folder)])
+    assert first.added == 2 and first.statements >= 3
+    before = query.counts(conn)
+    second = ingest(conn, [str(folder)])
+    assert second.added == 0 and second.already == 2
+    assert query.counts(conn) == before
+
+
+def test_killed_ingest_leaves_whole_articles_and_rerun_completes(tmp_path, folder, monkeypatch):
+    path = tmp_path / "x.db"
+    conn = store.connect(path)
+    real_insert = store._entity
+    calls = {"n": 0}
+
+    def dying_entity(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:  # in the middle of writing the second article's statements
+            raise KeyboardInterrupt
+        return real_insert(*args, **kwargs)
+
+    monkeypatch.setattr(store, "_entity", dying_entity)
+    with pytest.raises(KeyboardInterrupt):
+        ingest(conn, [str(folder)])
+    conn.close()
+    monkeypatch.setattr(store, "_entity", real_insert)
+
+    conn = store.connect(path)
+    articles = conn.execute("SELECT id FROM articles").fetchall()
+    orphans = conn.execute(
+        "SELECT COUNT(*) FROM statements WHERE article_id NOT IN (SELECT id FROM articles)"
+    ).fetchone()[0]
+    assert len(articles) == 1 and orphans == 0
+    per_article = conn.execute("SELECT COUNT(*) FROM statements").fetchone()[0]
+    assert per_article >= 2  # the finished article has all its statements
+
+    again = ingest(conn, [str(folder)])
+    assert again.added == 1 and again.already == 1
+    assert query.counts(conn)["articles"] == 2
+
+
+def test_full_text_search_and_filters(tmp_path, folder):
+    conn = store.connect(tmp_path / "x.db")
+    ingest(conn, [str(folder)])
+    hits = query.statements(conn, search="bridges")  # stemmed
+    assert hits and all("bridge" in h["content"]["text"] for h in hits)
+    assert query.statements(conn, search="bridge", speaker="Hale") == []
+    hale = query.statements(conn, speaker="hale")
+    assert [h["speaker"]["name"] for h in hale] == ["Tom Hale"]
+    direct = query.statements(conn, kind="direct")
+    assert [h["speaker"]["name"] for h in direct] == ["Lisa Grant"]
+    with pytest.raises(ValueError):
+        query.statements(conn, kind="rumour")
+
+
+def test_hostile_search_text_is_harmless(tmp_path, folder):
+    conn = store.connect(tmp_path / "x.db")
+    ingest(conn, [str(folder)])
+    assert query.statements(conn, search="'; DROP TABLE statements; --") == []
+    assert query.statements(conn, search='" OR 1=1 NEAR(') == []
+    assert query.counts(conn)["statements"] >= 3
+
+
+def test_speakers_counts(tmp_path, folder):
+    conn = store.connect(tmp_path / "x.db")
+    ingest(conn, [str(folder)])
+    rows = {r["name"]: r for r in query.speakers(conn)}
+    assert rows["Lisa Grant"]["statements"] == 2 and rows["Lisa Grant"]["articles"] == 1
+    assert rows["Lisa Grant"]["kind"] == "person" and "Mayor" in rows["Lisa Grant"]["titles"]
