@@ -1,0 +1,113 @@
+"""Throughput and peak memory of bare spaCy, `onrecord extract` and `onrecord ingest`.
+
+All three run on the same texts (PolNeAR dev by default), each in a fresh process so that peak
+memory (max RSS) belongs to that run alone; model loading is excluded from the timings.
+
+    python benchmarks/throughput.py [--corpus ../shared/data/polnear/dev/text] [--repeat 1]
+
+``--repeat N`` feeds the corpus N times (under new names for ingest, so nothing is skipped),
+to show that memory stays flat as the corpus grows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / "../shared/data/polnear/dev/text"
+
+
+def _texts(corpus: Path, repeat: int) -> list[tuple[str, str]]:
+    files = sorted(corpus.glob("*.txt"))
+    out = []
+    for r in range(repeat):
+        for f in files:
+            text = f.read_text(encoding="utf-8")
+            # a marker line makes each copy a distinct article (new id) without changing its size
+            out.append((f"{r}-{f.name}", text if r == 0 else f"{text}\n[copy {r}]\n"))
+    return out
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_one(mode: str, corpus: Path, repeat: int) -> dict:
+    """One measurement, in this process."""
+    from onrecord import nlp
+
+    texts = _texts(corpus, repeat)
+    if mode == "spacy":
+        model = nlp.bare()
+        start = time.perf_counter()
+        tokens = sum(len(doc) for doc in model.pipe((t for _, t in texts), batch_size=32))
+    elif mode == "extract":
+        from onrecord.ingest import make_article
+        from onrecord.pipeline import analyze
+
+        nlp.load()
+        start = time.perf_counter()
+        articles = (make_article(t, path=name, check_language=False) for name, t in texts)
+        tokens = 0
+        for _result in analyze(articles):
+            pass
+    elif mode == "ingest":
+        from onrecord import store
+        from onrecord.pipeline import ingest
+
+        nlp.load()
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp) / "in"
+            folder.mkdir()
+            for name, text in texts:
+                (folder / name).write_text(text, encoding="utf-8")
+            conn = store.connect(Path(tmp) / "bench.db")
+            start = time.perf_counter()
+            summary = ingest(conn, [str(folder)])
+            assert summary.added == len(texts), summary
+        tokens = 0
+    else:
+        raise ValueError(mode)
+    seconds = time.perf_counter() - start
+    return {"mode": mode, "articles": len(texts), "seconds": seconds, "tokens": tokens,
+            "peak_rss_mb": _peak_mb()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_one(args.one, args.corpus, args.repeat)))
+        return
+    rows = []
+    for mode in ("spacy", "extract", "ingest"):
+        out = subprocess.run(
+            [sys.executable, __file__, "--one", mode, "--corpus", str(args.corpus),
+             "--repeat", str(args.repeat)],
+            check=True, capture_output=True, text=True,
+        )
+        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    tokens = rows[0]["tokens"]
+    print(f"corpus: {args.corpus} x{args.repeat}: {rows[0]['articles']} articles, {tokens} tokens")
+    print(f"{'run':<18}{'seconds':>9}{'articles/s':>12}{'tokens/s':>10}{'vs spaCy':>10}"
+          f"{'peak RSS MB':>13}")
+    base = rows[0]["seconds"]
+    for row in rows:
+        name = {"spacy": "bare spaCy", "extract": "onrecord extract",
+                "ingest": "onrecord ingest"}[row["mode"]]
+        print(f"{name:<18}{row['seconds']:>9.2f}{row['articles'] / row['seconds']:>12.2f}"
+              f"{tokens / row['seconds']:>10.0f}{100 * base / row['seconds']:>9.0f}%"
+              f"{row['peak_rss_mb']:>13.0f}")
+
+
+if __name__ == "__main__":
+    main()
