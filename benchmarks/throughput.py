@@ -75,8 +75,13 @@ def run_one(mode: str, corpus: Path, repeat: int) -> dict:
     else:
         raise ValueError(mode)
     seconds = time.perf_counter() - start
-    return {"mode": mode, "articles": len(texts), "seconds": seconds, "tokens": tokens,
-            "peak_rss_mb": _peak_mb()}
+    return {
+        "mode": mode,
+        "articles": len(texts),
+        "seconds": seconds,
+        "tokens": tokens,
+        "peak_rss_mb": _peak_mb(),
+    }
 
 
 def main() -> None:
@@ -91,22 +96,37 @@ def main() -> None:
     rows = []
     for mode in ("spacy", "extract", "ingest"):
         out = subprocess.run(
-            [sys.executable, __file__, "--one", mode, "--corpus", str(args.corpus),
-             "--repeat", str(args.repeat)],
-            check=True, capture_output=True, text=True,
+            [
+                sys.executable,
+                __file__,
+                "--one",
+                mode,
+                "--corpus",
+                str(args.corpus),
+                "--repeat",
+                str(args.repeat),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
         )
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
     tokens = rows[0]["tokens"]
     print(f"corpus: {args.corpus} x{args.repeat}: {rows[0]['articles']} articles, {tokens} tokens")
-    print(f"{'run':<18}{'seconds':>9}{'articles/s':>12}{'tokens/s':>10}{'vs spaCy':>10}"
-          f"{'peak RSS MB':>13}")
+    print(
+        f"{'run':<18}{'seconds':>9}{'articles/s':>12}{'tokens/s':>10}{'vs spaCy':>10}"
+        f"{'peak RSS MB':>13}"
+    )
     base = rows[0]["seconds"]
     for row in rows:
-        name = {"spacy": "bare spaCy", "extract": "onrecord extract",
-                "ingest": "onrecord ingest"}[row["mode"]]
-        print(f"{name:<18}{row['seconds']:>9.2f}{row['articles'] / row['seconds']:>12.2f}"
-              f"{tokens / row['seconds']:>10.0f}{100 * base / row['seconds']:>9.0f}%"
-              f"{row['peak_rss_mb']:>13.0f}")
+        name = {"spacy": "bare spaCy", "extract": "onrecord extract", "ingest": "onrecord ingest"}[
+            row["mode"]
+        ]
+        print(
+            f"{name:<18}{row['seconds']:>9.2f}{row['articles'] / row['seconds']:>12.2f}"
+            f"{tokens / row['seconds']:>10.0f}{100 * base / row['seconds']:>9.0f}%"
+            f"{row['peak_rss_mb']:>13.0f}"
+        )
 
 
 if __name__ == "__main__":

@@ -155,21 +155,28 @@ CLAUSE_ONLY = {
 }
 CONTENT_PREPS = {"as", "for", "of", "about", "on", "over", "against", "to", "that"}
 MIN_CUE_RATE = float(os.environ.get("ONRECORD_MIN_CUE_RATE", "0.35"))
+WEAK_CUE_RATE = 0.15
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 RELATIVE = {"who", "that", "which", "whom"}
 
 
 @lru_cache(maxsize=1)
-def cue_lemmas() -> frozenset[str]:
-    """Cue verbs: those learned from PolNeAR train (``data/cues.tsv``) and SPEECH_VERBS."""
-    learned = set()
+def cue_rates() -> dict[str, float]:
+    """Cue verbs with their cue rate in PolNeAR train (``data/cues.tsv``); SPEECH_VERBS at 1."""
+    rates: dict[str, float] = {}
     path = resources.files("onrecord") / "data" / "cues.tsv"
     if path.is_file():
         for line in path.read_text(encoding="utf-8").splitlines()[1:]:
             lemma, rate = line.split("\t")[:2]
-            if float(rate) >= MIN_CUE_RATE:
-                learned.add(lemma)
-    return frozenset(learned | SPEECH_VERBS)
+            rates[lemma] = float(rate)
+    rates.update({lemma: 1.0 for lemma in SPEECH_VERBS})
+    return rates
+
+
+@lru_cache(maxsize=1)
+def cue_lemmas() -> frozenset[str]:
+    """Lemmas that are cues in any construction (rate at least MIN_CUE_RATE)."""
+    return frozenset(lemma for lemma, rate in cue_rates().items() if rate >= MIN_CUE_RATE)
 
 
 @dataclass
@@ -202,7 +209,8 @@ def find_quotes(text: str) -> list[Quote]:
     quotes: list[Quote] = []
     pending: Quote | None = None  # a quote left open at the end of the last paragraph
     for para in re.finditer(r"[^\n]+", text):
-        p_start, line = para.start(), para.group()
+        # ``...'' and ''...'' quote pairs (some wire styles) read as one straight mark each
+        p_start, line = para.start(), para.group().replace("''", ' "').replace("``", ' "')
         stripped = line.lstrip()
         lead = p_start + len(line) - len(stripped)
         if pending and stripped[:1] not in OPEN_MARKS + STRAIGHT:
@@ -251,7 +259,15 @@ def _words(doc: Doc, start: int, end: int) -> list[Token]:
 
 
 def _is_cue(tok: Token) -> bool:
-    return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in cue_lemmas() and tok.dep_ != "aux"
+    """A cue verb: a lemma that is usually a cue, or sometimes one and here with a clause."""
+    if tok.pos_ not in ("VERB", "AUX") or tok.dep_ == "aux":
+        return False
+    lemma = tok.lemma_.lower()
+    if lemma in cue_lemmas():
+        return True
+    return cue_rates().get(lemma, 0.0) >= WEAK_CUE_RATE and any(
+        c.dep_ == "ccomp" and c.i > tok.i for c in tok.children
+    )
 
 
 def _subject(verb: Token) -> list[Token] | None:
@@ -358,7 +374,9 @@ def _content(verb: Token) -> list[Token]:
     clauses = [c for c in children if c.dep_ == "ccomp"]
     if clauses:
         return [t for c in clauses for t in _subtree(c)]
-    if verb.lemma_.lower() in CLAUSE_ONLY and not any(c.dep_ == "xcomp" for c in children):
+    if verb.lemma_.lower() in CLAUSE_ONLY and not any(
+        c.dep_ in ("xcomp", "oprd") for c in children
+    ):
         return _inverted(verb) or []
     objects = [c for c in children if c.dep_ in ("dobj", "dative", "oprd") and c.i > verb.i]
     xcomps = [c for c in children if c.dep_ == "xcomp" and c.i > verb.i]
@@ -437,13 +455,19 @@ def _inside(pos: int, quotes: list[Quote]) -> Quote | None:
     return None
 
 
+# a sentence end, but not the point of "Ms." / "Sen." / "U.S." / "D-Mo."
+_SENTENCE_END = re.compile(
+    r"(?<![A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z]{2})(?<!\b[A-Z][a-z]{3})[.!?](?=\s|$)"
+)
+
+
 def _window_after(text: str, q: Quote, next_start: int) -> tuple[int, int]:
     end = q.end
     limit = min(next_start, len(text))
     nl = text.find("\n", end)
     if nl != -1:
         limit = min(limit, nl)
-    m = re.search(r"[.!?](?=\s|$)", text[end:limit])
+    m = _SENTENCE_END.search(text[end:limit])
     return end, end + m.end() if m else limit
 
 
@@ -472,6 +496,34 @@ def _quote_cue_after(doc: Doc, window: tuple[int, int]) -> Token | None:
         ):
             return None
     return None
+
+
+def _dash_signature(doc: Doc, window: tuple[int, int]) -> tuple[Token | None, list[Token] | None]:
+    """``"…" ― Sonya Herridge``: a dash and a name after the quote sign it."""
+    toks = _words(doc, *window)
+    if (
+        len(toks) >= 2
+        and toks[0].text in ("―", "—", "–", "--", "-")
+        and toks[1].ent_type_ in ("PERSON", "ORG")
+    ):
+        name = [t for t in toks[1:] if t.ent_type_ == toks[1].ent_type_ and t.ent_iob_ != "O"]
+        name = [t for k, t in enumerate(name) if t.i == toks[1].i + k]
+        return toks[0], name
+    return None, None
+
+
+def _speaker_colon(doc: Doc) -> list[Found]:
+    """Transcripts: a paragraph opening ``WALLACE: …`` or ``"PENCE: …"`` is that speaker's."""
+    found = []
+    text = doc.text
+    for para in re.finditer(r"(?m)^[\"“]?([A-Z][A-Z.'’ -]{1,30}[A-Z]):[ \t]+(\S[^\n]*)$", text):
+        name_start, name_end = para.span(1)
+        source = _words(doc, name_start, name_end)
+        colon = _words(doc, name_end, name_end + 1)
+        content = _trim(_words(doc, *para.span(2)))
+        if source and colon and len(content) >= 2:
+            found.append(Found(source, colon, _spans(content)))
+    return found
 
 
 def _quote_cue_before(doc: Doc, window: tuple[int, int], text: str) -> Token | None:
@@ -533,6 +585,8 @@ def find(doc: Doc) -> list[Found]:
         else:
             cue = _quote_cue_before(doc, before, text)
         source = (_subject(cue) or _inverted_subject(cue)) if cue is not None else None
+        if cue is None:
+            cue, source = _dash_signature(doc, _window_after(text, q, next_start))
         if source and words >= 2:
             stmt = Found(source, [cue], spans, [q])
             found.append(stmt)
@@ -582,6 +636,7 @@ def find(doc: Doc) -> list[Found]:
         inner = [q for q in quotes if any(s <= q.start < e for s, e in spans)]
         found.append(Found(source, _cue_phrase(tok), spans, inner))
     found.extend(_according_to(doc))
+    found.extend(_speaker_colon(doc))
     found.sort(key=lambda f: f.content[0][0] if f.content else 0)
     return found
 
