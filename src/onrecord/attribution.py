@@ -156,6 +156,7 @@ CLAUSE_ONLY = {
 CONTENT_PREPS = {"as", "for", "of", "about", "on", "over", "against", "to", "that"}
 MIN_CUE_RATE = float(os.environ.get("ONRECORD_MIN_CUE_RATE", "0.35"))
 WEAK_CUE_RATE = 0.15
+STRONG_CUE_RATE = 0.5  # below this, a cue needs a source that can speak
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 RELATIVE = {"who", "that", "which", "whom"}
 
@@ -268,6 +269,20 @@ def _is_cue(tok: Token) -> bool:
     return cue_rates().get(lemma, 0.0) >= WEAK_CUE_RATE and any(
         c.dep_ == "ccomp" and c.i > tok.i for c in tok.children
     )
+
+
+def _animate(source: list[Token]) -> bool:
+    """Whether a source mention can speak: a person, organisation, group or pronoun."""
+    from .speakers import ORG_NOUNS, PEOPLE_NOUNS, PERSON_NOUNS
+
+    heads = [t for t in source if t.head not in source or t.head == t]
+    head = heads[0] if heads else source[-1]
+    if head.pos_ == "PRON":
+        return head.lower_ not in ("it", "this", "that", "which")
+    if head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+        return True
+    lemma = head.lemma_.lower()
+    return lemma in PERSON_NOUNS or lemma in ORG_NOUNS or lemma in PEOPLE_NOUNS
 
 
 def _subject(verb: Token) -> list[Token] | None:
@@ -632,6 +647,11 @@ def find(doc: Doc) -> list[Found]:
         spans = _spans(content)
         source = _subject(tok) or _inverted_subject(tok)
         if not source:
+            continue
+        if cue_rates().get(tok.lemma_.lower(), 0.0) < STRONG_CUE_RATE and (
+            not _animate(source) or tok.dep_ == "advcl"
+        ):
+            # "tanks appeared ...", "Appearing on the panel, Putin ...": nobody speaking
             continue
         inner = [q for q in quotes if any(s <= q.start < e for s, e in spans)]
         found.append(Found(source, _cue_phrase(tok), spans, inner))
