@@ -109,3 +109,15 @@ def test_find_quotes_nested_marks():
 
 def test_empty_text(extract):
     assert extract("") == []
+
+
+def test_weak_cue_needs_a_source_that_can_speak(extract):
+    # "appear" is a cue in a minority of its uses in PolNeAR train: tanks cannot say anything
+    assert extract("The new tanks appeared near the border on Monday morning.") == []
+
+
+def test_learned_cue_lexicon_is_loaded():
+    from onrecord.attribution import SPEECH_VERBS, cue_lemmas, cue_rates
+
+    assert "decry" not in SPEECH_VERBS and "decry" in cue_lemmas()  # learned from train only
+    assert cue_rates()["say"] == 1.0
