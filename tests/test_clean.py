@@ -75,3 +75,12 @@ def test_donation_appeal_and_everything_after_it():
 def test_plain_article_has_no_skips():
     text = "The minister said on Monday that the budget would pass.\nShe added that it was fair.\n"
     assert clean(text).skips == []
+
+
+def test_outlet_named_by_the_page():
+    text = "Support The Moscow Times!\n\nThe minister said the budget would pass.\n"
+    assert clean(text).outlet == "The Moscow Times"
+    assert clean("© 2024 Example News. All rights reserved.\n\nThe minister said so.\n").outlet == (
+        "Example News"
+    )
+    assert clean("The minister said the budget would pass.\n").outlet is None

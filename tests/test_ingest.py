@@ -162,3 +162,8 @@ def test_date_from_text_when_no_metadata(tmp_path):
 def test_same_bytes_same_id():
     assert ingest.article_id(b"abc") == ingest.article_id(b"abc")
     assert ingest.article_id(b"abc") != ingest.article_id(b"abd")
+
+
+def test_outlet_from_text_when_no_metadata(tmp_path):
+    [article] = _read(tmp_path, "a.txt", ("Support The Daily Example!\n\n" + BODY).encode())
+    assert article.outlet == "The Daily Example"

@@ -64,6 +64,12 @@ _BYLINE = re.compile(
     r"^(?:By|Written by|Reporting by|Edited by)\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,4}$"
 )
 _DATE_LINE = re.compile(r"^\s*(?:date\s+)?(\d{4}-\d{2}-\d{2})\b.{0,30}loading", re.IGNORECASE)
+# "Support The Moscow Times!", "© 2024 Example News": the page naming its outlet
+_OUTLET = re.compile(
+    r"^(?:support\s+|©\s*(?:\d{4}\s+)?|copyright\s+(?:©\s*)?\d{4}\s+)"
+    r"((?-i:(?:The\s+)?[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,4}))(?:[!.,].*)?$",
+    re.IGNORECASE,
+)
 _TERMINAL = re.compile(r"[.!?\"”’:;)]\s*$")
 
 
@@ -74,6 +80,7 @@ class Cleaned:
     skips: list[Skip] = field(default_factory=list)
     title_span: Span | None = None
     published: str | None = None
+    outlet: str | None = None
 
 
 def _lines(text: str) -> list[tuple[int, int, str]]:
@@ -137,6 +144,9 @@ def clean(text: str) -> Cleaned:
             body_started = True
         if reason:
             result.skips.append(Skip(start, end, reason))
+            outlet = _OUTLET.match(line) if reason == "navigation" else None
+            if outlet and not result.outlet:
+                result.outlet = outlet.group(1)
     return result
 
 

@@ -71,7 +71,7 @@ def make_article(
         path=path,
         url=meta.get("url") or None,
         title=title or None,
-        outlet=meta.get("outlet") or None,
+        outlet=meta.get("outlet") or cleaned.outlet or None,
         published=published or None,
         published_from=published_from if published else None,
         title_span=cleaned.title_span,
