@@ -135,21 +135,24 @@ class PRF:
         }
 
 
-def _one_to_one(pred: list[frozenset], gold: list[frozenset], ok) -> int:
-    """Greedy one-to-one matching, largest overlaps first; returns the number matched."""
-    pairs = []
-    for i, p in enumerate(pred):
-        for j, g in enumerate(gold):
-            if ok(p, g):
-                pairs.append((len(p & g), i, j))
-    pairs.sort(key=lambda t: (-t[0], t[1], t[2]))
-    used_p, used_g, n = set(), set(), 0
+def _match(pred: list, gold: list, ok, size) -> tuple[set[int], set[int]]:
+    """Greedy one-to-one matching, largest ``size`` first: the matched pred and gold indices."""
+    pairs = sorted(
+        ((size(p, g), i, j) for i, p in enumerate(pred) for j, g in enumerate(gold) if ok(p, g)),
+        key=lambda t: (-t[0], t[1], t[2]),
+    )
+    used_p: set[int] = set()
+    used_g: set[int] = set()
     for _, i, j in pairs:
         if i not in used_p and j not in used_g:
             used_p.add(i)
             used_g.add(j)
-            n += 1
-    return n
+    return used_p, used_g
+
+
+def _one_to_one(pred: list[frozenset], gold: list[frozenset], ok) -> int:
+    """How many predicted items match a gold one, one-to-one, largest overlaps first."""
+    return len(_match(pred, gold, ok, lambda p, g: len(p & g))[0])
 
 
 def score_items(pred: list[frozenset], gold: list[frozenset]) -> dict[str, PRF]:
@@ -215,17 +218,7 @@ def score_attributions(
             return bool(p_words & g_words)
         return p_source == g_source
 
-    pairs = []
-    for i, p in enumerate(P):
-        for j, g in enumerate(G):
-            if ok(p, g):
-                pairs.append((len(p[0] & g[0]), i, j))
-    pairs.sort(key=lambda t: (-t[0], t[1], t[2]))
-    used_p, used_g = set(), set()
-    for _, i, j in pairs:
-        if i not in used_p and j not in used_g:
-            used_p.add(i)
-            used_g.add(j)
+    used_p, used_g = _match(P, G, ok, lambda p, g: len(p[0] & g[0]))
     result = {}
     for name, want in (("all", None), ("direct", True), ("indirect", False)):
 
