@@ -16,6 +16,7 @@ import click
 
 from . import evaluate as evaluation
 from . import query, store
+from .context import SPEECH_ACTS
 from .ingest import load_sidecar
 from .model import Problem
 
@@ -161,14 +162,29 @@ def extract(paths: tuple[str, ...], fmt: str, metadata: str | None) -> None:
 @click.option("--speaker", help="Resolved speaker name, or part of it (e.g. Putin).")
 @click.option("--search", help="Full-text search in statements; ranks by relevance.")
 @click.option("--kind", type=click.Choice(query.KINDS))
+@click.option("--act", type=click.Choice(SPEECH_ACTS), help="Speech act (warn, deny, ...).")
+@click.option("--outlet", help="Outlet name, exactly as stored (see 'onrecord speakers').")
+@click.option("--since", help="Said on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", help="Said on or before this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option(
+    "--order",
+    type=click.Choice(query.ORDERS),
+    help="Default: relevance with --search, else oldest.",
+)
 @click.option("--limit", type=click.IntRange(min=1), default=None)
 @click.option(
     "--format", "fmt", type=click.Choice((*FORMATS, "csv")), default="table", show_default=True
 )
-def statements(db, speaker, search, kind, limit, fmt) -> None:
+def statements(db, speaker, search, kind, act, outlet, since, until, order, limit, fmt) -> None:
     """List stored statements, filtered."""
     conn = _open(db)
-    rows = query.statements(conn, speaker=speaker, search=search, kind=kind, limit=limit)
+    filters = query.Filters(
+        search=search, speaker=speaker, kind=kind, act=act, outlet=outlet, since=since, until=until
+    )
+    try:
+        rows = query.statements(conn, filters, order=order, limit=limit)
+    except ValueError as err:
+        raise click.UsageError(str(err)) from None
     _print_statements(rows, fmt)
 
 
@@ -216,6 +232,25 @@ def _open(db: str | None):
         return store.connect(db, readonly=True)
     except FileNotFoundError as err:
         raise click.ClickException(str(err)) from None
+
+
+@main.command()
+@_db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind to.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+def serve(db: str | None, host: str, port: int) -> None:
+    """Serve the record as web pages and a JSON API (read-only)."""
+    import uvicorn
+
+    from .web import create_app
+
+    path = db or store.default_path()
+    try:
+        app = create_app(path)
+    except FileNotFoundError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"Serving {path} on http://{host}:{port}/ (API docs at /docs)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 def examples_dir() -> Path:

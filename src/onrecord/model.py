@@ -68,6 +68,7 @@ class Statement:
     content_text: str
     kind: str  # direct | indirect | mixed
     confidence: float = 1.0
+    speech_act: str | None = None  # see onrecord.context.SPEECH_ACTS
 
     def to_dict(self, article: Article | None = None) -> dict:
         """The public JSON shape of a statement (see README, "Output format")."""
@@ -80,6 +81,7 @@ class Statement:
                 "spans": [list(s) for s in self.content_spans],
             },
             "kind": self.kind,
+            "speech_act": self.speech_act,
         }
         if out["speaker"]["span"] is not None:
             out["speaker"]["span"] = list(out["speaker"]["span"])

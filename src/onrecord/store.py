@@ -17,11 +17,47 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .context import speech_act
 from .model import Article, Statement
 
 DEFAULT_DB = "onrecord.db"
 
-MIGRATIONS: list[str] = [
+
+def _context_columns(conn: sqlite3.Connection) -> None:
+    """Version 2: speech act, outlet, date and cluster on each statement, filled for old rows.
+
+    ``outlet`` is copied from the article (articles never change once stored) so that search
+    facets and filters need no join. ``said_on`` is the date the statement was made; until the
+    text gives one it is the publication date, and ``said_on_from`` says which.
+    """
+    _run_script(
+        conn,
+        """
+        ALTER TABLE statements ADD COLUMN speech_act TEXT;
+        ALTER TABLE statements ADD COLUMN outlet TEXT;
+        ALTER TABLE statements ADD COLUMN said_on TEXT;
+        ALTER TABLE statements ADD COLUMN said_on_from TEXT;
+        ALTER TABLE statements ADD COLUMN cluster_id TEXT;
+        UPDATE statements SET
+            outlet = (SELECT outlet FROM articles a WHERE a.id = statements.article_id),
+            said_on = (SELECT published FROM articles a WHERE a.id = statements.article_id),
+            said_on_from = 'published',
+            cluster_id = id;
+        CREATE INDEX statements_said_on ON statements(said_on);
+        CREATE INDEX statements_entity_said_on ON statements(entity_id, said_on);
+        CREATE INDEX statements_outlet ON statements(outlet);
+        CREATE INDEX statements_speech_act ON statements(speech_act);
+        CREATE INDEX statements_cluster ON statements(cluster_id);
+        """,
+    )
+    rows = conn.execute("SELECT id, cue_lemma, cue_text, content_text FROM statements").fetchall()
+    conn.executemany(
+        "UPDATE statements SET speech_act = ? WHERE id = ?",
+        [(speech_act(lemma, content, cue), sid) for sid, lemma, cue, content in rows],
+    )
+
+
+MIGRATIONS: list = [
     # 1: the first schema
     """
     CREATE TABLE articles (
@@ -81,6 +117,7 @@ MIGRATIONS: list[str] = [
         VALUES ('delete', old.rowid, old.content_text, old.speaker_name);
     END;
     """,
+    _context_columns,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -96,7 +133,13 @@ def connect(path: str | Path | None = None, *, readonly: bool = False) -> sqlite
     if readonly:
         if not Path(path).exists():
             raise FileNotFoundError(f"no database at {path} (run 'onrecord ingest' first)")
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        upgrade = sqlite3.connect(path)
+        try:
+            if upgrade.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                migrate(upgrade)  # a schema upgrade is the one write a reader may make
+        finally:
+            upgrade.close()
+        return reader(path)
     else:
         conn = sqlite3.connect(path)
         conn.execute("PRAGMA journal_mode=WAL")
@@ -104,6 +147,28 @@ def connect(path: str | Path | None = None, *, readonly: bool = False) -> sqlite
         migrate(conn)
     conn.row_factory = sqlite3.Row
     return conn
+
+
+def reader(path: str | Path) -> sqlite3.Connection:
+    """A read-only connection to an existing, up-to-date database (cheap: no checks)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def _run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run SQL statements one by one inside the caller's transaction.
+
+    (``executescript`` would commit first, and a migration must be all or nothing.)
+    """
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            conn.execute(pending)
+            pending = ""
+    if pending.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {pending.strip()[:60]}")
 
 
 def migrate(conn: sqlite3.Connection) -> int:
@@ -114,10 +179,18 @@ def migrate(conn: sqlite3.Connection) -> int:
             f"database schema version {version} is newer than this onrecord ({SCHEMA_VERSION})"
         )
     for step in range(version, SCHEMA_VERSION):
-        with conn:
-            conn.executescript(
-                f"BEGIN; {MIGRATIONS[step]} PRAGMA user_version = {step + 1}; COMMIT;"
-            )
+        conn.execute("BEGIN")
+        try:
+            migration = MIGRATIONS[step]
+            if callable(migration):
+                migration(conn)
+            else:
+                _run_script(conn, migration)
+            conn.execute(f"PRAGMA user_version = {step + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
     return SCHEMA_VERSION
 
 
@@ -184,13 +257,15 @@ def write_article(
         for seq, stmt in enumerate(statements):
             sp = stmt.speaker
             entity = _entity(conn, sp.name, sp.kind, titles.get(sp.name or "", []))
+            sid = statement_id(stmt)
             conn.execute(
                 """INSERT OR IGNORE INTO statements(id, article_id, seq, entity_id, speaker_name,
                    speaker_kind, speaker_mention, speaker_start, speaker_end, cue_text, cue_lemma,
-                   cue_start, cue_end, content_text, content_spans, kind, confidence)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   cue_start, cue_end, content_text, content_spans, kind, confidence,
+                   speech_act, outlet, said_on, said_on_from, cluster_id)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
-                    statement_id(stmt),
+                    sid,
                     article.id,
                     seq,
                     entity,
@@ -207,6 +282,11 @@ def write_article(
                     json.dumps(stmt.content_spans),
                     stmt.kind,
                     stmt.confidence,
+                    stmt.speech_act,
+                    article.outlet,
+                    article.published,
+                    "published" if article.published else None,
+                    sid,
                 ),
             )
     return True
