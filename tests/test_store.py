@@ -111,3 +111,54 @@ def test_speakers_counts(tmp_path, folder):
     rows = {r["name"]: r for r in query.speakers(conn)}
     assert rows["Lisa Grant"]["statements"] == 2 and rows["Lisa Grant"]["articles"] == 1
     assert rows["Lisa Grant"]["kind"] == "person" and "Mayor" in rows["Lisa Grant"]["titles"]
+
+
+def test_version_1_database_is_upgraded_with_its_rows(tmp_path):
+    """A database written by schema 1 gains speech act, outlet, date and cluster columns."""
+    path = tmp_path / "old.db"
+    raw = sqlite3.connect(path)
+    store._run_script(raw, store.MIGRATIONS[0])
+    raw.execute("PRAGMA user_version = 1")
+    raw.execute(
+        "INSERT INTO articles(id, text, outlet, published, ingested_at) "
+        "VALUES ('a1', 'Tom Hale warned that taxes would rise.', 'Daily', '2020-05-04', 'now')"
+    )
+    raw.execute(
+        "INSERT INTO statements(id, article_id, seq, speaker_name, speaker_kind, cue_text, "
+        "cue_lemma, content_text, content_spans, kind) VALUES ('s1', 'a1', 0, 'Tom Hale', "
+        "'person', 'warned', 'warn', 'that taxes would rise', '[[16, 37]]', 'indirect')"
+    )
+    raw.commit()
+    raw.close()
+    conn = store.connect(path, readonly=True)  # a reader upgrades the schema once
+    row = conn.execute("SELECT * FROM statements WHERE id = 's1'").fetchone()
+    assert (row["speech_act"], row["outlet"], row["said_on"], row["cluster_id"]) == (
+        "warn",
+        "Daily",
+        "2020-05-04",
+        "s1",
+    )
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+    assert query.statements(conn, search="taxes")[0]["said_on"]["from"] == "published"
+
+
+def test_failed_migration_changes_nothing(tmp_path, monkeypatch):
+    path = tmp_path / "half.db"
+    raw = sqlite3.connect(path)
+    store._run_script(raw, store.MIGRATIONS[0])
+    raw.execute("PRAGMA user_version = 1")
+    raw.commit()
+    raw.close()
+
+    def broken(conn):
+        conn.execute("ALTER TABLE statements ADD COLUMN half_done TEXT")
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(store, "MIGRATIONS", [store.MIGRATIONS[0], broken])
+    monkeypatch.setattr(store, "SCHEMA_VERSION", 2)
+    with pytest.raises(RuntimeError, match="power cut"):
+        store.connect(path)
+    raw = sqlite3.connect(path)
+    columns = [r[1] for r in raw.execute("PRAGMA table_info(statements)")]
+    assert "half_done" not in columns
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == 1

@@ -31,14 +31,14 @@ from . import render
 
 HERE = Path(__file__).parent
 MAX_SIZE = 100
-SPEAKER_KINDS = "^(person|organisation|group|anonymous)$"
+SPEAKER_KINDS = "^(|person|organisation|group|anonymous)$"
 CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'"
 
 Page = Annotated[int, Query(ge=1, le=100_000, description="Page number, from 1.")]
 Size = Annotated[int, Query(ge=1, le=MAX_SIZE, description=f"Results per page (1-{MAX_SIZE}).")]
 Date = Annotated[
     str | None,
-    Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="YYYY, YYYY-MM or YYYY-MM-DD."),
+    Query(pattern=r"^(\d{4}(-\d{2}(-\d{2})?)?)?$", description="YYYY, YYYY-MM or YYYY-MM-DD."),
 ]
 
 
@@ -63,13 +63,13 @@ class SearchParams:
         speaker: Annotated[str | None, Query(max_length=200, description="Name, or part.")] = None,
         speaker_id: Annotated[int | None, Query(ge=1, description="One speaker by id.")] = None,
         outlet: Annotated[str | None, Query(max_length=200)] = None,
-        kind: Annotated[str | None, Query(pattern="^(direct|indirect|mixed)$")] = None,
+        kind: Annotated[str | None, Query(pattern="^(|direct|indirect|mixed)$")] = None,
         act: Annotated[
-            str | None, Query(pattern=f"^({'|'.join(SPEECH_ACTS)})$", description="Speech act.")
+            str | None, Query(pattern=f"^(|{'|'.join(SPEECH_ACTS)})$", description="Speech act.")
         ] = None,
         since: Date = None,
         until: Date = None,
-        order: Annotated[str | None, Query(pattern="^(relevance|newest|oldest)$")] = None,
+        order: Annotated[str | None, Query(pattern="^(|relevance|newest|oldest)$")] = None,
         page: Page = 1,
         size: Size = 20,
     ) -> None:

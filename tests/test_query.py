@@ -1,0 +1,108 @@
+"""Reading the record: filters, facets, single statements and articles, speaker timelines."""
+
+from __future__ import annotations
+
+import pytest
+
+from onrecord import query, store
+from onrecord.pipeline import ingest
+
+TEXTS = {
+    "a.txt": (
+        "Mayor Lisa Grant warned on Monday that the old bridge would close in May.\n\n"
+        "Governor Tom Hale denied that the budget for schools would shrink.\n"
+    ),
+    "b.txt": "Mayor Lisa Grant said that the new bridge would open in June.\n",
+    "c.txt": '"We will build more schools," Governor Tom Hale promised.\n',
+}
+META = "file,published,outlet\na.txt,2021-03-01,Daily\nb.txt,2023-07-10,Herald\nc.txt,2023-08-02,Herald\n"
+
+
+@pytest.fixture(scope="module")
+def conn(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("articles")
+    for name, text in TEXTS.items():
+        (folder / name).write_text(text)
+    (folder / "metadata.csv").write_text(META)
+    path = folder / "q.db"
+    summary = ingest(store.connect(path), [str(folder)])
+    assert summary.added == 3
+    return store.connect(path, readonly=True)
+
+
+def summary(rows):
+    return [(r["speaker"]["name"], r["speech_act"], r["said_on"]["date"]) for r in rows]
+
+
+def test_all_statements_oldest_first(conn):
+    assert summary(query.statements(conn)) == [
+        ("Lisa Grant", "warn", "2021-03-01"),
+        ("Tom Hale", "deny", "2021-03-01"),
+        ("Lisa Grant", "claim", "2023-07-10"),
+        ("Tom Hale", "promise", "2023-08-02"),
+    ]
+
+
+def test_filters_combine(conn):
+    f = query.Filters
+    assert summary(query.statements(conn, f(act="promise"))) == [
+        ("Tom Hale", "promise", "2023-08-02")
+    ]
+    assert len(query.statements(conn, f(outlet="Herald"))) == 2
+    assert len(query.statements(conn, f(since="2023"))) == 2
+    assert len(query.statements(conn, f(until="2021"))) == 2  # the whole year 2021
+    assert len(query.statements(conn, f(since="2023-07-11", until="2023-08"))) == 1
+    assert summary(query.statements(conn, f(speaker="grant", search="bridge", since="2022"))) == [
+        ("Lisa Grant", "claim", "2023-07-10")
+    ]
+    assert query.count(conn, f(outlet="Herald", kind="direct")) == 1
+    newest = query.statements(conn, order="newest", limit=1)
+    assert newest[0]["said_on"]["date"] == "2023-08-02"
+
+
+@pytest.mark.parametrize(
+    ("filters", "message"),
+    [
+        ({"act": "gossip"}, "act must be one of"),
+        ({"kind": "rumour"}, "kind must be one of"),
+        ({"since": "last week"}, "since must be a date"),
+        ({"until": "2023-13-45'; --"}, "until must be a date"),
+    ],
+)
+def test_bad_filters_are_refused_with_a_message(conn, filters, message):
+    with pytest.raises(ValueError, match=message):
+        query.statements(conn, query.Filters(**filters))
+
+
+def test_facets_count_and_leave_their_own_filter_out(conn):
+    facets = query.facets(conn, query.Filters(outlet="Herald"))
+    speakers = {f["value"]: f["count"] for f in facets["speaker"]}
+    assert speakers == {"Lisa Grant": 1, "Tom Hale": 1}
+    # the outlet facet still lists the other outlet, for switching
+    assert {f["value"]: f["count"] for f in facets["outlet"]} == {"Daily": 2, "Herald": 2}
+    assert {f["value"] for f in facets["speech_act"]} == {"claim", "promise"}
+
+
+def test_statement_article_and_cluster(conn):
+    first = query.statements(conn, limit=1)[0]
+    again = query.statement(conn, first["id"])
+    assert again["content"] == first["content"]
+    assert again["cluster"]["reports"] == 1
+    assert again["cluster"]["first_reported"] == first["article"]["id"]
+    article = query.article(conn, first["article"]["id"])
+    assert article["text"] == TEXTS["a.txt"]
+    assert [s["speaker"]["name"] for s in article["statements"]] == ["Lisa Grant", "Tom Hale"]
+    assert query.statement(conn, "nope") is None and query.article(conn, "nope") is None
+
+
+def test_timeline_newest_first_with_buckets(conn):
+    grant = next(s for s in query.speakers(conn) if s["name"] == "Lisa Grant")
+    assert (grant["first"], grant["last"], grant["articles"]) == ("2021-03-01", "2023-07-10", 2)
+    line = query.timeline(conn, grant["id"])
+    assert line["total"] == 2 and line["granularity"] == "year"
+    assert [s["said_on"]["date"] for s in line["statements"]] == ["2023-07-10", "2021-03-01"]
+    assert line["buckets"] == [
+        {"period": "2021", "acts": {"warn": 1}},
+        {"period": "2023", "acts": {"claim": 1}},
+    ]
+    assert query.timeline(conn, grant["id"], about="old")["total"] == 1

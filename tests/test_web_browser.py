@@ -1,0 +1,166 @@
+"""The web pages in a real headless Chromium (Debian's), driven by Playwright.
+
+Each test leaves a screenshot in ``test-artifacts/screenshots/`` for a person to look at.
+Chromium is found at ``$ONRECORD_CHROMIUM`` or ``/usr/bin/chromium`` (``apt-get install
+chromium``); Playwright's own browser download is not used.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+CHROMIUM = os.environ.get("ONRECORD_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}: apt-get install -y chromium"
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser, server):
+    context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def background(locator) -> str:
+    return locator.evaluate("el => getComputedStyle(el).backgroundColor")
+
+
+def test_search_and_filter(page):
+    page.goto("/")
+    page.get_by_label("search").fill("ATACMS")
+    page.get_by_label("search").press("Enter")
+    expect(page).to_have_url(re.compile(r"q=ATACMS"))
+    expect(page.locator(".summary")).to_contain_text("ATACMS")
+    results = page.locator("li.statement")
+    assert results.count() >= 5
+    expect(results.first.locator(".speaker")).to_have_text("Vladimir Putin")
+    assert "ATACMS" in page.locator(".summary").inner_text()
+    shot(page, "search")
+    # a speech-act facet narrows the results and is shown as chosen
+    page.locator('[data-facet="speech_act"] a', has_text="question").click()
+    expect(page).to_have_url(re.compile(r"act=question"))
+    acts = page.locator("li.statement .tag.act").all_inner_texts()
+    assert acts and set(acts) == {"question"}
+    expect(page.locator('[data-facet="speech_act"] li.chosen')).to_contain_text("question")
+    # removing it brings the others back
+    before = results.count()
+    page.locator('[data-facet="speech_act"] li.chosen a').click()
+    expect(page).not_to_have_url(re.compile(r"act=question"))
+    assert page.locator("li.statement").count() > before
+    shot(page, "search-filtered")
+
+
+def test_speaker_page_timeline(page):
+    page.goto("/?q=ATACMS")
+    page.locator("li.statement .speaker", has_text="Vladimir Putin").first.click()
+    expect(page.locator("h1.speaker-name")).to_have_text("Vladimir Putin")
+    expect(page.locator("dd.n-articles")).to_have_text("5")
+    expect(page.locator("dd.first")).to_have_text(re.compile(r"^2019"))
+    expect(page.locator("dd.last")).to_have_text(re.compile(r"^2024"))
+    bars = page.locator("svg.timeline g.bar")
+    periods = bars.evaluate_all("els => els.map(e => [e.dataset.period, +e.dataset.count])")
+    assert [p for p, _ in periods] == ["2019", "2020", "2021", "2022", "2023", "2024"]
+    counts = dict(periods)
+    assert counts["2020"] == counts["2021"] == counts["2022"] == 0
+    assert min(counts["2019"], counts["2023"], counts["2024"]) > 0
+    assert page.locator("svg.timeline rect").count() >= 3
+    dates = page.locator("ol.statements .date").all_inner_texts()
+    assert dates == sorted(dates, reverse=True) and dates[0].startswith("2024")
+    shot(page, "speaker")
+
+
+def test_statement_page_highlights_speaker_cue_and_content(page):
+    page.goto("/?q=ATACMS+supply+lost")
+    page.locator("li.statement a.text").first.click()
+    expect(page).to_have_url(re.compile(r"/statements/\w+"))
+    quote = page.locator("blockquote.quote").inner_text()
+    assert "why supply ATACMS" in quote
+    text = page.locator("article.article-text")
+    content = " ".join(text.locator("span.content:not(.other)").all_inner_texts())
+    assert "If the war is lost, then why supply ATACMS?" in content
+    expect(text.locator("span.speaker")).to_have_text("Putin")
+    expect(text.locator("span.cue")).to_have_text("said")
+    colours = {background(text.locator(f"span.{c}").first) for c in ("speaker", "cue", "content")}
+    assert len(colours) == 3  # marked differently
+    expect(page.locator("dd.said-on")).to_contain_text("2023-10-19")
+    expect(page.locator(".reports li")).to_have_count(1)
+    shot(page, "statement")
+
+
+def test_article_page_marks_statements_and_greys_leftovers(page):
+    page.goto("/?q=ATACMS")
+    page.locator("li.statement .source a").first.click()
+    expect(page).to_have_url(re.compile(r"/articles/\w+"))
+    listed = page.locator(".article-statements li").count()
+    assert listed >= 10
+    numbered = page.locator("article.article-text [data-n]").evaluate_all(
+        "els => new Set(els.map(e => e.dataset.n)).size"
+    )
+    assert numbered == listed
+    caption = page.locator("article.article-text span.skip", has_text="Photo/Dean Johnson")
+    expect(caption).to_have_count(1)
+    body_colour = page.locator("article.article-text").evaluate("el => getComputedStyle(el).color")
+    assert caption.evaluate("el => getComputedStyle(el).color") != body_colour
+    shot(page, "article")
+
+
+def test_markup_in_articles_is_shown_not_run(page):
+    page.goto("/?q=files+contained")
+    expect(page.locator("li.statement")).to_have_count(1)
+    expect(page.locator("li.statement a.text")).to_contain_text(
+        '<script>document.title = "pwned"</script>'
+    )
+    expect(page.locator(".facet li", has_text="Hostile <i>Times</i>")).to_have_count(1)
+    page.locator("li.statement .source a").click()
+    assert page.title() != "pwned" and page.title() != "img"
+    text = page.locator("article.article-text")
+    expect(text).to_contain_text("<img src=x onerror=")
+    assert text.locator("script, img, b").count() == 0
+    assert page.locator("i", has_text="Times").count() == 0
+    shot(page, "escaping")
+
+
+def test_hostile_search_and_bad_parameters(page):
+    page.goto("/")
+    page.get_by_label("search").fill("'; DROP TABLE statements; --")
+    page.get_by_label("search").press("Enter")
+    expect(page.locator(".summary")).to_contain_text("DROP TABLE")
+    expect(page.locator(".summary .total")).to_have_text("0")
+    page.goto("/?q=ATACMS")
+    assert page.locator("li.statement").count() >= 5  # the table is still there
+    for url, status, words in [
+        ("/?size=5000", 400, "size"),
+        ("/?since=yesterday", 400, "since"),
+        ("/speakers/abc", 400, "speaker_id"),
+        ("/statements/nope", 404, "no statement with that id"),
+    ]:
+        response = page.goto(url)
+        assert response.status == status, url
+        expect(page.locator(".error-message")).to_contain_text(words)
+    shot(page, "error")
