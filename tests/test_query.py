@@ -74,13 +74,18 @@ def test_bad_filters_are_refused_with_a_message(conn, filters, message):
         query.statements(conn, query.Filters(**filters))
 
 
-def test_facets_count_and_leave_their_own_filter_out(conn):
+def test_facets_count_the_matching_statements(conn):
     facets = query.facets(conn, query.Filters(outlet="Herald"))
     speakers = {f["value"]: f["count"] for f in facets["speaker"]}
     assert speakers == {"Lisa Grant": 1, "Tom Hale": 1}
-    # the outlet facet still lists the other outlet, for switching
-    assert {f["value"]: f["count"] for f in facets["outlet"]} == {"Daily": 2, "Herald": 2}
+    assert {f["value"]: f["count"] for f in facets["outlet"]} == {"Herald": 2}
     assert {f["value"] for f in facets["speech_act"]} == {"claim", "promise"}
+    everything = query.facets(conn, query.Filters())
+    assert {f["value"]: f["count"] for f in everything["outlet"]} == {"Daily": 2, "Herald": 2}
+    # the same counts through the full-text path
+    searched = query.facets(conn, query.Filters(search="bridge"))
+    assert {f["value"]: f["count"] for f in searched["speaker"]} == {"Lisa Grant": 2}
+    assert {f["value"]: f["count"] for f in searched["speech_act"]} == {"warn": 1, "claim": 1}
 
 
 def test_statement_article_and_cluster(conn):

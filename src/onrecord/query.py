@@ -11,6 +11,7 @@ import csv
 import json
 import re
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +78,13 @@ class Filters:
             value = getattr(self, name)
             if value and not _DATE.match(value):
                 raise ValueError(f"{name} must be a date as YYYY, YYYY-MM or YYYY-MM-DD")
+
+    def only_search(self) -> bool:
+        """True when a search is the one filter given."""
+        return bool(self.search) and not any(
+            getattr(self, f) not in (None, "")
+            for f in ("speaker", "entity", "outlet", "kind", "act", "since", "until")
+        )
 
     def sql(self, skip: str | None = None) -> tuple[str, list]:
         """JOIN + WHERE clauses and their parameters (``skip``: leave one filter out)."""
@@ -161,9 +169,9 @@ SELECT = """
     FROM statements s JOIN articles a ON a.id = s.article_id
 """
 _ORDER_BY = {
-    "relevance": "bm25(statements_fts), s.article_id, s.seq",
-    "newest": "s.said_on IS NULL, s.said_on DESC, s.article_id, s.seq",
-    "oldest": "s.said_on IS NULL, s.said_on, s.article_id, s.seq",
+    "relevance": "f.rank, s.rowid",
+    "newest": "s.said_on DESC, s.rowid DESC",  # NULL dates sort last; the said_on index serves
+    "oldest": "s.said_on IS NULL, s.said_on, s.rowid",
 }
 
 
@@ -218,42 +226,82 @@ def statements(
     order = order or ("relevance" if filters.search else "oldest")
     if order not in ORDERS or (order == "relevance" and not filters.search):
         raise ValueError("order must be newest or oldest (or relevance, with a search)")
+    # First the page of row ids (indexes only), then the full rows of that page alone.
     where, params = filters.sql()
-    sql = SELECT + where + f" ORDER BY {_ORDER_BY[order]}"
+    if order == "relevance" and filters.only_search():
+        sql = "SELECT f.rowid FROM statements_fts f WHERE statements_fts MATCH ? ORDER BY f.rank"
+    else:
+        sql = f"SELECT s.rowid FROM statements s{where} ORDER BY {_ORDER_BY[order]}"
     if limit is not None:
         sql += " LIMIT ? OFFSET ?"
         params += [int(limit), int(offset)]
-    return _attach_clusters(conn, [_row_to_dict(r) for r in conn.execute(sql, params)])
+    rowids = [r[0] for r in conn.execute(sql, params)]
+    return _attach_clusters(conn, _rows_by_rowid(conn, rowids))
+
+
+def _rows_by_rowid(conn: sqlite3.Connection, rowids: list[int]) -> list[dict]:
+    """Full statement dicts for these statement rowids, in the given order."""
+    found: dict[int, dict] = {}
+    for chunk in range(0, len(rowids), 500):
+        part = rowids[chunk : chunk + 500]
+        sql = SELECT.replace("SELECT s.*", "SELECT s.rowid AS rid, s.*")
+        sql += f" WHERE s.rowid IN ({','.join('?' * len(part))})"
+        found.update((r["rid"], _row_to_dict(r)) for r in conn.execute(sql, part))
+    return [found[r] for r in rowids if r in found]
 
 
 def count(conn: sqlite3.Connection, filters: Filters) -> int:
     """How many statements match ``filters``."""
     where, params = filters.sql()
-    return conn.execute(f"SELECT COUNT(*) FROM statements s{where}", params).fetchone()[0]
+    if filters.only_search():
+        sql = "SELECT COUNT(*) FROM statements_fts WHERE statements_fts MATCH ?"
+    else:
+        sql = f"SELECT COUNT(*) FROM statements s{where}"
+    return conn.execute(sql, params).fetchone()[0]
+
+
+FACETS = {"speaker": "entity_id", "outlet": "outlet", "kind": "kind", "speech_act": "speech_act"}
 
 
 def facets(conn: sqlite3.Connection, filters: Filters, top: int = 12) -> dict[str, list[dict]]:
-    """Counts per speaker, outlet, kind and speech act among the matching statements.
+    """Counts per speaker, outlet, kind and speech act among the statements matching ``filters``.
 
-    Each facet leaves its own filter out, so a chosen value still shows its alternatives.
+    Without a search each facet is one GROUP BY that its index answers; with one, the matching
+    rows are read once, grouped by all four columns, and the groups summed here (one
+    full-text lookup instead of four).
     """
-    out: dict[str, list[dict]] = {}
-    for facet, column, skip in (
-        ("speaker", "s.entity_id, s.speaker_name", "speaker"),
-        ("outlet", "s.outlet", "outlet"),
-        ("kind", "s.kind", "kind"),
-        ("speech_act", "s.speech_act", "act"),
-    ):
-        where, params = filters.sql(skip=skip)
-        rows = conn.execute(
-            f"""SELECT {column}, COUNT(*) AS n FROM statements s{where}
-                GROUP BY {column} ORDER BY n DESC LIMIT ?""",
-            [*params, top],
-        ).fetchall()
-        if facet == "speaker":
-            out[facet] = [{"id": r[0], "value": r[1], "count": r["n"]} for r in rows if r[1]]
-        else:
-            out[facet] = [{"value": r[0], "count": r["n"]} for r in rows if r[0]]
+    where, params = filters.sql()
+    counts: dict[str, Counter] = {}
+    if filters.search:
+        columns = ", ".join(f"s.{c}" for c in FACETS.values())
+        tallies = [Counter() for _ in FACETS]
+        combos = conn.execute(
+            f"SELECT {columns}, COUNT(*) FROM statements s{where} GROUP BY {columns}", params
+        )
+        for *values, n in combos:
+            for tally, value in zip(tallies, values, strict=True):
+                tally[value] += n
+        counts = dict(zip(FACETS, tallies, strict=True))
+    else:
+        for facet, column in FACETS.items():
+            rows = conn.execute(
+                f"SELECT s.{column}, COUNT(*) FROM statements s{where} GROUP BY s.{column}", params
+            )
+            counts[facet] = Counter(dict(rows.fetchall()))
+    out = {
+        facet: [{"value": v, "count": n} for v, n in tally.most_common(top + 1) if v is not None][
+            :top
+        ]
+        for facet, tally in counts.items()
+    }
+    ids = [item["value"] for item in out["speaker"]]
+    names = dict(
+        conn.execute(f"SELECT id, name FROM entities WHERE id IN ({','.join('?' * len(ids))})", ids)
+    )
+    out["speaker"] = [
+        {"id": item["value"], "value": names.get(item["value"]), "count": item["count"]}
+        for item in out["speaker"]
+    ]
     return out
 
 
@@ -288,7 +336,7 @@ def article(conn: sqlite3.Connection, article_id: str) -> dict | None:
 
 
 _SPEAKERS = """
-    SELECT e.id, e.name, e.kind, e.titles, COUNT(s.id) AS statements,
+    SELECT e.id, e.name, e.kind, e.titles, COUNT(*) AS statements,
            COUNT(DISTINCT s.article_id) AS articles,
            COUNT(DISTINCT s.cluster_id) AS clusters,
            MIN(s.said_on) AS first, MAX(s.said_on) AS last
@@ -355,44 +403,40 @@ def timeline(
     statements per year (or per month when they span two years or less) and speech act, for
     a chart. ``about`` narrows to a full-text search.
     """
-    filters = Filters(entity=entity_id, search=about)
-    where, params = filters.sql()
-    firsts = f"""
-        SELECT s.rowid AS rid, s.said_on, s.speech_act, COUNT(*) OVER win AS reports,
-               ROW_NUMBER() OVER (win ORDER BY s.said_on, s.article_id, s.seq) AS nth
-        FROM statements s{where}
-        WINDOW win AS (PARTITION BY s.cluster_id)
-    """
-    clusters = conn.execute(
-        f"SELECT rid, said_on, speech_act, reports FROM ({firsts}) WHERE nth = 1", params
-    ).fetchall()
-    dated = sorted(c["said_on"] for c in clusters if c["said_on"])
-    width = 7 if dated and int(dated[-1][:4]) - int(dated[0][:4]) <= 1 else 4
+    where, params = Filters(entity=entity_id, search=about).sql()
+    clusters = [
+        tuple(c)  # (cluster id, date, reports, act), newest first
+        for c in conn.execute(
+            f"""SELECT s.cluster_id, MIN(s.said_on) AS said_on, COUNT(*), MIN(s.speech_act)
+                FROM statements s{where} GROUP BY s.cluster_id
+                ORDER BY said_on IS NULL, said_on DESC, s.cluster_id DESC""",
+            params,
+        )
+    ]
+    dated = [c[1] for c in clusters if c[1]]
+    width = 7 if dated and int(dated[0][:4]) - int(dated[-1][:4]) <= 1 else 4
     buckets: dict[str, dict[str, int]] = {}
-    for c in clusters:
-        if c["said_on"]:
-            period = buckets.setdefault(c["said_on"][:width], {})
-            act = c["speech_act"] or "other"
-            period[act] = period.get(act, 0) + 1
-    ordered = sorted(clusters, key=lambda c: (c["said_on"] or "", c["rid"]), reverse=True)
-    page = ordered[offset : offset + limit]
-    reports = {c["rid"]: c["reports"] for c in page}
-    rows = []
-    if page:
-        marks = ",".join("?" * len(page))
-        found = {
-            r["rowid"]: r
-            for r in conn.execute(
-                f"SELECT s.rowid, s.*, a.path, a.url, a.title, a.published "
-                f"FROM statements s JOIN articles a ON a.id = s.article_id "
-                f"WHERE s.rowid IN ({marks})",
-                [c["rid"] for c in page],
-            )
-        }
-        rows = [_row_to_dict(found[c["rid"]]) for c in page]
-    _attach_clusters(conn, rows)
-    for row, c in zip(rows, page, strict=True):
-        row["cluster"]["reports"] = max(row["cluster"]["reports"], reports[c["rid"]])
+    for _, said_on, _, act in clusters:
+        if said_on:
+            period = buckets.setdefault(said_on[:width], {})
+            period[act or "other"] = period.get(act or "other", 0) + 1
+    page = clusters[offset : offset + limit]
+    # each cluster is shown by its earliest report
+    first: dict[str, int] = {}
+    ids = [c[0] for c in page]
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk : chunk + 500]
+        for cluster_id, rowid in conn.execute(
+            f"""SELECT cluster_id, rowid FROM statements
+                WHERE entity_id = ? AND cluster_id IN ({",".join("?" * len(part))})
+                ORDER BY said_on IS NULL, said_on DESC, rowid DESC""",
+            [entity_id, *part],
+        ):
+            first[cluster_id] = rowid  # the last one written wins: the earliest
+    rows = _attach_clusters(conn, _rows_by_rowid(conn, [first[i] for i in ids if i in first]))
+    reports = {c[0]: c[2] for c in page}
+    for row in rows:
+        row["cluster"]["reports"] = max(row["cluster"]["reports"], reports[row["cluster"]["id"]])
     return {
         "granularity": "month" if width == 7 else "year",
         "buckets": [{"period": k, "acts": v} for k, v in sorted(buckets.items())],

@@ -44,7 +44,8 @@ def _context_columns(conn: sqlite3.Connection) -> None:
             said_on_from = 'published',
             cluster_id = id;
         CREATE INDEX statements_said_on ON statements(said_on);
-        CREATE INDEX statements_entity_said_on ON statements(entity_id, said_on);
+        CREATE INDEX statements_entity_cluster
+            ON statements(entity_id, cluster_id, said_on, speech_act, article_id);
         CREATE INDEX statements_outlet ON statements(outlet);
         CREATE INDEX statements_speech_act ON statements(speech_act);
         CREATE INDEX statements_cluster ON statements(cluster_id);
