@@ -12,6 +12,9 @@
 3. ``onrecord serve`` is started on a free loopback port, and each kind of request below is
    sent ``--requests`` times (after a warm-up), one at a time, over HTTP. The table gives the
    wall-clock time per request as the client sees it: p50, p95 and max, in milliseconds.
+   This runs twice: as served (totals and facet counts cached per filter set while the
+   database is unchanged) and with that cache off (``ONRECORD_SUMMARY_CACHE=0``), where every
+   request computes them.
 
 Search terms are drawn (fixed seed) half from the 50 most frequent words of the statements,
 the worst case for full-text search, and half at random from the rest; speakers half from the
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
 import re
 import socket
@@ -158,9 +162,13 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
 
-    if not args.db.exists() or sqlite3.connect(args.db).execute(
-        "SELECT COUNT(*) FROM sqlite_master WHERE name = 'statements'"
-    ).fetchone()[0] == 0:
+    if (
+        not args.db.exists()
+        or sqlite3.connect(args.db)
+        .execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'statements'")
+        .fetchone()[0]
+        == 0
+    ):
         ingest_train(args.db, args.texts, args.metadata)
     total = replicate(args.db, args.statements)
     conn = sqlite3.connect(args.db)
@@ -169,12 +177,21 @@ def main() -> None:
     conn.close()
     print(f"database: {total} statements, {n_articles} articles, {n_speakers} speakers")
 
+    urls = requests(args.db, args.requests)
+    for label, cache in (("as served", "256"), ("summary cache off", "0")):
+        print(f"\n{label}:")
+        measure(args.db, urls, cache)
+
+
+def measure(db: Path, urls: dict[str, list[str]], cache: str) -> None:
+    """Start the server with this cache size and time every kind of request."""
     port = _free_port()
     log = tempfile.TemporaryFile()
     server = subprocess.Popen(
-        [sys.executable, "-m", "onrecord.cli", "serve", "--db", str(args.db), "--port", str(port)],
+        [sys.executable, "-m", "onrecord.cli", "serve", "--db", str(db), "--port", str(port)],
         stdout=log,
         stderr=log,
+        env={**os.environ, "ONRECORD_SUMMARY_CACHE": cache},
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -185,12 +202,12 @@ def main() -> None:
                     break
                 except httpx.TransportError:
                     time.sleep(0.2)
-            print(f"\n{'request':32} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
-            for name, urls in requests(args.db, args.requests).items():
-                for url in urls[:5]:  # warm-up
+            print(f"{'request':32} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+            for name, batch in urls.items():
+                for url in batch[:5]:  # warm-up
                     client.get(url)
                 times = []
-                for url in urls:
+                for url in batch:
                     start = time.perf_counter()
                     response = client.get(url)
                     times.append((time.perf_counter() - start) * 1000)

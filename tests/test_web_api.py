@@ -126,3 +126,28 @@ def test_openapi_and_headers(api):
     page = api.get("/")
     assert "script-src" not in page.headers["content-security-policy"]
     assert page.headers["content-security-policy"].startswith("default-src 'none'")
+
+
+def test_cached_summaries_follow_every_write(tmp_path):
+    """Totals and facets are cached per filter set, and a write to the database voids them."""
+    from onrecord import query, store
+    from onrecord.pipeline import ingest
+    from onrecord.web.app import Summaries
+
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "one.txt").write_text("Mayor Lisa Grant said that the bridge would open in May.\n")
+    path = tmp_path / "c.db"
+    writer = store.connect(path)
+    ingest(writer, [str(folder)])
+    summaries = Summaries(str(path))
+    reader = store.reader(path)
+    everything = query.Filters()
+    assert summaries.get(reader, everything)[0] == 1
+    assert len(summaries.entries) == 1
+    assert summaries.get(reader, everything)[0] == 1  # served from the cache
+    (folder / "two.txt").write_text("Governor Tom Hale said that taxes would fall next year.\n")
+    ingest(writer, [str(folder)])
+    total, facets = summaries.get(reader, everything)
+    assert total == 2
+    assert {f["value"] for f in facets["speaker"]} == {"Lisa Grant", "Tom Hale"}

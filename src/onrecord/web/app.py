@@ -12,8 +12,12 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
+from dataclasses import astuple
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
@@ -136,9 +140,11 @@ def create_app(db_path: str | Path) -> FastAPI:
         return error(request, 400, str(exc))
 
     # --- JSON API ------------------------------------------------------------------------
+    summaries = Summaries(db_path, int(os.environ.get("ONRECORD_SUMMARY_CACHE", "256")))
+
     def search(connection: sqlite3.Connection, params: SearchParams) -> dict:
         f = params.filters
-        total = query.count(connection, f)
+        total, facets = summaries.get(connection, f)
         rows = query.statements(
             connection,
             f,
@@ -152,7 +158,7 @@ def create_app(db_path: str | Path) -> FastAPI:
             "size": params.size,
             "pages": max(1, -(-total // params.size)),
             "order": params.order,
-            "facets": query.facets(connection, f),
+            "facets": facets,
             "statements": rows,
         }
 
@@ -276,6 +282,42 @@ def create_app(db_path: str | Path) -> FastAPI:
         return page(request, "article.html", {"article": art, "body": body})
 
     return app
+
+
+class Summaries:
+    """Totals and facet counts per filter set, kept while the database files are unchanged.
+
+    They cost a scan of every matching statement, the same for every page of a result, so
+    paging through results (or reloading the front page) should not pay for them again. The
+    key includes the size and modification time of the database file and its write-ahead log:
+    any write (an ingest running beside the server) invalidates every entry.
+    ``ONRECORD_SUMMARY_CACHE`` sets how many filter sets are kept (0: none).
+    """
+
+    def __init__(self, db_path: str, size: int = 256) -> None:
+        self.paths = [Path(db_path), Path(db_path + "-wal")]
+        self.size = size
+        self.entries: OrderedDict[tuple, tuple[int, dict]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def _state(self) -> tuple:
+        stats = [p.stat() if p.exists() else None for p in self.paths]
+        return tuple((s.st_size, s.st_mtime_ns) if s else None for s in stats)
+
+    def get(self, connection: sqlite3.Connection, filters: query.Filters) -> tuple[int, dict]:
+        key = (self._state(), astuple(filters))
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key]
+        value = (query.count(connection, filters), query.facets(connection, filters))
+        if self.size <= 0:
+            return value
+        with self.lock:
+            self.entries[key] = value
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return value
 
 
 def _label(article: dict) -> str:
