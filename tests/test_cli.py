@@ -105,7 +105,13 @@ def test_speakers_json(runner, db):
     rows = json.loads(runner.invoke(main, ["speakers", "--db", db, "--format", "json"]).stdout)
     putin = rows[0]
     assert putin["name"] == "Vladimir Putin" and putin["articles"] == 5
-    assert "Russian President" in putin["titles"]
+    titles = {t["title"]: t for t in putin["titles"]}
+    # "Russian President Vladimir Putin" is printed in 001 (2024-06-05); in 000 only in a caption
+    assert (titles["Russian President"]["first"], titles["Russian President"]["last"]) == (
+        "2024-06-05",
+        "2024-06-05",
+    )
+    assert titles["President"]["first"] == "2019-09-05"  # 004: "President Vladimir Putin"
 
 
 def test_export_formats(runner, db, tmp_path):

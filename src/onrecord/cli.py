@@ -193,14 +193,35 @@ def statements(db, speaker, search, kind, act, outlet, since, until, order, limi
 @click.option(
     "--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True
 )
-def speakers(db, fmt) -> None:
-    """List speakers with their statement and article counts."""
+@click.option(
+    "--aliases",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Alias rules to keep and apply to everything stored: 'A = B' merges, 'A != B' "
+    "keeps apart, one rule a line.",
+)
+def speakers(db, fmt, aliases) -> None:
+    """List speakers: names, kinds, titles (with dates seen), counts, first and last dates."""
+    if aliases:
+        from . import identity
+
+        conn = store.connect(db)
+        try:
+            rules = identity.save_aliases(conn, Path(aliases))
+        except ValueError as err:
+            raise click.ClickException(f"{aliases}: {err}") from None
+        n = identity.rebuild(conn)
+        click.echo(
+            f"{len(rules.merge)} merge and {len(rules.apart)} keep-apart rule(s) applied; "
+            f"{n} speakers.",
+            err=True,
+        )
     rows = query.speakers(_open(db))
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for r in rows:
-        r["titles"] = "; ".join(r["titles"])
+        r["titles"] = "; ".join(_title(t) for t in r["titles"])
+        r["aliases"] = "; ".join(a for a in r["aliases"] if a != r["name"])
         r["dates"] = f"{r['first'] or '?'} .. {r['last'] or '?'}"
     click.echo(
         _table(
@@ -210,8 +231,9 @@ def speakers(db, fmt) -> None:
                 ("KIND", "kind", 12),
                 ("STATEMENTS", "statements", 10),
                 ("ARTICLES", "articles", 8),
-                ("PUBLISHED", "dates", 24),
-                ("TITLES", "titles", 0),
+                ("DATES", "dates", 24),
+                ("TITLES (SEEN)", "titles", 44),
+                ("ALSO NAMED", "aliases", 0),
             ],
         )
     )
@@ -225,6 +247,12 @@ def export(db, fmt, out) -> None:
     """Write every stored statement to OUT."""
     n = query.export(_open(db), fmt, Path(out))
     click.echo(f"{n} statement(s) written to {out}", err=True)
+
+
+def _title(t: dict) -> str:
+    """'Russian President (2019-09-05..2024-09-05)'."""
+    dates = t["first"] if t["first"] == t["last"] else f"{t['first']}..{t['last']}"
+    return f"{t['title']} ({dates})" if t["first"] else t["title"]
 
 
 def _open(db: str | None):

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from . import attribution, context, nlp, speakers, store
+from . import attribution, context, identity, nlp, speakers, store
 from .clean import analysis_view
 from .ingest import IngestError, make_article, read_paths
 from .model import Article, Problem, Statement
@@ -130,4 +130,6 @@ def ingest(
             summary.already += 1
         if on_article:
             on_article(result)
+    if summary.added:
+        identity.rebuild(conn)
     return summary

@@ -95,8 +95,10 @@ class Filters:
             where.append("statements_fts MATCH ?")
             params.append(fts_query(self.search) or '""')
         if self.speaker and skip != "speaker":
-            where.append("s.speaker_name LIKE ?")
-            params.append(f"%{self.speaker}%")
+            where.append(
+                "s.entity_id IN (SELECT id FROM entities WHERE name LIKE ? OR aliases LIKE ?)"
+            )
+            params += [f"%{self.speaker}%", f"%{self.speaker}%"]
         if self.entity is not None and skip != "speaker":
             where.append("s.entity_id = ?")
             params.append(int(self.entity))
@@ -150,7 +152,7 @@ def _row_to_dict(row: sqlite3.Row) -> dict:
         },
         "speaker": {
             "id": row["entity_id"],
-            "name": row["speaker_name"],
+            "name": row["entity_name"] or row["speaker_name"],
             "mention": row["speaker_mention"],
             "span": speaker_span,
             "kind": row["speaker_kind"],
@@ -165,8 +167,9 @@ def _row_to_dict(row: sqlite3.Row) -> dict:
 
 
 SELECT = """
-    SELECT s.*, a.path, a.url, a.title, a.published
+    SELECT s.*, a.path, a.url, a.title, a.published, e.name AS entity_name
     FROM statements s JOIN articles a ON a.id = s.article_id
+    LEFT JOIN entities e ON e.id = s.entity_id
 """
 _ORDER_BY = {
     "relevance": "f.rank, s.rowid",
@@ -336,7 +339,7 @@ def article(conn: sqlite3.Connection, article_id: str) -> dict | None:
 
 
 _SPEAKERS = """
-    SELECT e.id, e.name, e.kind, e.titles, COUNT(*) AS statements,
+    SELECT e.id, e.name, e.kind, e.titles, e.aliases, COUNT(*) AS statements,
            COUNT(DISTINCT s.article_id) AS articles,
            COUNT(DISTINCT s.cluster_id) AS clusters,
            MIN(s.said_on) AS first, MAX(s.said_on) AS last
@@ -351,6 +354,7 @@ def _speaker_dict(r: sqlite3.Row) -> dict:
         "name": r["name"],
         "kind": r["kind"],
         "titles": json.loads(r["titles"]),
+        "aliases": json.loads(r["aliases"]),
         "statements": r["statements"],
         "articles": r["articles"],
         "clusters": r["clusters"],

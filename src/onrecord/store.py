@@ -58,6 +58,38 @@ def _context_columns(conn: sqlite3.Connection) -> None:
     )
 
 
+def _identity_tables(conn: sqlite3.Connection) -> None:
+    """Version 3: aliases on entities, titles per article, settings (alias rules).
+
+    Titles move from the entity to ``titles_seen`` (one row per article, name and title) so
+    that an entity's titles carry the dates they were seen; old titles are attached to the
+    entity's first article. Entities are then regrouped across articles.
+    """
+    _run_script(
+        conn,
+        """
+        ALTER TABLE entities ADD COLUMN aliases TEXT NOT NULL DEFAULT '[]';
+        CREATE TABLE titles_seen (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            title TEXT NOT NULL,
+            PRIMARY KEY (article_id, name, title)
+        );
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE INDEX statements_speaker_name ON statements(speaker_name, speaker_kind);
+        INSERT OR IGNORE INTO titles_seen(article_id, name, title)
+            SELECT s.article_id, e.name, t.value
+            FROM entities e, json_each(e.titles) t
+            JOIN statements s ON s.rowid = (
+                SELECT MIN(rowid) FROM statements WHERE entity_id = e.id)
+            WHERE json_valid(e.titles) AND t.type = 'text';
+        """,
+    )
+    from . import identity
+
+    identity.rebuild(conn, commit=False)
+
+
 MIGRATIONS: list = [
     # 1: the first schema
     """
@@ -119,6 +151,7 @@ MIGRATIONS: list = [
     END;
     """,
     _context_columns,
+    _identity_tables,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -205,23 +238,16 @@ def statement_id(stmt: Statement) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def _entity(conn: sqlite3.Connection, name: str | None, kind: str, titles: list[str]) -> int | None:
+def _entity(conn: sqlite3.Connection, name: str | None, kind: str) -> int | None:
+    """The entity of this exact name and kind, made if new (:func:`identity.rebuild`, run
+    after each ingest, then merges it with its other names)."""
     if not name:
         return None
-    row = conn.execute(
-        "SELECT id, titles FROM entities WHERE name = ? AND kind = ?", (name, kind)
-    ).fetchone()
-    if row is None:
-        cur = conn.execute(
-            "INSERT INTO entities(name, kind, titles) VALUES (?, ?, ?)",
-            (name, kind, json.dumps(titles)),
-        )
-        return cur.lastrowid
-    known = json.loads(row[1])
-    merged = known + [t for t in titles if t not in known]
-    if merged != known:
-        conn.execute("UPDATE entities SET titles = ? WHERE id = ?", (json.dumps(merged), row[0]))
-    return row[0]
+    row = conn.execute("SELECT id FROM entities WHERE name = ? AND kind = ?", (name, kind))
+    found = row.fetchone()
+    if found:
+        return found[0]
+    return conn.execute("INSERT INTO entities(name, kind) VALUES (?, ?)", (name, kind)).lastrowid
 
 
 def write_article(
@@ -255,9 +281,13 @@ def write_article(
                 datetime.now(UTC).isoformat(timespec="seconds"),
             ),
         )
+        conn.executemany(
+            "INSERT OR IGNORE INTO titles_seen(article_id, name, title) VALUES (?, ?, ?)",
+            [(article.id, name, t) for name, seen in titles.items() for t in seen],
+        )
         for seq, stmt in enumerate(statements):
             sp = stmt.speaker
-            entity = _entity(conn, sp.name, sp.kind, titles.get(sp.name or "", []))
+            entity = _entity(conn, sp.name, sp.kind)
             sid = statement_id(stmt)
             conn.execute(
                 """INSERT OR IGNORE INTO statements(id, article_id, seq, entity_id, speaker_name,

@@ -1,0 +1,318 @@
+"""One identity per speaker across articles.
+
+Within an article, :mod:`onrecord.speakers` already turns "he" and "the Kremlin leader" into
+the article's fullest name ("Vladimir Putin", or only "Putin" when the article never gives
+more). Across articles the same person still appears under several names; this module decides
+which stored names are one entity:
+
+- People: names with the same surname (accents, case and the transliteration endings
+  -yy/-iy/-ij folded: Zelensky = Zelenskyy = Zelenskiy) and the same suffix ("Jr." apart from
+  no suffix) are one person when their first given names agree ("Vladimir Putin" = "Vladimir
+  Vladimirovich Putin") or one is the other's initial ("J. Biden"). A bare surname ("Putin")
+  joins the one person of that surname; when several people share it ("Clinton": Hillary and
+  Bill), it stays apart rather than guess.
+- Organisations and groups: names equal once case, dots and a leading "the" are dropped
+  ("U.S." = "US").
+- A user's alias rules, kept in the database, come last: ``A = B = C`` merges, ``A != B``
+  keeps apart.
+
+:func:`rebuild` applies all this to what is stored: it re-points every statement at its
+entity, keeps the ids of existing entities where it can (the most quoted one of a merged
+group), names each entity by its most used full name, and records every name as an alias.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from contextlib import nullcontext as _nothing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .speakers import TITLE_WORDS
+
+SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+
+
+def fold(word: str) -> str:
+    """Lower case, no accents, no dots or apostrophes."""
+    word = unicodedata.normalize("NFKD", word)
+    word = "".join(c for c in word if not unicodedata.combining(c))
+    return re.sub(r"[^\w-]", "", word.lower())
+
+
+def _surname_key(word: str) -> str:
+    return re.sub(r"(yy|iy|ij|yi)$", "y", fold(word))
+
+
+@dataclass(frozen=True)
+class PersonName:
+    """A person's name split into given names, surname key and suffix."""
+
+    given: tuple[str, ...]
+    surname: str
+    suffix: str
+
+    @classmethod
+    def parse(cls, text: str) -> PersonName:
+        words = [w for w in re.split(r"[\s,]+", text) if fold(w)]
+        # titles before the name: "Russian President Vladimir Putin" -> "Vladimir Putin"
+        while len(words) > 1 and (
+            fold(words[0]) in TITLE_WORDS or (len(words) > 2 and fold(words[1]) in TITLE_WORDS)
+        ):
+            words.pop(0)
+        suffix = ""
+        if len(words) > 1 and fold(words[-1]) in SUFFIXES:
+            suffix = fold(words.pop())
+        surname = _surname_key(words[-1]) if words else ""
+        return cls(tuple(fold(w) for w in words[:-1]), surname, suffix)
+
+    def agrees(self, other: PersonName) -> bool:
+        """Same first given name, or one is the other's initial."""
+        a, b = self.given[0], other.given[0]
+        return a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
+
+
+def _org_key(text: str) -> str:
+    words = [fold(w) for w in text.split()]
+    if words and words[0] == "the":
+        words = words[1:]
+    return " ".join(w for w in words if w)
+
+
+@dataclass
+class Aliases:
+    """User rules: groups of names to merge, pairs of names to keep apart."""
+
+    merge: list[list[str]] = field(default_factory=list)
+    apart: list[tuple[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def parse(cls, text: str) -> Aliases:
+        """One rule a line: ``A = B = C`` or ``A != B``; ``#`` starts a comment."""
+        rules = cls()
+        for n, raw in enumerate(text.splitlines(), 1):
+            line = raw.split("#", 1)[0].strip()
+            if not line:
+                continue
+            if "!=" in line:
+                parts = [p.strip() for p in line.split("!=")]
+                if len(parts) != 2 or not all(parts):
+                    raise ValueError(f"line {n}: 'A != B' keeps two names apart: {raw!r}")
+                rules.apart.append((parts[0], parts[1]))
+            elif "=" in line:
+                parts = [p.strip() for p in line.split("=")]
+                if len(parts) < 2 or not all(parts):
+                    raise ValueError(f"line {n}: 'A = B [= C ...]' merges names: {raw!r}")
+                rules.merge.append(parts)
+            else:
+                raise ValueError(f"line {n}: expected 'A = B' or 'A != B': {raw!r}")
+        return rules
+
+    def text(self) -> str:
+        lines = [" = ".join(group) for group in self.merge]
+        lines += [f"{a} != {b}" for a, b in self.apart]
+        return "\n".join(lines) + ("\n" if lines else "")
+
+
+class _Groups:
+    """Union-find over (name, kind) pairs."""
+
+    def __init__(self, items: Iterable[tuple[str, str]]) -> None:
+        self.parent = {item: item for item in items}
+
+    def find(self, item):
+        while self.parent[item] != item:
+            self.parent[item] = self.parent[self.parent[item]]
+            item = self.parent[item]
+        return item
+
+    def union(self, a, b) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+    def groups(self) -> list[list[tuple[str, str]]]:
+        out = defaultdict(list)
+        for item in self.parent:
+            out[self.find(item)].append(item)
+        return list(out.values())
+
+
+def group_names(names: Iterable[tuple[str, str]], aliases: Aliases | None = None) -> list[list]:
+    """Partition (name, kind) pairs into entities (see the module docstring for the rules)."""
+    names = sorted(set(names))
+    groups = _Groups(names)
+    people = defaultdict(list)
+    for name, kind in names:
+        if kind == "person":
+            parsed = PersonName.parse(name)
+            people[(parsed.surname, parsed.suffix)].append(((name, kind), parsed))
+    for members in people.values():
+        full = [(item, p) for item, p in members if p.given]
+        for i, (a, pa) in enumerate(full):
+            for b, pb in full[i + 1 :]:
+                if pa.agrees(pb):
+                    groups.union(a, b)
+        roots = {groups.find(item) for item, _ in full}
+        for item, p in members:
+            if not p.given and len(roots) == 1:
+                groups.union(item, next(iter(roots)))
+            elif not p.given and not roots:
+                for other, q in members:  # bare surnames of one person: one entity
+                    if not q.given:
+                        groups.union(item, other)
+    by_key = defaultdict(list)
+    for name, kind in names:
+        if kind != "person":
+            by_key[(kind, _org_key(name))].append((name, kind))
+    for members in by_key.values():
+        for other in members[1:]:
+            groups.union(members[0], other)
+    if aliases:
+        _apply(groups, names, aliases)
+    return groups.groups()
+
+
+def _apply(groups: _Groups, names: list[tuple[str, str]], aliases: Aliases) -> None:
+    by_text = defaultdict(list)
+    for item in names:
+        by_text[item[0].casefold()].append(item)
+    for rule in aliases.merge:
+        items = [item for text in rule for item in by_text.get(text.casefold(), [])]
+        for other in items[1:]:
+            groups.union(items[0], other)
+    for a, b in aliases.apart:
+        for item in by_text.get(b.casefold(), []):
+            if any(groups.find(item) == groups.find(x) for x in by_text.get(a.casefold(), [])):
+                _detach(groups, item, by_text.get(a.casefold(), []))
+
+
+def _detach(groups: _Groups, item, keep_with: list) -> None:
+    """Take ``item`` out of its group, into a group of its own."""
+    root = groups.find(item)
+    members = [m for m in groups.parent if groups.find(m) == root]
+    for m in members:
+        groups.parent[m] = m
+    stay = [m for m in members if m != item]
+    for m in stay[1:]:
+        groups.parent[m] = stay[0]
+
+
+def canonical(names: Counter) -> str:
+    """The name to show for a group: its most used full name (two words or more, when there
+    is one); on a tie the shorter ("Vladimir Putin" before "Vladimir Vladimirovich Putin")."""
+    longest = max(len(n.split()) for n in names)
+    full = [n for n in names if len(n.split()) >= min(longest, 2)]
+    return max(full, key=lambda n: (names[n], -len(n), n))
+
+
+def load_aliases(conn: sqlite3.Connection) -> Aliases:
+    row = conn.execute("SELECT value FROM settings WHERE key = 'aliases'").fetchone()
+    return Aliases.parse(row[0]) if row else Aliases()
+
+
+def save_aliases(conn: sqlite3.Connection, path: Path) -> Aliases:
+    """Read an alias file (its errors name the line) and keep its rules in the database."""
+    aliases = Aliases.parse(path.read_text(encoding="utf-8"))
+    with conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO settings(key, value) VALUES ('aliases', ?)", (aliases.text(),)
+        )
+    return aliases
+
+
+def rebuild(conn: sqlite3.Connection, *, commit: bool = True) -> int:
+    """Re-group every stored speaker name into entities; returns how many entities there are.
+
+    One transaction (``commit=False``: inside the caller's, as a migration does).
+    """
+    aliases = load_aliases(conn)
+    counts = Counter(
+        {
+            (name, kind): n
+            for name, kind, n in conn.execute(
+                """SELECT speaker_name, speaker_kind, COUNT(*) FROM statements
+                   WHERE speaker_name IS NOT NULL GROUP BY speaker_name, speaker_kind"""
+            )
+        }
+    )
+    old = {
+        (name, kind): (eid, n)
+        for eid, name, kind, n in conn.execute(
+            """SELECT e.id, e.name, e.kind, COUNT(s.rowid) FROM entities e
+               LEFT JOIN statements s ON s.entity_id = e.id GROUP BY e.id"""
+        )
+    }
+    current = dict(
+        ((name, kind), eid)
+        for name, kind, eid in conn.execute(
+            "SELECT DISTINCT speaker_name, speaker_kind, entity_id FROM statements "
+            "WHERE speaker_name IS NOT NULL"
+        )
+    )
+    with conn if commit else _nothing():
+        used: set[int] = set()
+        final: dict[int, tuple[str, str]] = {}
+        for group in group_names(counts, aliases):
+            kind = Counter({k: counts[(n, k)] for n, k in group}).most_common(1)[0][0]
+            names = Counter()
+            for n, k in group:
+                names[n] += counts[(n, k)]
+            reuse = [old[item] for item in group if item in old and old[item][0] not in used]
+            if reuse:
+                eid = max(reuse, key=lambda r: r[1])[0]
+            else:  # a placeholder name: real names are set once no two can clash
+                eid = conn.execute(
+                    "INSERT INTO entities(name, kind) VALUES (?, ?)", (f"\0{group[0]}", kind)
+                ).lastrowid
+            used.add(eid)
+            final[eid] = (canonical(names), kind)
+            conn.execute(
+                "UPDATE entities SET name = ?, aliases = ? WHERE id = ?",
+                (f"\0{eid}", json.dumps(sorted(names, key=lambda n: (-names[n], n))), eid),
+            )
+            for item in group:
+                if current.get(item) != eid:
+                    conn.execute(
+                        "UPDATE statements SET entity_id = ? "
+                        "WHERE speaker_name = ? AND speaker_kind = ?",
+                        (eid, *item),
+                    )
+        marks = ",".join("?" * len(used))
+        conn.execute(f"DELETE FROM entities WHERE id NOT IN ({marks or 'NULL'})", list(used))
+        taken: Counter = Counter()
+        for eid, (name, kind) in sorted(final.items()):
+            taken[(name, kind)] += 1
+            if taken[(name, kind)] > 1:  # two entities, one name (kept apart by a rule)
+                final[eid] = (f"{name} ({taken[(name, kind)]})", kind)
+        conn.executemany(
+            "UPDATE entities SET name = ?, kind = ? WHERE id = ?",
+            [(name, kind, eid) for eid, (name, kind) in final.items()],
+        )
+        _titles(conn)
+    return len(used)
+
+
+def _titles(conn: sqlite3.Connection) -> None:
+    """Each entity's titles, with the first and last dates they were seen."""
+    rows = conn.execute(
+        """SELECT s.entity_id, t.title, MIN(a.published), MAX(a.published), COUNT(*)
+           FROM titles_seen t
+           JOIN articles a ON a.id = t.article_id
+           JOIN (SELECT DISTINCT article_id, speaker_name, entity_id FROM statements) s
+             ON s.article_id = t.article_id AND s.speaker_name = t.name
+           WHERE s.entity_id IS NOT NULL
+           GROUP BY s.entity_id, t.title
+           ORDER BY s.entity_id, COUNT(*) DESC, t.title"""
+    )
+    titles = defaultdict(list)
+    for eid, title, first, last, n in rows:
+        titles[eid].append({"title": title, "first": first, "last": last, "articles": n})
+    conn.execute("UPDATE entities SET titles = '[]'")
+    conn.executemany(
+        "UPDATE entities SET titles = ? WHERE id = ?",
+        [(json.dumps(t), eid) for eid, t in titles.items()],
+    )
