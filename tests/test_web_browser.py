@@ -108,7 +108,10 @@ def test_statement_page_highlights_speaker_cue_and_content(page):
     expect(text.locator("span.cue")).to_have_text("said")
     colours = {background(text.locator(f"span.{c}").first) for c in ("speaker", "cue", "content")}
     assert len(colours) == 3  # marked differently
-    expect(page.locator("dd.said-on")).to_contain_text("2023-10-19")
+    expect(page.locator("dd.said-on")).to_contain_text("2023-10-18")
+    expect(page.locator("dd.said-on")).to_contain_text("on Wednesday (18/10/2023)")
+    expect(page.locator("dd.venue")).to_have_text("during his visit to China")
+    expect(page.locator("dd.targets .tag")).to_have_text(["ATACMS"])
     expect(page.locator(".reports li")).to_have_count(1)
     shot(page, "statement")
 

@@ -1,4 +1,25 @@
-"""The context of a statement: what kind of speech act it is.
+"""The context of a statement: when, where and to whom it was said, what it is about, its
+numbers, and what kind of speech act it is.
+
+**When** (``said_on``): a date expression in the cue's clause, outside the content ("said on
+Wednesday (18/10/2023)", "told reporters last week"), resolved against the publication date
+(dateparser, plus the newsroom rule that "on Thursday" in a Thursday paper is that day), with
+its precision (day, week, month, year) and its text. A statement with none takes the date of
+the same speaker's statement just before it, if that one had a date from the text and is at
+most three sentences back ("context"), else the publication date ("published").
+
+**Where and to whom**: prepositional phrases of the cue's clause: "at"/"during" anything,
+"in"/"on" a place or an event word (forum, interview, visit, sidelines) give the venue; the
+object of "told"/"assured"/..., "said to X", and "with X" inside a meeting, interview or
+conference give the audience. A sentence right after the statement that describes the
+remarks ("The comment — which Putin made at a press conference with foreign news outlets —")
+gives them when the statement's own clause does not.
+
+**About what**: the named entities inside the content (people, organisations, places,
+products such as ATACMS, laws, events) are its targets; its cardinal numbers, amounts of
+money, quantities and percentages are its numbers, with value, unit and the noun counted.
+
+**Speech act**:
 
 A speech act is read off the cue: "warned" makes a warning, "denied" a denial, "urged" an
 appeal. A few cues change meaning with their content: "asked" is a question when the content
@@ -11,6 +32,15 @@ when they report an assertion ("said", "according to") and "other" when they do 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from .model import Mention, Number, Said, Statement
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
 SPEECH_ACTS = (
     "claim",
@@ -71,3 +101,354 @@ def speech_act(cue_lemma: str | None, content: str, cue_text: str | None = None)
     if lemma in _NOT_ASSERTIONS:
         return "other"
     return "claim"
+
+
+# --- when, where, to whom, about what ------------------------------------------------------
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
+VENUE_NOUNS = frozenset(
+    "forum summit conference meeting speech address interview session rally visit trip "
+    "briefing event ceremony parliament congress assembly hearing debate gathering talks "
+    "sidelines broadcast programme program show podcast call festival".split()
+)
+AUDIENCE_HOSTS = frozenset("meeting interview conference call talks briefing session".split())
+TIME_WORDS = frozenset(
+    "time times moment point stage end beginning start outset least most first once same".split()
+)
+TELLING = frozenset("tell inform brief assure warn remind urge ask address".split())
+REMARK_NOUNS = frozenset(
+    "comment comments remark remarks statement statements speech words".split()
+)
+TARGET_LABELS = frozenset("PERSON ORG GPE NORP PRODUCT EVENT LAW FAC LOC WORK_OF_ART".split())
+NUMBER_LABELS = frozenset("CARDINAL MONEY QUANTITY PERCENT".split())
+NUMBER_WORDS = {
+    w: n
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+} | {"thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12}
+
+
+def _inside(start: int, end: int, spans) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+def _overlaps(start: int, end: int, spans) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+@lru_cache(maxsize=4096)
+def resolve_date(expression: str, published: str | None) -> tuple[str, str] | None:
+    """(ISO date of the period's first day, precision) for a date expression, or None.
+
+    Relative expressions count from ``published``; a bare weekday is the latest such day on
+    or before it ("on Thursday" in a Thursday paper is that day). Precision is day, week,
+    month or year; a week starts on Monday.
+    """
+    import dateparser
+
+    base = date.fromisoformat(published) if published else None
+    words = re.findall(r"[a-z]+", expression.lower())
+    day = next((w for w in words if w in WEEKDAYS), None)
+    explicit = NUMERIC_DATE.search(expression)
+    if explicit:
+        d, m, y = (int(g) for g in explicit.groups())
+        if m > 12 >= d:
+            d, m = m, d  # 10/18/2023
+        try:
+            return date(y, m, d).isoformat(), "day"
+        except ValueError:
+            return None
+    if day and base and not re.search(r"\d", expression) and "last" not in words:
+        back = (base.weekday() - WEEKDAYS.index(day)) % 7
+        return (base - timedelta(days=back)).isoformat(), "day"
+    settings = {"PREFER_DATES_FROM": "past", "DATE_ORDER": "DMY", "RETURN_TIME_AS_PERIOD": True}
+    if base:
+        settings["RELATIVE_BASE"] = datetime(base.year, base.month, base.day)
+    found = dateparser.date.DateDataParser(languages=["en"], settings=settings).get_date_data(
+        expression
+    )
+    if found is None or found.date_obj is None:
+        return None
+    when, period = found.date_obj.date(), found.period or "day"
+    if period == "week":
+        when -= timedelta(days=when.weekday())
+    elif period == "month":
+        when = when.replace(day=1)
+    elif period == "year":
+        when = when.replace(month=1, day=1)
+    else:
+        period = "day"
+    if base and when > base:
+        return None  # a statement reported before it was made: a misreading
+    if base and period in ("month", "year") and (base - when).days > 400:
+        return None  # "a revolution in 2014": the time of what is talked about, not of the talk
+    return when.isoformat(), period
+
+
+def _frame(doc: Doc, stmt: Statement, contents: list[tuple[int, int]]) -> list[Token]:
+    """The words around a statement in its cue's sentence, outside every statement's content
+    (``contents``): what is said is not when or where it was said."""
+    anchor = stmt.cue.span[0] if stmt.cue else (stmt.speaker.span or stmt.content_spans[0])[0]
+    token = doc.char_span(anchor, anchor + 1, alignment_mode="expand")
+    if token is None:
+        return []
+    sent = token[0].sent
+    return [t for t in sent if not _inside(t.idx, t.idx + len(t), contents)]
+
+
+def _span_of(tokens: list[Token]) -> tuple[int, int]:
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+
+
+TOPIC_PREPS = frozenset("about of over regarding concerning".split())
+
+
+def _tied(token: Token, cues: set[int], own: int | None) -> bool:
+    """Does ``token`` belong to this statement's clause? Its path up the parse must not pass
+    another statement's cue ("repeated that ..., blaming a revolution in 2014") or a topic
+    ("asked about the killing ... in Ukraine last year")."""
+    while token.head.i != token.i:
+        token = token.head
+        if token.i == own:
+            return True
+        if token.i in cues or token.lower_ in TOPIC_PREPS:
+            return False
+    return True
+
+
+def _when(doc: Doc, frame: list[Token], published: str | None, tied) -> Said | None:
+    text = doc.text
+    if not frame:
+        return None
+    lo, hi = frame[0].idx, frame[-1].idx + len(frame[-1])
+    candidates = []
+    for m in NUMERIC_DATE.finditer(text, lo, hi):
+        candidates.append((m.start(), m.end()))
+    ids = {t.i for t in frame}
+    for ent in frame[0].sent.ents:
+        if ent.label_ == "DATE" and all(t.i in ids for t in ent) and tied(ent.root):
+            kept = [t for t in ent if not (t.is_punct or t.lower_ in ("the", "a"))]
+            while kept and kept[-1].i < ent.end - 1 and not kept[-1].is_alpha | kept[-1].like_num:
+                kept.pop()
+            if kept:
+                candidates.append(_span_of(kept))
+    best = None
+    for start, end in sorted(candidates):
+        resolved = resolve_date(text[start:end], published)
+        if resolved and (best is None or _PRECISE[resolved[1]] < _PRECISE[best[0][1]]):
+            best = (resolved, (start, end))
+    if best is None:
+        return None
+    (when, precision), (start, end) = best
+    # the words that said it: "on Wednesday (18/10/2023)"
+    near = [(s, e) for s, e in candidates if abs(s - start) < 20 or abs(e - end) < 20]
+    start, end = min(s for s, _ in near), max(e for _, e in near)
+    before = doc.char_span(start, end, alignment_mode="expand")
+    if before is not None and before[0].i > 0 and doc[before[0].i - 1].dep_ == "prep":
+        start = doc[before[0].i - 1].idx
+    end += len(text[end:]) - len(text[end:].lstrip(")"))  # a closing bracket
+    return Said(when, precision, "text", text[start:end], (start, end))
+
+
+_PRECISE = {"day": 0, "week": 1, "month": 2, "year": 3}
+
+
+def _phrase(tokens: list[Token], frame_ids: set[int], stop: set[int]) -> tuple[int, int] | None:
+    kept = []
+    for t in tokens:
+        if t.i not in frame_ids or t.i in stop:
+            break
+        kept.append(t)
+    while kept and (kept[-1].is_punct or kept[-1].dep_ in ("cc", "prep")):
+        kept.pop()
+    return _span_of(kept) if len(kept) > 1 else None
+
+
+def _where_and_whom(doc: Doc, cue_start: int | None, frame: list[Token], tied=None):
+    """Venue and audience phrases among ``frame``, the words around a cue (at ``cue_start``)."""
+    ids = {t.i for t in frame}
+    dates = {t.i for ent in doc.ents if ent.label_ in ("DATE", "TIME") for t in ent}
+    dates |= {t.i for t in frame if NUMERIC_DATE.fullmatch(t.text) or t.text in "()"}
+    venue = audience = None
+    for t in frame:
+        if venue is None and t.dep_ == "prep" and t.lower_ in ("at", "during", "in", "on"):
+            obj = next((c for c in t.children if c.dep_ == "pobj"), None)
+            if obj is None or obj.i in dates or (tied and not tied(t)):
+                continue
+            place = obj.ent_type_ in ("GPE", "FAC", "LOC") or obj.lemma_.lower() in VENUE_NOUNS
+            if (t.lower_ == "on" and obj.lower_ != "sidelines") or obj.lower_ in TIME_WORDS:
+                continue
+            if t.lower_ in ("at", "during") or place:
+                venue = _phrase(list(t.subtree), ids, dates)
+                host = next(
+                    (
+                        w
+                        for w in t.subtree
+                        if w.dep_ == "pobj"
+                        and w.head.lower_ == "with"
+                        and w.head.head.lemma_.lower() in AUDIENCE_HOSTS
+                    ),
+                    None,
+                )
+                if host is not None and audience is None:
+                    audience = _phrase(list(host.subtree), ids, dates)
+        if audience is None and cue_start is not None and t.dep_ in ("dobj", "dative"):
+            if t.head.lemma_.lower() in TELLING and t.head.idx == cue_start:
+                audience = _phrase(
+                    [w for w in t.subtree if not w.dep_ == "prep" and w.head.dep_ != "prep"],
+                    ids,
+                    set(),
+                )
+                if audience is None and t.pos_ in ("NOUN", "PROPN", "PRON"):
+                    audience = _span_of([t])
+        if audience is None and t.dep_ == "prep" and t.lower_ == "to" and cue_start is not None:
+            if t.head.idx == cue_start and t.head.lemma_.lower() in ("say", "speak"):
+                obj = next((c for c in t.children if c.dep_ == "pobj"), None)
+                if obj is not None:
+                    audience = _phrase(list(obj.subtree), ids, dates)
+    return venue, audience
+
+
+def _remarks_sentence(doc: Doc, sent) -> tuple | None:
+    """Venue/audience/date of a sentence that describes earlier remarks ("The comment - which
+    Putin made at a press conference with foreign news outlets - ...")."""
+    if not any(t.lower_ in REMARK_NOUNS for t in sent):
+        return None
+    if not any(t.lemma_.lower() in ("make", "deliver", "give", "come") for t in sent):
+        return None
+    return sent
+
+
+def annotate(doc: Doc, statements: list[Statement], published: str | None) -> None:
+    """Fill each statement's said_on, venue, audience, targets and numbers, in place."""
+    text = doc.text
+    ordered = sorted(statements, key=lambda s: s.content_spans[0][0])
+    contents = [span for s in statements for span in s.content_spans]
+    cue_tokens = {_token_at(doc, s.cue.span[0]) for s in statements if s.cue} - {None}
+    for stmt in ordered:
+        frame = _frame(doc, stmt, contents)
+        own = _token_at(doc, stmt.cue.span[0]) if stmt.cue else None
+
+        def tied(token: Token, own=own) -> bool:
+            return _tied(token, cue_tokens - {own}, own)
+
+        stmt.said_on = _when(doc, frame, published, tied)
+        cue_start = stmt.cue.span[0] if stmt.cue else None
+        venue, audience = _where_and_whom(doc, cue_start, frame, tied)
+        stmt.venue = Mention(text[venue[0] : venue[1]], venue) if venue else None
+        stmt.audience = Mention(text[audience[0] : audience[1]], audience) if audience else None
+        stmt.targets, stmt.numbers = _about(doc, stmt)
+    _borrow_dates(doc, ordered)
+    _described_remarks(doc, ordered)
+    for stmt in statements:
+        if stmt.said_on is None and published:
+            stmt.said_on = Said(published[:10], "day", "published", None, None)
+        stmt.speech_act = speech_act(
+            stmt.cue.lemma if stmt.cue else None,
+            stmt.content_text,
+            stmt.cue.text if stmt.cue else None,
+        )
+
+
+def _token_at(doc: Doc, offset: int) -> int | None:
+    span = doc.char_span(offset, offset + 1, alignment_mode="expand")
+    return span[0].i if span is not None and len(span) else None
+
+
+def _borrow_dates(doc: Doc, ordered: list[Statement]) -> None:
+    """An undated statement takes the date of the same speaker's dated statement in the same
+    sentence, else of the nearest one up to three sentences before: most likely the same
+    remarks ("Putin on Wednesday criticized ..., arguing ...")."""
+    starts = [s.start for s in doc.sents]
+    where = {}
+    for stmt in ordered:
+        token = _token_at(doc, stmt.content_spans[0][0])
+        where[id(stmt)] = (
+            bisect_right(starts, doc[token].sent.start) - 1 if token is not None else -9
+        )
+    dated = [s for s in ordered if s.said_on and s.said_on.source == "text"]
+    for stmt in ordered:
+        if stmt.said_on is not None or not stmt.speaker.name:
+            continue
+        mine = where[id(stmt)]
+        same = [s for s in dated if s.speaker.name == stmt.speaker.name]
+        here = [s for s in same if where[id(s)] == mine]
+        before = [s for s in same if 0 < mine - where[id(s)] <= 3]
+        source = here[0] if here else (before[-1] if before else None)
+        if source is not None:
+            d = source.said_on
+            stmt.said_on = Said(d.date, d.precision, "context", d.text, d.span)
+
+
+def _described_remarks(doc: Doc, ordered: list[Statement]) -> None:
+    """Venue and audience from a later sentence about the remarks, for the statement before."""
+    sents = list(doc.sents)
+    for k, sent in enumerate(sents):
+        if _remarks_sentence(doc, sent) is None:
+            continue
+        before = [
+            s
+            for s in ordered
+            if s.content_spans[0][0] < sent.start_char
+            and s.content_spans[0][0] >= sents[max(0, k - 2)].start_char
+        ]
+        if not before:
+            continue
+        venue, audience = _where_and_whom(doc, None, list(sent))
+        for stmt in before[-1:]:
+            if stmt.venue is None and venue:
+                stmt.venue = Mention(doc.text[venue[0] : venue[1]], venue)
+            if stmt.audience is None and audience:
+                stmt.audience = Mention(doc.text[audience[0] : audience[1]], audience)
+
+
+def _about(doc: Doc, stmt: Statement) -> tuple[list[Mention], list[Number]]:
+    targets: list[Mention] = []
+    numbers: list[Number] = []
+    seen = set()
+    for ent in doc.ents:
+        if not _overlaps(ent.start_char, ent.end_char, stmt.content_spans):
+            continue
+        span = (ent.start_char, ent.end_char)
+        if ent.label_ in TARGET_LABELS:
+            words = [t for t in ent if t.dep_ != "case" and t.text not in ("'s", "’s")]
+            if not words:
+                continue
+            span = _span_of(words)
+            name = doc.text[span[0] : span[1]]
+            key = name.lower().removeprefix("the ")
+            if key not in seen:
+                seen.add(key)
+                targets.append(Mention(name, span, ent.label_))
+        elif ent.label_ in NUMBER_LABELS:
+            numbers.append(_number(ent))
+    return targets, numbers
+
+
+def _number(ent) -> Number:
+    """A quantity: its text, value where it is plain, unit and what it counts."""
+    value = None
+    digits = [t.text.replace(",", "") for t in ent if re.fullmatch(r"[\d,]+(\.\d+)?", t.text)]
+    spelled = [NUMBER_WORDS[t.lower_] for t in ent if t.lower_ in NUMBER_WORDS]
+    if len(digits) == 1 or (not digits and len(spelled) == 1):
+        value = float(digits[0]) if digits else float(spelled[0])
+        scale = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+        for t in ent:
+            value *= scale.get(t.lower_, 1)
+    unit = None
+    if ent.label_ == "MONEY":
+        unit = next((t.text for t in ent if t.text in "$€£"), None) or ent[-1].text
+    elif ent.label_ == "PERCENT":
+        unit = "percent"
+    elif ent.label_ == "QUANTITY":
+        unit = ent[-1].text
+    counts = None
+    head = ent.root.head
+    if ent.label_ == "CARDINAL" and ent.root.dep_ in ("nummod", "quantmod") and head.pos_ == "NOUN":
+        counts = head.text
+    elif ent.label_ == "QUANTITY":
+        counts = unit
+    return Number(ent.text, (ent.start_char, ent.end_char), value, unit, counts)

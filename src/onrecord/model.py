@@ -58,6 +58,37 @@ class Cue:
 
 
 @dataclass
+class Said:
+    """When a statement was made: the first day of the period, its precision, and why."""
+
+    date: str  # YYYY-MM-DD
+    precision: str  # day | week | month | year
+    source: str  # text | context | published
+    text: str | None  # the words that gave it ("on Wednesday (18/10/2023)")
+    span: Span | None
+
+
+@dataclass
+class Mention:
+    """A phrase of the article tied to a statement: a venue, an audience, a target."""
+
+    text: str
+    span: Span
+    label: str | None = None  # for targets: the entity type (PERSON, GPE, PRODUCT, ...)
+
+
+@dataclass
+class Number:
+    """A quantity in a statement's content ("54 tanks", "$325 million", "300 kilometers")."""
+
+    text: str
+    span: Span
+    value: float | None
+    unit: str | None
+    counts: str | None  # the noun it counts ("tanks")
+
+
+@dataclass
 class Statement:
     """One attributed statement: speaker, cue and content, with offsets into the article."""
 
@@ -69,6 +100,11 @@ class Statement:
     kind: str  # direct | indirect | mixed
     confidence: float = 1.0
     speech_act: str | None = None  # see onrecord.context.SPEECH_ACTS
+    said_on: Said | None = None
+    venue: Mention | None = None
+    audience: Mention | None = None
+    targets: list[Mention] = field(default_factory=list)
+    numbers: list[Number] = field(default_factory=list)
 
     def to_dict(self, article: Article | None = None) -> dict:
         """The public JSON shape of a statement (see README, "Output format")."""
@@ -82,10 +118,47 @@ class Statement:
             },
             "kind": self.kind,
             "speech_act": self.speech_act,
+            "said_on": _said(self.said_on),
+            "venue": _mention(self.venue),
+            "audience": _mention(self.audience),
+            "targets": [_mention(t) for t in self.targets],
+            "numbers": [_number(n) for n in self.numbers],
         }
         if out["speaker"]["span"] is not None:
             out["speaker"]["span"] = list(out["speaker"]["span"])
         return out
+
+
+def _said(said: Said | None) -> dict | None:
+    if said is None:
+        return None
+    span = list(said.span) if said.span else None
+    return {
+        "date": said.date,
+        "precision": said.precision,
+        "source_text": said.text,
+        "span": span,
+        "from": said.source,
+    }
+
+
+def _mention(m: Mention | None) -> dict | None:
+    if m is None:
+        return None
+    out = {"text": m.text, "span": list(m.span)}
+    if m.label:
+        out["label"] = m.label
+    return out
+
+
+def _number(n: Number) -> dict:
+    return {
+        "text": n.text,
+        "span": list(n.span),
+        "value": n.value,
+        "unit": n.unit,
+        "counts": n.counts,
+    }
 
 
 def _article_ref(article: Article) -> dict:

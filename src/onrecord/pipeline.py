@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from . import attribution, context, identity, nlp, speakers, store
+from . import attribution, context, dedup, identity, nlp, speakers, store
 from .clean import analysis_view
 from .ingest import IngestError, make_article, read_paths
 from .model import Article, Problem, Statement
@@ -36,11 +36,7 @@ def analyze(articles: Iterable[Article], batch_size: int = BATCH_SIZE) -> Iterat
     for doc, article in pipeline.pipe(pairs, as_tuples=True, batch_size=batch_size):
         statements = attribution.to_statements(doc, attribution.find(doc), article.id)
         resolver = speakers.resolve(doc, statements)
-        for stmt in statements:
-            cue = stmt.cue
-            stmt.speech_act = context.speech_act(
-                cue.lemma if cue else None, stmt.content_text, cue.text if cue else None
-            )
+        context.annotate(doc, statements, article.published)
         yield Result(article, statements, resolver.titles())
 
 
@@ -132,4 +128,5 @@ def ingest(
             on_article(result)
     if summary.added:
         identity.rebuild(conn)
+        dedup.update(conn)
     return summary

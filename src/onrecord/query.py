@@ -122,9 +122,14 @@ def _said_on(row: sqlite3.Row) -> dict | None:
         return None
     return {
         "date": date,
-        "precision": _PRECISION.get(len(date)),
+        "precision": row["said_on_precision"] or _PRECISION.get(len(date)),
+        "source_text": row["said_on_text"],
         "from": row["said_on_from"],
     }
+
+
+def _json(value: str | None):
+    return json.loads(value) if value else None
 
 
 def _row_to_dict(row: sqlite3.Row) -> dict:
@@ -162,7 +167,17 @@ def _row_to_dict(row: sqlite3.Row) -> dict:
         "kind": row["kind"],
         "speech_act": row["speech_act"],
         "said_on": _said_on(row),
-        "cluster": {"id": row["cluster_id"], "reports": 1, "articles": [], "first_reported": None},
+        "venue": _json(row["venue"]),
+        "audience": _json(row["audience"]),
+        "targets": _json(row["targets"]) or [],
+        "numbers": _json(row["numbers"]) or [],
+        "cluster": {
+            "id": row["cluster_id"],
+            "text": row["content_text"],
+            "reports": 1,
+            "articles": [],
+            "first_reported": None,
+        },
     }
 
 
@@ -179,16 +194,19 @@ _ORDER_BY = {
 
 
 def _attach_clusters(conn: sqlite3.Connection, stmts: list[dict]) -> list[dict]:
-    """Fill each statement's ``cluster``: every article that reported it, earliest first."""
+    """Fill each statement's ``cluster``: every article that reported it, earliest first, and
+    the cluster's text (its longest report)."""
     ids = sorted({s["cluster"]["id"] for s in stmts})
     members: dict[str, list[dict]] = {}
+    longest: dict[str, str] = {}
     for chunk in range(0, len(ids), 500):
         part = ids[chunk : chunk + 500]
         rows = conn.execute(
-            f"""SELECT s.cluster_id, s.id AS statement_id, a.id, a.outlet, a.published, a.path
+            f"""SELECT s.cluster_id, s.id AS statement_id, s.content_text,
+                       a.id, a.outlet, a.published, a.path
                 FROM statements s JOIN articles a ON a.id = s.article_id
                 WHERE s.cluster_id IN ({",".join("?" * len(part))})
-                ORDER BY a.published IS NULL, a.published, a.id""",
+                ORDER BY a.published IS NULL, a.published, s.rowid""",
             part,
         )
         for r in rows:
@@ -201,9 +219,12 @@ def _attach_clusters(conn: sqlite3.Connection, stmts: list[dict]) -> list[dict]:
                     "path": r["path"],
                 }
             )
+            if len(r["content_text"]) > len(longest.get(r["cluster_id"], "")):
+                longest[r["cluster_id"]] = r["content_text"]
     for stmt in stmts:
         reports = members.get(stmt["cluster"]["id"], [])
         stmt["cluster"].update(
+            text=longest.get(stmt["cluster"]["id"], stmt["content"]["text"]),
             reports=len(reports) or 1,
             articles=reports,
             first_reported=reports[0]["id"] if reports else stmt["article"]["id"],

@@ -152,6 +152,23 @@ MIGRATIONS: list = [
     """,
     _context_columns,
     _identity_tables,
+    # 4: MinHash signatures of statements, for clustering reports of the same statement
+    """
+    CREATE TABLE minhashes (
+        statement_id TEXT PRIMARY KEY REFERENCES statements(id) ON DELETE CASCADE,
+        signature BLOB NOT NULL
+    );
+    """,
+    # 5: the rest of a statement's context (rows written before keep empty values)
+    """
+    ALTER TABLE statements ADD COLUMN said_on_precision TEXT;
+    ALTER TABLE statements ADD COLUMN said_on_text TEXT;
+    ALTER TABLE statements ADD COLUMN venue TEXT;
+    ALTER TABLE statements ADD COLUMN audience TEXT;
+    ALTER TABLE statements ADD COLUMN targets TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE statements ADD COLUMN numbers TEXT NOT NULL DEFAULT '[]';
+    UPDATE statements SET said_on_precision = 'day' WHERE said_on IS NOT NULL;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -250,6 +267,10 @@ def _entity(conn: sqlite3.Connection, name: str | None, kind: str) -> int | None
     return conn.execute("INSERT INTO entities(name, kind) VALUES (?, ?)", (name, kind)).lastrowid
 
 
+def _json_or_null(value) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
 def write_article(
     conn: sqlite3.Connection,
     article: Article,
@@ -289,12 +310,16 @@ def write_article(
             sp = stmt.speaker
             entity = _entity(conn, sp.name, sp.kind)
             sid = statement_id(stmt)
+            said = stmt.said_on
+            model_dict = stmt.to_dict()
             conn.execute(
                 """INSERT OR IGNORE INTO statements(id, article_id, seq, entity_id, speaker_name,
                    speaker_kind, speaker_mention, speaker_start, speaker_end, cue_text, cue_lemma,
                    cue_start, cue_end, content_text, content_spans, kind, confidence,
-                   speech_act, outlet, said_on, said_on_from, cluster_id)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   speech_act, outlet, said_on, said_on_from, said_on_precision, said_on_text,
+                   venue, audience, targets, numbers, cluster_id)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                           ?, ?, ?, ?, ?)""",
                 (
                     sid,
                     article.id,
@@ -315,8 +340,14 @@ def write_article(
                     stmt.confidence,
                     stmt.speech_act,
                     article.outlet,
-                    article.published,
-                    "published" if article.published else None,
+                    said.date if said else article.published,
+                    said.source if said else ("published" if article.published else None),
+                    said.precision if said else ("day" if article.published else None),
+                    said.text if said else None,
+                    _json_or_null(model_dict["venue"]),
+                    _json_or_null(model_dict["audience"]),
+                    json.dumps(model_dict["targets"], ensure_ascii=False),
+                    json.dumps(model_dict["numbers"], ensure_ascii=False),
                     sid,
                 ),
             )

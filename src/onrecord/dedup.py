@@ -1,0 +1,161 @@
+"""One statement reported by many articles becomes one cluster.
+
+Two stored statements are the same statement when
+
+- they come from different articles,
+- their speakers are the same entity (or one of them is unresolved), and
+- the word 3-grams of the shorter content (case, accents and punctuation folded) lie at least
+  :data:`CONTAINMENT` within the longer one's: verbatim copies, copies with small changes of
+  wording or punctuation, and fragments of a longer report all pass; paraphrases of different
+  statements by the same speaker share few 3-grams and stay apart.
+
+Finding the pairs must not compare every statement with every other. Each statement gets a
+MinHash signature (datasketch, :data:`NUM_PERM` permutations, kept in the database), and a
+MinHash LSH index over all signatures, with a low Jaccard threshold so that fragments are
+found too, proposes candidates; only those are checked against the rule above. Building the
+index is linear in the number of statements; each new statement costs one lookup plus its
+few candidates.
+
+``statements.cluster_id`` holds the id of the cluster's earliest report (by publication date,
+then by order of ingest), so a cluster keeps its id as long as no earlier report arrives.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+from collections import defaultdict
+
+import numpy as np
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+NUM_PERM = 64
+SEED = 7
+SCHEME = "affine32"  # 32-bit hash values: 256 bytes a signature
+LSH_THRESHOLD = 0.2
+CONTAINMENT = 0.6
+SHINGLE = 3
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words with accents and punctuation removed."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.findall(r"\w+", text.lower())
+
+
+def shingles(text: str) -> set[str]:
+    """The word 3-grams of ``text`` (its words, when it has fewer than three)."""
+    w = words(text)
+    if len(w) < SHINGLE:
+        return {" ".join(w)} if w else set()
+    return {" ".join(w[i : i + SHINGLE]) for i in range(len(w) - SHINGLE + 1)}
+
+
+def signatures(texts: list[str]) -> list[bytes]:
+    """MinHash signatures of ``texts``, as bytes for storage."""
+    sets = [[s.encode() for s in shingles(t)] or [b""] for t in texts]
+    hashes = MinHash.bulk(sets, num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
+    return [m.hashvalues.astype(np.uint32).tobytes() for m in hashes]
+
+
+def _lean(blob: bytes) -> LeanMinHash:
+    return LeanMinHash(seed=SEED, hashvalues=np.frombuffer(blob, dtype=np.uint32), scheme=SCHEME)
+
+
+def same(a: str, b: str) -> bool:
+    """Is the shorter text (nearly) contained in the longer, by word 3-grams?"""
+    sa, sb = shingles(a), shingles(b)
+    if not sa or not sb:
+        return False
+    small, large = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
+    return len(small & large) / len(small) >= CONTAINMENT
+
+
+def update(conn: sqlite3.Connection) -> int:
+    """Sign the statements that have no signature yet and cluster them with everything stored.
+
+    Returns how many statements joined a cluster of more than one report. One transaction.
+    """
+    with conn:
+        new = conn.execute(
+            """SELECT s.id, s.content_text FROM statements s
+               LEFT JOIN minhashes m ON m.statement_id = s.id WHERE m.statement_id IS NULL"""
+        ).fetchall()
+        if not new:
+            return 0
+        for start in range(0, len(new), 2000):
+            part = new[start : start + 2000]
+            conn.executemany(
+                "INSERT INTO minhashes(statement_id, signature) VALUES (?, ?)",
+                zip((r[0] for r in part), signatures([r[1] for r in part]), strict=True),
+            )
+        lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+        fresh = {r[0] for r in new}
+        fresh_sigs = {}
+        with lsh.insertion_session() as session:
+            for sid, blob in conn.execute("SELECT statement_id, signature FROM minhashes"):
+                sig = _lean(blob)
+                session.insert(sid, sig, check_duplication=False)
+                if sid in fresh:
+                    fresh_sigs[sid] = sig
+        pairs = {
+            tuple(sorted((sid, other)))
+            for sid, sig in fresh_sigs.items()
+            for other in lsh.query(sig)
+            if other != sid
+        }
+        return _merge(conn, pairs)
+
+
+def _merge(conn: sqlite3.Connection, pairs: set[tuple[str, str]]) -> int:
+    """Check candidate pairs, and join the clusters of those that pass."""
+    if not pairs:
+        return 0
+    ids = sorted({i for pair in pairs for i in pair})
+    info: dict[str, tuple] = {}
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        for row in conn.execute(
+            f"""SELECT s.id, s.article_id, s.entity_id, s.content_text, s.cluster_id
+                FROM statements s WHERE s.id IN ({",".join("?" * len(part))})""",
+            part,
+        ):
+            info[row[0]] = tuple(row[1:])
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    joined = 0
+    for a, b in sorted(pairs):
+        (aa, ea, ta, ca), (ab, eb, tb, cb) = info[a], info[b]
+        if aa == ab or (ea is not None and eb is not None and ea != eb):
+            continue  # one article's statements are not reports of each other
+        if find(ca) != find(cb) and same(ta, tb):
+            parent[find(ca)] = find(cb)
+            joined += 1
+    groups: dict[str, set[str]] = defaultdict(set)
+    for cluster in {row[-1] for row in info.values()}:
+        groups[find(cluster)].add(cluster)
+    for clusters in groups.values():
+        if len(clusters) > 1:
+            _relabel(conn, sorted(clusters))
+    return joined
+
+
+def _relabel(conn: sqlite3.Connection, clusters: list[str]) -> None:
+    """Give every member of these clusters the id of the earliest report among them."""
+    marks = ",".join("?" * len(clusters))
+    first = conn.execute(
+        f"""SELECT s.id FROM statements s JOIN articles a ON a.id = s.article_id
+            WHERE s.cluster_id IN ({marks})
+            ORDER BY a.published IS NULL, a.published, s.rowid LIMIT 1""",
+        clusters,
+    ).fetchone()[0]
+    conn.execute(
+        f"UPDATE statements SET cluster_id = ? WHERE cluster_id IN ({marks})", [first, *clusters]
+    )

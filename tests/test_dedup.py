@@ -1,0 +1,103 @@
+"""Reports of one statement in several articles become one cluster; different statements don't."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from onrecord import dedup, query, store
+from onrecord.pipeline import ingest
+
+from .conftest import SEEDS
+
+SEED = "000_fde3fa9627d4bcef.txt"
+EDITS = [  # small changes of wording and punctuation a second outlet might make
+    ("criticized Washington’s supply", "slammed Washington’s delivery"),
+    ("long-range", "long range"),
+    ("“another mistake by the United States.”", "“yet another mistake by the United States.”"),
+    ("to Kyiv.", "to Kiev."),
+]
+
+
+def test_same_statement_rule():
+    full = "the new missiles would cause unnecessary casualties and prolong the conflict"
+    assert dedup.same(full, full.upper() + "!")
+    assert dedup.same(full, "“The new missiles would cause unnecessary casualties,”")  # fragment
+    assert dedup.same(full, full.replace("unnecessary", "needless"))  # one word changed
+    # another statement by the same speaker on the same subject
+    assert not dedup.same(full, "the missiles would not change the situation on the battlefield")
+    assert not dedup.same(full, "")
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    """The five seeds, and an edited copy of 000 from another outlet a day later."""
+    folder = tmp_path_factory.mktemp("dedup")
+    seeds = folder / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    copy = folder / "other"
+    copy.mkdir()
+    text = (SEEDS / SEED).read_text(encoding="utf-8")
+    for old, new in EDITS:
+        assert old in text
+        text = text.replace(old, new)
+    text = "Putin mocks US over ATACMS: 'Let them take them back'\n\n" + text
+    (copy / "copy.txt").write_text(text, encoding="utf-8")
+    (copy / "metadata.csv").write_text("file,published,outlet\ncopy.txt,2023-10-20,Other Outlet\n")
+    conn = store.connect(folder / "d.db")
+    ingest(conn, [str(seeds)])
+    assert ingest(conn, [str(copy)]).added == 1
+    return conn
+
+
+def test_edited_copy_gives_clusters_of_two(db):
+    original = query.statements(db, search="ATACMS", speaker="Putin", order="oldest")
+    from_seed = [s for s in original if s["article"]["path"].endswith(SEED)]
+    assert len(from_seed) >= 4
+    for stmt in from_seed:
+        cluster = stmt["cluster"]
+        assert cluster["reports"] == 2, stmt["content"]["text"]
+        outlets = [a["outlet"] for a in cluster["articles"]]
+        assert outlets == [None, "Other Outlet"]  # the seed's outlet is unknown
+        assert cluster["first_reported"] == stmt["article"]["id"]  # 2023-10-19 before 10-20
+    edited = next(s for s in from_seed if "another mistake" in s["content"]["text"])
+    assert "yet another mistake" in edited["cluster"]["text"]  # the longest version
+
+
+def test_copy_adds_no_new_entries(db):
+    seed_ids = {r[0] for r in db.execute("SELECT id FROM articles WHERE path LIKE ?", (f"%{SEED}",))}
+    copy_id = db.execute("SELECT id FROM articles WHERE path LIKE '%copy.txt'").fetchone()[0]
+    seed_clusters = {
+        r[0] for r in db.execute(
+            "SELECT cluster_id FROM statements WHERE article_id IN (%s)" % ",".join("?" * len(seed_ids)),
+            list(seed_ids),
+        )
+    }
+    copy_clusters = [
+        r[0] for r in db.execute("SELECT cluster_id FROM statements WHERE article_id = ?", (copy_id,))
+    ]
+    shared = [c for c in copy_clusters if c in seed_clusters]
+    assert len(shared) >= 0.8 * len(copy_clusters)
+
+
+def test_different_statements_stay_apart(db):
+    # across the five seeds alone, no two articles report one statement
+    rows = db.execute(
+        """SELECT cluster_id, COUNT(DISTINCT article_id) FROM statements
+           WHERE article_id NOT IN (SELECT id FROM articles WHERE path LIKE '%copy.txt')
+           GROUP BY cluster_id HAVING COUNT(*) > 1"""
+    ).fetchall()
+    assert rows == []
+    putin = db.execute(
+        "SELECT COUNT(DISTINCT cluster_id), COUNT(*) FROM statements s JOIN entities e "
+        "ON e.id = s.entity_id WHERE e.name = 'Vladimir Putin' AND s.article_id NOT IN "
+        "(SELECT id FROM articles WHERE path LIKE '%copy.txt')"
+    ).fetchone()
+    assert putin[0] == putin[1]  # every statement of his in the seeds is its own cluster
+
+
+def test_reingest_and_update_are_idempotent(db):
+    before = db.execute("SELECT id, cluster_id FROM statements ORDER BY id").fetchall()
+    assert dedup.update(db) == 0
+    assert db.execute("SELECT id, cluster_id FROM statements ORDER BY id").fetchall() == before
