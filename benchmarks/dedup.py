@@ -3,9 +3,9 @@
     python benchmarks/dedup.py [--texts ../shared/data/polnear/dev/text] [--scales 1 10]
 
 The texts are ingested once (real extraction). For scale k the database then holds k reports
-of every statement: the original and k-1 edited copies in new articles (a word dropped, a
-word changed, punctuation removed, at random with a fixed seed), as other outlets would print
-them. Signatures and clusters are reset and ``dedup.update`` is timed from scratch, and once
+of every statement: the original and k-1 edited copies in new articles (one word dropped or
+changed, or the punctuation removed, at random with a fixed seed), as other outlets would
+print them. Signatures and clusters are reset and ``dedup.update`` is timed from scratch, and once
 more for one new article added to the full database. The table shows statements, seconds,
 microseconds per statement (flat when the cost grows linearly), and how many clusters have
 exactly k reports (all of them, when every copy is found and nothing else is merged).
@@ -26,12 +26,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def edit(text: str, rng: random.Random) -> str:
-    """A lightly edited copy: one word dropped, one replaced, punctuation stripped."""
+    """A lightly edited copy: one word dropped or replaced (in texts of ten words or more),
+    or the punctuation stripped."""
     words = text.split()
-    if len(words) > 6:
+    change = rng.choice(("drop", "replace", "punctuation")) if len(words) >= 10 else "punctuation"
+    if change == "drop":
         words.pop(rng.randrange(len(words)))
+    elif change == "replace":
         words[rng.randrange(len(words))] = rng.choice(["very", "also", "now", "indeed"])
-    return re.sub(r"[,;“”\"]", "", " ".join(words))
+    text = " ".join(words)
+    return re.sub(r"[,;“”\"]", "", text) if change == "punctuation" else text
 
 
 def build(base: Path, scale: int, out: Path) -> int:

@@ -66,16 +66,20 @@ def test_edited_copy_gives_clusters_of_two(db):
 
 
 def test_copy_adds_no_new_entries(db):
-    seed_ids = {r[0] for r in db.execute("SELECT id FROM articles WHERE path LIKE ?", (f"%{SEED}",))}
+    seed_ids = {
+        r[0] for r in db.execute("SELECT id FROM articles WHERE path LIKE ?", (f"%{SEED}",))
+    }
     copy_id = db.execute("SELECT id FROM articles WHERE path LIKE '%copy.txt'").fetchone()[0]
+    marks = ",".join("?" * len(seed_ids))
     seed_clusters = {
-        r[0] for r in db.execute(
-            "SELECT cluster_id FROM statements WHERE article_id IN (%s)" % ",".join("?" * len(seed_ids)),
-            list(seed_ids),
+        r[0]
+        for r in db.execute(
+            f"SELECT cluster_id FROM statements WHERE article_id IN ({marks})", list(seed_ids)
         )
     }
     copy_clusters = [
-        r[0] for r in db.execute("SELECT cluster_id FROM statements WHERE article_id = ?", (copy_id,))
+        r[0]
+        for r in db.execute("SELECT cluster_id FROM statements WHERE article_id = ?", (copy_id,))
     ]
     shared = [c for c in copy_clusters if c in seed_clusters]
     assert len(shared) >= 0.8 * len(copy_clusters)
