@@ -140,3 +140,59 @@ def test_demo(runner, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "5 articles" in result.stdout and "Vladimir Putin" in result.stdout
     assert (tmp_path / "onrecord-demo.db").exists()
+
+
+def test_timeline_and_about(runner, db):
+    runner.invoke(main, ["ingest", str(SEEDS), "--db", db])
+    result = runner.invoke(main, ["timeline", "Putin", "--db", db, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    line = json.loads(result.stdout)
+    assert line["speaker"]["name"] == "Vladimir Putin"
+    dates = [s["said_on"]["date"] for s in line["statements"]]
+    assert dates == sorted(dates) and dates[0][:4] == "2019" and dates[-1][:4] == "2024"
+    assert len({s["article"]["id"] for s in line["statements"]}) == 5
+    about = json.loads(
+        runner.invoke(
+            main, ["timeline", "Putin", "--db", db, "--about", "ATACMS", "--format", "json"]
+        ).stdout
+    )
+    assert 3 <= len(about["statements"]) < len(line["statements"])
+    for s in about["statements"]:
+        assert "ATACMS" in s["content"]["text"] or "ATACMS" in {t["text"] for t in s["targets"]}
+    rows = json.loads(
+        runner.invoke(
+            main,
+            [
+                "statements",
+                "--db",
+                db,
+                "--about",
+                "ATACMS",
+                "--since",
+                "2023-10-18",
+                "--until",
+                "2023-10-18",
+                "--format",
+                "json",
+            ],
+        ).stdout
+    )
+    assert rows and {r["said_on"]["date"] for r in rows} == {"2023-10-18"}
+    missing = runner.invoke(main, ["timeline", "Nobody Atall", "--db", db])
+    assert missing.exit_code == 1 and "no speaker" in missing.output
+
+
+def test_show_highlights_the_statement(runner, db):
+    runner.invoke(main, ["ingest", str(SEEDS), "--db", db])
+    rows = json.loads(
+        runner.invoke(
+            main, ["statements", "--db", db, "--search", "why supply", "--format", "json"]
+        ).stdout
+    )
+    result = runner.invoke(main, ["show", rows[0]["id"], "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "«“If the war is lost, then why supply ATACMS?" in result.stdout
+    assert "[Putin] {said} in response" in result.stdout
+    assert "said on: 2023-10-18 (day, from 'on Wednesday (18/10/2023)')" in result.stdout
+    assert "venue: during his visit to China" in result.stdout
+    assert runner.invoke(main, ["show", "nope", "--db", db]).exit_code == 1

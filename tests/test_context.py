@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from onrecord.context import SPEECH_ACTS, speech_act
+from onrecord.context import SPEECH_ACTS, resolve_date, speech_act
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,120 @@ def test_seed_question_and_criticism(seed_results):
     acts = {s.cue.text: s.speech_act for s in stmts if s.cue and s.speaker.name == "Vladimir Putin"}
     assert acts["questioned"] == "question"
     assert acts["criticized"] == "criticize"
+
+
+@pytest.mark.parametrize(
+    ("expression", "published", "expected"),
+    [
+        ("on Wednesday", "2023-10-19", ("2023-10-18", "day")),  # 10-19 was a Thursday
+        ("Thursday", "2023-10-19", ("2023-10-19", "day")),  # the paper's own day
+        ("18/10/2023", "2023-10-19", ("2023-10-18", "day")),
+        ("yesterday", "2023-10-19", ("2023-10-18", "day")),
+        ("Sept. 5", "2024-09-10", ("2024-09-05", "day")),
+        ("last week", "2023-06-13", ("2023-06-05", "week")),  # the Monday of the week before
+        ("last month", "2023-10-19", ("2023-09-01", "month")),
+        ("in November", "2024-06-05", ("2023-11-01", "month")),  # the last November before
+        ("in 2014", "2024-06-05", None),  # ten years back: a date of the events talked about
+        ("tomorrow", "2023-10-19", None),  # not when anything was said
+    ],
+)
+def test_resolve_date(expression, published, expected):
+    assert resolve_date(expression, published) == expected
+
+
+def one(extract, text, published):
+    [stmt] = extract(text, published=published)
+    return stmt.to_dict()
+
+
+def test_date_venue_and_audience_of_the_cue_clause(extract):
+    s = one(
+        extract,
+        "Putin told reporters in Beijing on Wednesday that the missiles were a mistake.\n",
+        "2023-10-19",
+    )
+    assert (s["said_on"]["date"], s["said_on"]["source_text"], s["said_on"]["from"]) == (
+        "2023-10-18",
+        "on Wednesday",
+        "text",
+    )
+    assert s["venue"]["text"] == "in Beijing"
+    assert s["audience"]["text"] == "reporters"
+    s = one(
+        extract,
+        "Speaking at the Eastern Economic Forum in Vladivostok on Thursday, Putin said that Russia would not retreat.\n",
+        "2024-09-05",
+    )
+    assert s["said_on"]["date"] == "2024-09-05"
+    assert s["venue"]["text"] == "at the Eastern Economic Forum in Vladivostok"
+    s = one(
+        extract,
+        "The president said last week in an interview with the BBC that the talks had failed.\n",
+        "2023-06-13",
+    )
+    assert (s["said_on"]["date"], s["said_on"]["precision"]) == ("2023-06-05", "week")
+    assert s["venue"]["text"] == "in an interview with the BBC"
+    assert s["audience"]["text"] == "the BBC"
+
+
+def test_context_from_a_sentence_about_the_remarks(extract):
+    text = (
+        "Putin said that Russia could arm other countries.\n\n"
+        "The comment — which Putin made at a rare press conference with foreign news outlets — "
+        "drew criticism in Washington.\n"
+    )
+    s = one(extract, text, "2024-06-05")
+    assert s["venue"]["text"] == "at a rare press conference with foreign news outlets"
+    assert s["audience"]["text"] == "foreign news outlets"
+    assert s["said_on"] == {
+        "date": "2024-06-05",
+        "precision": "day",
+        "source_text": None,
+        "span": None,
+        "from": "published",
+    }
+
+
+def test_dates_inside_the_content_are_not_when_it_was_said(extract):
+    s = one(
+        extract,
+        "Putin said that the war began in 2014 and that troops left on Monday.\n",
+        "2024-06-05",
+    )
+    assert s["said_on"]["from"] == "published"
+
+
+def test_targets_and_numbers(extract):
+    s = one(
+        extract,
+        "Putin said that supplying ATACMS to Ukraine was another mistake by the United States.\n",
+        "2023-10-19",
+    )
+    assert [t["text"] for t in s["targets"]] == ["ATACMS", "Ukraine", "the United States"]
+    s = one(
+        extract,
+        "Putin said that Russia had lost 54 tanks and that the US had sent $325 million in weapons.\n",
+        "2023-06-13",
+    )
+    numbers = {n["text"]: n for n in s["numbers"]}
+    assert (numbers["54"]["value"], numbers["54"]["counts"]) == (54.0, "tanks")
+    assert (numbers["$325 million"]["value"], numbers["$325 million"]["unit"]) == (325e6, "$")
+
+
+def test_seed_said_on_dates(seed_results):
+    """The bundled seeds give said_on dates from 2019 to 2024 (with their metadata)."""
+    by_file = {
+        name: [s for s in r.statements if s.speaker.name == "Vladimir Putin"]
+        for name, r in seed_results.items()
+    }
+    atacms = next(
+        s for s in by_file["000_fde3fa9627d4bcef.txt"] if "why supply ATACMS" in s.content_text
+    )
+    assert (atacms.said_on.date, atacms.said_on.source) == ("2023-10-18", "text")
+    kremlin_leader = next(
+        s for s in by_file["000_fde3fa9627d4bcef.txt"] if s.cue and s.cue.text == "criticized"
+    )
+    assert kremlin_leader.said_on.date == "2023-10-18"  # the next sentence: the same remarks
+    years = {s.said_on.date[:4] for stmts in by_file.values() for s in stmts}
+    assert min(years) == "2019" and max(years) == "2024"
+    assert all(s.said_on is not None for stmts in by_file.values() for s in stmts)

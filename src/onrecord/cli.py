@@ -161,6 +161,7 @@ def extract(paths: tuple[str, ...], fmt: str, metadata: str | None) -> None:
 @_db_option
 @click.option("--speaker", help="Resolved speaker name, or part of it (e.g. Putin).")
 @click.option("--search", help="Full-text search in statements; ranks by relevance.")
+@click.option("--about", help="What the statement is about: a target (ATACMS) or content words.")
 @click.option("--kind", type=click.Choice(query.KINDS))
 @click.option("--act", type=click.Choice(SPEECH_ACTS), help="Speech act (warn, deny, ...).")
 @click.option("--outlet", help="Outlet name, exactly as stored (see 'onrecord speakers').")
@@ -175,11 +176,20 @@ def extract(paths: tuple[str, ...], fmt: str, metadata: str | None) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice((*FORMATS, "csv")), default="table", show_default=True
 )
-def statements(db, speaker, search, kind, act, outlet, since, until, order, limit, fmt) -> None:
+def statements(
+    db, speaker, search, about, kind, act, outlet, since, until, order, limit, fmt
+) -> None:
     """List stored statements, filtered."""
     conn = _open(db)
     filters = query.Filters(
-        search=search, speaker=speaker, kind=kind, act=act, outlet=outlet, since=since, until=until
+        search=search,
+        about=about,
+        speaker=speaker,
+        kind=kind,
+        act=act,
+        outlet=outlet,
+        since=since,
+        until=until,
     )
     try:
         rows = query.statements(conn, filters, order=order, limit=limit)
@@ -247,6 +257,145 @@ def export(db, fmt, out) -> None:
     """Write every stored statement to OUT."""
     n = query.export(_open(db), fmt, Path(out))
     click.echo(f"{n} statement(s) written to {out}", err=True)
+
+
+@main.command()
+@click.argument("name")
+@_db_option
+@click.option("--about", help="Only statements about this (a target or content words).")
+@click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True
+)
+def timeline(name, db, about, limit, fmt) -> None:
+    """A speaker's statements in time order, each reported statement once."""
+    conn = _open(db)
+    found = query.speakers(conn, name=name)
+    exact = [s for s in found if s["name"].casefold() == name.casefold()]
+    if not found:
+        raise click.ClickException(f"no speaker called {name!r} (see 'onrecord speakers')")
+    who = (exact or found)[0]
+    line = query.timeline(conn, who["id"], about=about, limit=limit)
+    stmts = list(reversed(line["statements"]))  # oldest first
+    if fmt == "json":
+        click.echo(
+            json.dumps({"speaker": who, **line, "statements": stmts}, indent=2, ensure_ascii=False)
+        )
+        return
+    others = [s["name"] for s in found if s["id"] != who["id"]][:5]
+    click.echo(
+        f"{who['name']} ({who['kind']}): {line['total']} statement(s)"
+        + (f"; also matching: {', '.join(others)}" if others else "")
+    )
+    rows = []
+    for s in stmts:
+        said = s["said_on"] or {}
+        rows.append(
+            {
+                "date": (said.get("date") or "?")[
+                    : {"month": 7, "year": 4}.get(said.get("precision"), 10)
+                ],
+                "reports": s["cluster"]["reports"],
+                "act": s["speech_act"],
+                "outlets": ", ".join(
+                    a["outlet"] or Path(a["path"] or a["id"]).name for a in s["cluster"]["articles"]
+                ),
+                "content": s["cluster"]["text"],
+            }
+        )
+    click.echo(
+        _table(
+            rows,
+            [
+                ("SAID ON", "date", 10),
+                ("REPORTS", "reports", 7),
+                ("ACT", "act", 11),
+                ("REPORTED BY", "outlets", 28),
+                ("STATEMENT", "content", 0),
+            ],
+        )
+    )
+
+
+@main.command()
+@click.argument("statement_id")
+@_db_option
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text")
+def show(statement_id, db, fmt) -> None:
+    """One statement inside its article, highlighted, with its context and other reports."""
+    conn = _open(db)
+    stmt = query.statement(conn, statement_id)
+    if stmt is None:
+        raise click.ClickException(f"no statement with id {statement_id!r}")
+    if fmt == "json":
+        click.echo(json.dumps(stmt, indent=2, ensure_ascii=False))
+        return
+    article = query.article(conn, stmt["article"]["id"])
+    click.echo(_highlighted(article["text"], stmt))
+    click.echo("")
+    said = stmt["said_on"] or {}
+    facts = [
+        (
+            "speaker",
+            f"{stmt['speaker']['name'] or '-'} ({stmt['speaker']['kind']}), "
+            f"as {stmt['speaker']['mention']!r}",
+        ),
+        ("kind", f"{stmt['kind']}, {stmt['speech_act']}"),
+        (
+            "said on",
+            f"{said.get('date')} ({said.get('precision')}, from "
+            f"{said.get('source_text') or said.get('from')!r})"
+            if said
+            else "-",
+        ),
+        ("venue", (stmt["venue"] or {}).get("text")),
+        ("audience", (stmt["audience"] or {}).get("text")),
+        ("about", ", ".join(t["text"] for t in stmt["targets"])),
+        ("numbers", ", ".join(n["text"] for n in stmt["numbers"])),
+    ]
+    for label, value in facts:
+        if value:
+            click.echo(f"{label:>9}: {value}")
+    click.echo(f"{'reported':>9}: {stmt['cluster']['reports']} time(s)")
+    for a in stmt["cluster"]["articles"]:
+        first = " (first)" if a["id"] == stmt["cluster"]["first_reported"] else ""
+        click.echo(f"           {a['published'] or '?'}  {a['outlet'] or '-'}  {a['path']}{first}")
+
+
+def _highlighted(text: str, stmt: dict, margin: int = 1) -> str:
+    """The statement's paragraphs, the speaker, cue and content marked (in colour on a TTY)."""
+    marks = [(a, b, "content") for a, b in stmt["content"]["spans"]]
+    if stmt["cue"]:
+        marks.append((*stmt["cue"]["span"], "cue"))
+    if stmt["speaker"]["span"]:
+        marks.append((*stmt["speaker"]["span"], "speaker"))
+    start = min(a for a, _, _ in marks)
+    end = max(b for _, b, _ in marks)
+    for _ in range(margin + 1):
+        start = text.rfind("\n\n", 0, max(start - 1, 0)) + 1 if start > 0 else 0
+    end_at = end
+    for _ in range(margin + 1):
+        nxt = text.find("\n\n", end_at + 1)
+        end_at = len(text) if nxt < 0 else nxt
+    styles = {
+        "speaker": ("[", "]", "cyan"),
+        "cue": ("{", "}", "yellow"),
+        "content": ("«", "»", "green"),
+    }
+    out, pos = [], start
+    for a, b, role in sorted(marks):
+        if a < pos:
+            continue
+        out.append(text[pos:a])
+        left, right, colour = styles[role]
+        out.append(
+            click.style(text[a:b], fg=colour, bold=True)
+            if sys.stdout.isatty()
+            else f"{left}{text[a:b]}{right}"
+        )
+        pos = b
+    out.append(text[pos:end_at])
+    return "".join(out).strip("\n")
 
 
 def _title(t: dict) -> str:

@@ -283,6 +283,11 @@ def _where_and_whom(doc: Doc, cue_start: int | None, frame: list[Token], tied=No
                 continue
             if t.lower_ in ("at", "during") or place:
                 venue = _phrase(list(t.subtree), ids, dates)
+                after = doc[t.right_edge.i + 1] if t.right_edge.i + 1 < len(doc) else None
+                if venue and after is not None and after.lower_ == "in" and after.i in ids:
+                    more = _phrase(list(after.subtree), ids, dates)  # "... Forum in Vladivostok"
+                    if more and any(w.ent_type_ == "GPE" for w in after.subtree):
+                        venue = (venue[0], more[1])
                 host = next(
                     (
                         w

@@ -56,10 +56,12 @@ class Filters:
 
     ``speaker`` matches the resolved name (case-insensitive; "Putin" is enough), ``entity``
     one speaker by id; ``since``/``until`` bound the date the statement was made (YYYY,
-    YYYY-MM or YYYY-MM-DD, both ends included); ``search`` is full text (all words, stemmed).
+    YYYY-MM or YYYY-MM-DD, both ends included); ``search`` is full text (all words, stemmed);
+    ``about`` matches a target of the statement (ATACMS, Germany) or words of its content.
     """
 
     search: str | None = None
+    about: str | None = None
     speaker: str | None = None
     entity: int | None = None
     outlet: str | None = None
@@ -83,7 +85,7 @@ class Filters:
         """True when a search is the one filter given."""
         return bool(self.search) and not any(
             getattr(self, f) not in (None, "")
-            for f in ("speaker", "entity", "outlet", "kind", "act", "since", "until")
+            for f in ("about", "speaker", "entity", "outlet", "kind", "act", "since", "until")
         )
 
     def sql(self, skip: str | None = None) -> tuple[str, list]:
@@ -94,6 +96,14 @@ class Filters:
             join = " JOIN statements_fts f ON f.rowid = s.rowid"
             where.append("statements_fts MATCH ?")
             params.append(fts_query(self.search) or '""')
+        if self.about:
+            words = re.findall(r"\w+", self.about)
+            content = " AND ".join(f'content_text : "{w}"' for w in words) or '""'
+            where.append(
+                "(s.rowid IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)"
+                " OR s.targets LIKE ?)"
+            )
+            params += [content, f"%{self.about}%"]
         if self.speaker and skip != "speaker":
             where.append(
                 "s.entity_id IN (SELECT id FROM entities WHERE name LIKE ? OR aliases LIKE ?)"
@@ -428,7 +438,7 @@ def timeline(
     statements per year (or per month when they span two years or less) and speech act, for
     a chart. ``about`` narrows to a full-text search.
     """
-    where, params = Filters(entity=entity_id, search=about).sql()
+    where, params = Filters(entity=entity_id, about=about).sql()
     clusters = [
         tuple(c)  # (cluster id, date, reports, act), newest first
         for c in conn.execute(
