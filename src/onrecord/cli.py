@@ -487,8 +487,19 @@ def demo(db: str) -> None:
     help="Annotation format: DIR/text/*.txt with DIR/attributions/*.ann.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def evaluate(directory: str, fmt: str, as_json: bool) -> None:
+@click.option(
+    "--speech-acts",
+    "acts",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Score speech acts instead, against hand labels (TSV: file, start, end, act), e.g. "
+    "tests/fixtures/speech_acts.tsv for PolNeAR dev.",
+)
+def evaluate(directory: str, fmt: str, as_json: bool, acts: str | None) -> None:
     """Score the pipeline against annotated articles (e.g. PolNeAR dev)."""
+    if acts:
+        report = evaluation.evaluate_acts(Path(directory), Path(acts))
+        click.echo(json.dumps(report, indent=2) if as_json else evaluation.format_acts(report))
+        return
     report = evaluation.evaluate_dir(Path(directory))
     click.echo(json.dumps(report, indent=2) if as_json else evaluation.format_report(report))
 

@@ -17,6 +17,7 @@ character or more; an item covering no word token is the set of its non-space ch
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -295,4 +296,89 @@ def format_report(report: dict) -> str:
                 f"{group:<12}{measure:<10}{100 * prf['precision']:>8.1f}{100 * prf['recall']:>8.1f}"
                 f"{100 * prf['f1']:>8.1f}{prf['predicted']:>7}{prf['gold']:>7}"
             )
+    return "\n".join(lines)
+
+
+# --- speech acts ----------------------------------------------------------------------------
+
+
+@dataclass
+class ActLabel:
+    """A statement labelled by hand: where its content starts and ends, and its act."""
+
+    file: str
+    start: int
+    end: int
+    act: str
+
+
+def load_act_labels(path: Path) -> list[ActLabel]:
+    """Labels from a TSV with the columns file, start, end, act (others are ignored)."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    return [ActLabel(r["file"], int(r["start"]), int(r["end"]), r["act"]) for r in rows]
+
+
+def score_acts(pairs: list[tuple[str, str]]) -> dict:
+    """Accuracy and confusion counts of (gold, predicted) speech-act pairs."""
+    confusion: dict[str, dict[str, int]] = {}
+    for gold, pred in pairs:
+        row = confusion.setdefault(gold, {})
+        row[pred] = row.get(pred, 0) + 1
+    right = sum(1 for gold, pred in pairs if gold == pred)
+    return {
+        "labelled": len(pairs),
+        "accuracy": right / len(pairs) if pairs else 0.0,
+        "confusion": confusion,
+    }
+
+
+def evaluate_acts(root: Path, labels_path: Path) -> dict:
+    """Run the pipeline on the labelled texts of ``root`` and score its speech acts.
+
+    A label is matched to the predicted statement of the same file whose content overlaps it
+    most (at least half of the label's characters); labels with no such statement are counted
+    as unmatched and left out of the accuracy.
+    """
+    from .pipeline import extract_many
+
+    labels = load_act_labels(labels_path)
+    files = sorted({lab.file for lab in labels})
+    texts = [(root / "text" / f).read_text(encoding="utf-8") for f in files]
+    found = dict(zip(files, extract_many(texts, clean_text=False), strict=True))
+    pairs, unmatched = [], 0
+    for lab in labels:
+        best, share = None, 0.0
+        for stmt in found[lab.file]:
+            overlap = sum(
+                max(0, min(e, lab.end) - max(s, lab.start)) for s, e in stmt.content_spans
+            )
+            if overlap / max(1, lab.end - lab.start) > share:
+                best, share = stmt, overlap / max(1, lab.end - lab.start)
+        if best is None or share < 0.5:
+            unmatched += 1
+            continue
+        pairs.append((lab.act, best.speech_act))
+    return {**score_acts(pairs), "unmatched": unmatched}
+
+
+def format_acts(report: dict) -> str:
+    """Accuracy and a confusion table (rows: hand labels, columns: predictions)."""
+    from .context import SPEECH_ACTS
+
+    acts = [
+        a
+        for a in SPEECH_ACTS
+        if a in report["confusion"] or any(a in row for row in report["confusion"].values())
+    ]
+    head = "".join(f"{a[:7]:>8}" for a in acts)
+    lines = [
+        f"speech acts: {report['labelled']} labelled statements matched"
+        f" ({report.get('unmatched', 0)} unmatched), accuracy {100 * report['accuracy']:.1f}%",
+        "",
+        f"{'label / predicted':<18}{head}",
+    ]
+    for gold in acts:
+        row = report["confusion"].get(gold, {})
+        lines.append(f"{gold:<18}" + "".join(f"{row.get(a, 0) or '.':>8}" for a in acts))
     return "\n".join(lines)
