@@ -112,7 +112,6 @@ def test_context_from_a_sentence_about_the_remarks(extract):
         "date": "2024-06-05",
         "precision": "day",
         "source_text": None,
-        "span": None,
         "from": "published",
     }
 

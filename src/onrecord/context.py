@@ -247,15 +247,32 @@ def resolve_date(expression: str, published: str | None) -> tuple[str, str] | No
     return when.isoformat(), period
 
 
-def _frame(doc: Doc, stmt: Statement, contents: list[tuple[int, int]]) -> list[Token]:
+class _Sentences:
+    """A doc's text and sentences, found once (``Doc.text`` joins every token and
+    ``Token.sent`` walks the whole doc, on each access)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.text = doc.text
+        self.spans = list(doc.sents)
+        self.starts = [s.start for s in self.spans]
+
+    def index(self, token_i: int) -> int:
+        return bisect_right(self.starts, token_i) - 1
+
+    def of(self, token_i: int):
+        return self.spans[self.index(token_i)]
+
+
+def _frame(
+    doc: Doc, stmt: Statement, contents: list[tuple[int, int]], sents: _Sentences
+) -> list[Token]:
     """The words around a statement in its cue's sentence, outside every statement's content
     (``contents``): what is said is not when or where it was said."""
     anchor = stmt.cue.span[0] if stmt.cue else (stmt.speaker.span or stmt.content_spans[0])[0]
-    token = doc.char_span(anchor, anchor + 1, alignment_mode="expand")
+    token = _token_at(doc, anchor)
     if token is None:
         return []
-    sent = token[0].sent
-    return [t for t in sent if not _inside(t.idx, t.idx + len(t), contents)]
+    return [t for t in sents.of(token) if not _inside(t.idx, t.idx + len(t), contents)]
 
 
 def _span_of(tokens: list[Token]) -> tuple[int, int]:
@@ -278,8 +295,9 @@ def _tied(token: Token, cues: set[int], own: int | None) -> bool:
     return True
 
 
-def _when(doc: Doc, frame: list[Token], published: str | None, tied) -> Said | None:
-    text = doc.text
+def _when(
+    doc: Doc, frame: list[Token], published: str | None, tied, ents, text: str
+) -> Said | None:
     if not frame:
         return None
     lo, hi = frame[0].idx, frame[-1].idx + len(frame[-1])
@@ -287,7 +305,7 @@ def _when(doc: Doc, frame: list[Token], published: str | None, tied) -> Said | N
     for m in NUMERIC_DATE.finditer(text, lo, hi):
         candidates.append((m.start(), m.end()))
     ids = {t.i for t in frame}
-    for ent in frame[0].sent.ents:
+    for ent in ents:
         if ent.label_ == "DATE" and all(t.i in ids for t in ent) and tied(ent.root):
             kept = [t for t in ent if not (t.is_punct or t.lower_ in ("the", "a"))]
             while kept and kept[-1].i < ent.end - 1 and not kept[-1].is_alpha | kept[-1].like_num:
@@ -326,11 +344,13 @@ def _phrase(tokens: list[Token], frame_ids: set[int], stop: set[int]) -> tuple[i
     return _span_of(kept) if len(kept) > 1 else None
 
 
-def _where_and_whom(doc: Doc, cue_start: int | None, frame: list[Token], tied=None):
-    """Venue and audience phrases among ``frame``, the words around a cue (at ``cue_start``)."""
+def _where_and_whom(
+    doc: Doc, cue_start: int | None, frame: list[Token], date_ids: set[int], tied=None
+):
+    """Venue and audience phrases among ``frame``, the words around a cue (at ``cue_start``);
+    ``date_ids`` are the tokens of date expressions, which end a phrase."""
     ids = {t.i for t in frame}
-    dates = {t.i for ent in doc.ents if ent.label_ in ("DATE", "TIME") for t in ent}
-    dates |= {t.i for t in frame if NUMERIC_DATE.fullmatch(t.text) or t.text in "()"}
+    dates = date_ids | {t.i for t in frame if NUMERIC_DATE.fullmatch(t.text) or t.text in "()"}
     venue = audience = None
     for t in frame:
         if venue is None and t.dep_ == "prep" and t.lower_ in ("at", "during", "in", "on"):
@@ -388,25 +408,30 @@ def _remarks_sentence(doc: Doc, sent) -> tuple | None:
 
 def annotate(doc: Doc, statements: list[Statement], published: str | None) -> None:
     """Fill each statement's said_on, venue, audience, targets and numbers, in place."""
-    text = doc.text
     ordered = sorted(statements, key=lambda s: s.content_spans[0][0])
+    if not ordered:
+        return
     contents = [span for s in statements for span in s.content_spans]
+    ents = list(doc.ents)  # (each access to doc.ents builds them anew)
+    sents = _Sentences(doc)
+    text = sents.text
+    date_ids = {t.i for ent in ents if ent.label_ in ("DATE", "TIME") for t in ent}
     cue_tokens = {_token_at(doc, s.cue.span[0]) for s in statements if s.cue} - {None}
     for stmt in ordered:
-        frame = _frame(doc, stmt, contents)
+        frame = _frame(doc, stmt, contents, sents)
         own = _token_at(doc, stmt.cue.span[0]) if stmt.cue else None
 
         def tied(token: Token, own=own) -> bool:
             return _tied(token, cue_tokens - {own}, own)
 
-        stmt.said_on = _when(doc, frame, published, tied)
+        stmt.said_on = _when(doc, frame, published, tied, ents, text)
         cue_start = stmt.cue.span[0] if stmt.cue else None
-        venue, audience = _where_and_whom(doc, cue_start, frame, tied)
+        venue, audience = _where_and_whom(doc, cue_start, frame, date_ids, tied)
         stmt.venue = Mention(text[venue[0] : venue[1]], venue) if venue else None
         stmt.audience = Mention(text[audience[0] : audience[1]], audience) if audience else None
-        stmt.targets, stmt.numbers = _about(doc, stmt)
-    _borrow_dates(doc, ordered)
-    _described_remarks(doc, ordered)
+        stmt.targets, stmt.numbers = _about(doc, stmt, ents, text)
+    _borrow_dates(doc, ordered, sents)
+    _described_remarks(doc, ordered, date_ids, sents)
     for stmt in statements:
         if stmt.said_on is None and published:
             stmt.said_on = Said(published[:10], "day", "published", None, None)
@@ -422,17 +447,14 @@ def _token_at(doc: Doc, offset: int) -> int | None:
     return span[0].i if span is not None and len(span) else None
 
 
-def _borrow_dates(doc: Doc, ordered: list[Statement]) -> None:
+def _borrow_dates(doc: Doc, ordered: list[Statement], sents: _Sentences) -> None:
     """An undated statement takes the date of the same speaker's dated statement in the same
     sentence, else of the nearest one up to three sentences before: most likely the same
     remarks ("Putin on Wednesday criticized ..., arguing ...")."""
-    starts = [s.start for s in doc.sents]
     where = {}
     for stmt in ordered:
         token = _token_at(doc, stmt.content_spans[0][0])
-        where[id(stmt)] = (
-            bisect_right(starts, doc[token].sent.start) - 1 if token is not None else -9
-        )
+        where[id(stmt)] = sents.index(token) if token is not None else -9
     dated = [s for s in ordered if s.said_on and s.said_on.source == "text"]
     for stmt in ordered:
         if stmt.said_on is not None or not stmt.speaker.name:
@@ -447,9 +469,11 @@ def _borrow_dates(doc: Doc, ordered: list[Statement]) -> None:
             stmt.said_on = Said(d.date, d.precision, "context", d.text, d.span)
 
 
-def _described_remarks(doc: Doc, ordered: list[Statement]) -> None:
+def _described_remarks(
+    doc: Doc, ordered: list[Statement], date_ids: set[int], sentences: _Sentences
+) -> None:
     """Venue and audience from a later sentence about the remarks, for the statement before."""
-    sents = list(doc.sents)
+    sents = sentences.spans
     for k, sent in enumerate(sents):
         if _remarks_sentence(doc, sent) is None:
             continue
@@ -461,19 +485,19 @@ def _described_remarks(doc: Doc, ordered: list[Statement]) -> None:
         ]
         if not before:
             continue
-        venue, audience = _where_and_whom(doc, None, list(sent))
+        venue, audience = _where_and_whom(doc, None, list(sent), date_ids)
         for stmt in before[-1:]:
             if stmt.venue is None and venue:
-                stmt.venue = Mention(doc.text[venue[0] : venue[1]], venue)
+                stmt.venue = Mention(sentences.text[venue[0] : venue[1]], venue)
             if stmt.audience is None and audience:
-                stmt.audience = Mention(doc.text[audience[0] : audience[1]], audience)
+                stmt.audience = Mention(sentences.text[audience[0] : audience[1]], audience)
 
 
-def _about(doc: Doc, stmt: Statement) -> tuple[list[Mention], list[Number]]:
+def _about(doc: Doc, stmt: Statement, ents, text: str) -> tuple[list[Mention], list[Number]]:
     targets: list[Mention] = []
     numbers: list[Number] = []
     seen = set()
-    for ent in doc.ents:
+    for ent in ents:
         if not _overlaps(ent.start_char, ent.end_char, stmt.content_spans):
             continue
         span = (ent.start_char, ent.end_char)
@@ -482,7 +506,7 @@ def _about(doc: Doc, stmt: Statement) -> tuple[list[Mention], list[Number]]:
             if not words:
                 continue
             span = _span_of(words)
-            name = doc.text[span[0] : span[1]]
+            name = text[span[0] : span[1]]
             key = name.lower().removeprefix("the ")
             if key not in seen:
                 seen.add(key)

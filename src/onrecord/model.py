@@ -132,12 +132,10 @@ class Statement:
 def _said(said: Said | None) -> dict | None:
     if said is None:
         return None
-    span = list(said.span) if said.span else None
     return {
         "date": said.date,
         "precision": said.precision,
         "source_text": said.text,
-        "span": span,
         "from": said.source,
     }
 
