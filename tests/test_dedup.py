@@ -105,3 +105,15 @@ def test_reingest_and_update_are_idempotent(db):
     before = db.execute("SELECT id, cluster_id FROM statements ORDER BY id").fetchall()
     assert dedup.update(db) == 0
     assert db.execute("SELECT id, cluster_id FROM statements ORDER BY id").fetchall() == before
+
+
+def test_timeline_shows_each_cluster_once_by_its_first_report(db):
+    putin = next(s for s in query.speakers(db) if s["name"] == "Vladimir Putin")
+    line = query.timeline(db, putin["id"], limit=500)
+    clusters = db.execute(
+        "SELECT COUNT(DISTINCT cluster_id) FROM statements WHERE entity_id = ?", (putin["id"],)
+    ).fetchone()[0]
+    assert line["total"] == len(line["statements"]) == clusters == putin["clusters"]
+    for stmt in line["statements"]:
+        assert stmt["article"]["id"] == stmt["cluster"]["first_reported"]
+    assert sum(s["cluster"]["reports"] == 2 for s in line["statements"]) >= 4

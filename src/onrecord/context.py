@@ -198,6 +198,18 @@ def _overlaps(start: int, end: int, spans) -> bool:
     return any(start < e and s < end for s, e in spans)
 
 
+@lru_cache(maxsize=64)
+def _date_parser(published: str | None):
+    """A dateparser parser for English, reading relative dates from ``published``."""
+    import dateparser
+
+    settings = {"PREFER_DATES_FROM": "past", "DATE_ORDER": "DMY", "RETURN_TIME_AS_PERIOD": True}
+    if published:
+        base = date.fromisoformat(published)
+        settings["RELATIVE_BASE"] = datetime(base.year, base.month, base.day)
+    return dateparser.date.DateDataParser(languages=["en"], settings=settings)
+
+
 @lru_cache(maxsize=4096)
 def resolve_date(expression: str, published: str | None) -> tuple[str, str] | None:
     """(ISO date of the period's first day, precision) for a date expression, or None.
@@ -206,8 +218,6 @@ def resolve_date(expression: str, published: str | None) -> tuple[str, str] | No
     or before it ("on Thursday" in a Thursday paper is that day). Precision is day, week,
     month or year; a week starts on Monday.
     """
-    import dateparser
-
     base = date.fromisoformat(published) if published else None
     words = re.findall(r"[a-z]+", expression.lower())
     day = next((w for w in words if w in WEEKDAYS), None)
@@ -223,12 +233,7 @@ def resolve_date(expression: str, published: str | None) -> tuple[str, str] | No
     if day and base and not re.search(r"\d", expression) and "last" not in words:
         back = (base.weekday() - WEEKDAYS.index(day)) % 7
         return (base - timedelta(days=back)).isoformat(), "day"
-    settings = {"PREFER_DATES_FROM": "past", "DATE_ORDER": "DMY", "RETURN_TIME_AS_PERIOD": True}
-    if base:
-        settings["RELATIVE_BASE"] = datetime(base.year, base.month, base.day)
-    found = dateparser.date.DateDataParser(languages=["en"], settings=settings).get_date_data(
-        expression
-    )
+    found = _date_parser(published).get_date_data(expression)
     if found is None or found.date_obj is None:
         return None
     when, period = found.date_obj.date(), found.period or "day"
@@ -263,16 +268,14 @@ class _Sentences:
         return self.spans[self.index(token_i)]
 
 
-def _frame(
-    doc: Doc, stmt: Statement, contents: list[tuple[int, int]], sents: _Sentences
-) -> list[Token]:
+def _frame(doc: Doc, stmt: Statement, contents: set[int], sents: _Sentences) -> list[Token]:
     """The words around a statement in its cue's sentence, outside every statement's content
-    (``contents``): what is said is not when or where it was said."""
+    (``contents``: token indices): what is said is not when or where it was said."""
     anchor = stmt.cue.span[0] if stmt.cue else (stmt.speaker.span or stmt.content_spans[0])[0]
     token = _token_at(doc, anchor)
     if token is None:
         return []
-    return [t for t in sents.of(token) if not _inside(t.idx, t.idx + len(t), contents)]
+    return [t for t in sents.of(token) if t.i not in contents]
 
 
 def _span_of(tokens: list[Token]) -> tuple[int, int]:
@@ -306,7 +309,9 @@ def _when(
         candidates.append((m.start(), m.end()))
     ids = {t.i for t in frame}
     for ent in ents:
-        if ent.label_ == "DATE" and all(t.i in ids for t in ent) and tied(ent.root):
+        if ent.end_char <= lo or ent.start_char >= hi or ent.label_ != "DATE":
+            continue
+        if all(t.i in ids for t in ent) and tied(ent.root):
             kept = [t for t in ent if not (t.is_punct or t.lower_ in ("the", "a"))]
             while kept and kept[-1].i < ent.end - 1 and not kept[-1].is_alpha | kept[-1].like_num:
                 kept.pop()
@@ -396,14 +401,16 @@ def _where_and_whom(
     return venue, audience
 
 
-def _remarks_sentence(doc: Doc, sent) -> tuple | None:
-    """Venue/audience/date of a sentence that describes earlier remarks ("The comment - which
-    Putin made at a press conference with foreign news outlets - ...")."""
-    if not any(t.lower_ in REMARK_NOUNS for t in sent):
-        return None
-    if not any(t.lemma_.lower() in ("make", "deliver", "give", "come") for t in sent):
-        return None
-    return sent
+def _about_remarks(doc: Doc, sents: _Sentences) -> list[int]:
+    """Sentences that describe earlier remarks ("The comment - which Putin made at a press
+    conference with foreign news outlets - ..."): a remark noun and a verb of making."""
+    nouns, verbs = set(), set()
+    for t in doc:
+        if t.lower_ in REMARK_NOUNS:
+            nouns.add(sents.index(t.i))
+        elif t.lemma_ in ("make", "deliver", "give", "come"):
+            verbs.add(sents.index(t.i))
+    return sorted(nouns & verbs)
 
 
 def annotate(doc: Doc, statements: list[Statement], published: str | None) -> None:
@@ -411,7 +418,11 @@ def annotate(doc: Doc, statements: list[Statement], published: str | None) -> No
     ordered = sorted(statements, key=lambda s: s.content_spans[0][0])
     if not ordered:
         return
-    contents = [span for s in statements for span in s.content_spans]
+    contents = set()
+    for stmt in statements:
+        for start, end in stmt.content_spans:
+            span = doc.char_span(start, end, alignment_mode="contract")
+            contents.update(range(span.start, span.end) if span is not None else ())
     ents = list(doc.ents)  # (each access to doc.ents builds them anew)
     sents = _Sentences(doc)
     text = sents.text
@@ -474,9 +485,8 @@ def _described_remarks(
 ) -> None:
     """Venue and audience from a later sentence about the remarks, for the statement before."""
     sents = sentences.spans
-    for k, sent in enumerate(sents):
-        if _remarks_sentence(doc, sent) is None:
-            continue
+    for k in _about_remarks(doc, sentences):
+        sent = sents[k]
         before = [
             s
             for s in ordered
@@ -497,7 +507,12 @@ def _about(doc: Doc, stmt: Statement, ents, text: str) -> tuple[list[Mention], l
     targets: list[Mention] = []
     numbers: list[Number] = []
     seen = set()
+    lo, hi = stmt.content_spans[0][0], stmt.content_spans[-1][1]
     for ent in ents:
+        if ent.end_char <= lo:
+            continue
+        if ent.start_char >= hi:
+            break
         if not _overlaps(ent.start_char, ent.end_char, stmt.content_spans):
             continue
         span = (ent.start_char, ent.end_char)

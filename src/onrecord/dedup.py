@@ -157,5 +157,7 @@ def _relabel(conn: sqlite3.Connection, clusters: list[str]) -> None:
         clusters,
     ).fetchone()[0]
     conn.execute(
-        f"UPDATE statements SET cluster_id = ? WHERE cluster_id IN ({marks})", [first, *clusters]
+        f"""UPDATE statements SET cluster_id = ?, cluster_first = (id = ?)
+            WHERE cluster_id IN ({marks})""",
+        [first, first, *clusters],
     )

@@ -432,50 +432,39 @@ def timeline(
     limit: int = 50,
     offset: int = 0,
 ) -> dict:
-    """A speaker's statements, newest first, each reported statement (cluster) once.
+    """A speaker's statements, newest first, each reported statement (cluster) once: by its
+    earliest report (``cluster_first``), with the number of reports.
 
     Returns ``{"buckets": [...], "total": n, "statements": [...]}``; the buckets count
     statements per year (or per month when they span two years or less) and speech act, for
     a chart. ``about`` narrows to a full-text search.
     """
     where, params = Filters(entity=entity_id, about=about).sql()
-    clusters = [
-        tuple(c)  # (cluster id, date, reports, act), newest first
-        for c in conn.execute(
-            f"""SELECT s.cluster_id, MIN(s.said_on) AS said_on, COUNT(*), MIN(s.speech_act)
-                FROM statements s{where} GROUP BY s.cluster_id
-                ORDER BY said_on IS NULL, said_on DESC, s.cluster_id DESC""",
-            params,
+    where += " AND s.cluster_first = 1"  # each cluster by its earliest report
+    total, first_day, last_day = conn.execute(
+        f"SELECT COUNT(*), MIN(s.said_on), MAX(s.said_on) FROM statements s{where}", params
+    ).fetchone()
+    width = 7 if first_day and int(last_day[:4]) - int(first_day[:4]) <= 1 else 4
+    buckets: dict[str, dict[str, int]] = {}
+    for period, act, n in conn.execute(
+        f"""SELECT substr(s.said_on, 1, {width}), s.speech_act, COUNT(*)
+            FROM statements s{where} AND s.said_on IS NOT NULL GROUP BY 1, 2""",
+        params,
+    ):
+        buckets.setdefault(period, {})[act or "other"] = n
+    rowids = [
+        r[0]
+        for r in conn.execute(
+            f"""SELECT s.rowid FROM statements s{where}
+                ORDER BY s.said_on DESC, s.rowid DESC LIMIT ? OFFSET ?""",
+            [*params, int(limit), int(offset)],
         )
     ]
-    dated = [c[1] for c in clusters if c[1]]
-    width = 7 if dated and int(dated[0][:4]) - int(dated[-1][:4]) <= 1 else 4
-    buckets: dict[str, dict[str, int]] = {}
-    for _, said_on, _, act in clusters:
-        if said_on:
-            period = buckets.setdefault(said_on[:width], {})
-            period[act or "other"] = period.get(act or "other", 0) + 1
-    page = clusters[offset : offset + limit]
-    # each cluster is shown by its earliest report
-    first: dict[str, int] = {}
-    ids = [c[0] for c in page]
-    for chunk in range(0, len(ids), 500):
-        part = ids[chunk : chunk + 500]
-        for cluster_id, rowid in conn.execute(
-            f"""SELECT cluster_id, rowid FROM statements
-                WHERE entity_id = ? AND cluster_id IN ({",".join("?" * len(part))})
-                ORDER BY said_on IS NULL, said_on DESC, rowid DESC""",
-            [entity_id, *part],
-        ):
-            first[cluster_id] = rowid  # the last one written wins: the earliest
-    rows = _attach_clusters(conn, _rows_by_rowid(conn, [first[i] for i in ids if i in first]))
-    reports = {c[0]: c[2] for c in page}
-    for row in rows:
-        row["cluster"]["reports"] = max(row["cluster"]["reports"], reports[row["cluster"]["id"]])
+    rows = _attach_clusters(conn, _rows_by_rowid(conn, rowids))
     return {
         "granularity": "month" if width == 7 else "year",
         "buckets": [{"period": k, "acts": v} for k, v in sorted(buckets.items())],
-        "total": len(clusters),
+        "total": total,
         "statements": rows,
     }
 

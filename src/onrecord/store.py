@@ -27,7 +27,9 @@ def _context_columns(conn: sqlite3.Connection) -> None:
     """Version 2: speech act, outlet, date and cluster on each statement, filled for old rows.
 
     ``outlet`` is copied from the article (articles never change once stored) so that search
-    facets and filters need no join. ``said_on`` is the date the statement was made; until the
+    facets and filters need no join. ``cluster_first`` marks the earliest report of each
+    cluster, so that a speaker's timeline lists each cluster once straight from an index.
+    ``said_on`` is the date the statement was made; until the
     text gives one it is the publication date, and ``said_on_from`` says which.
     """
     _run_script(
@@ -38,6 +40,7 @@ def _context_columns(conn: sqlite3.Connection) -> None:
         ALTER TABLE statements ADD COLUMN said_on TEXT;
         ALTER TABLE statements ADD COLUMN said_on_from TEXT;
         ALTER TABLE statements ADD COLUMN cluster_id TEXT;
+        ALTER TABLE statements ADD COLUMN cluster_first INTEGER NOT NULL DEFAULT 1;
         UPDATE statements SET
             outlet = (SELECT outlet FROM articles a WHERE a.id = statements.article_id),
             said_on = (SELECT published FROM articles a WHERE a.id = statements.article_id),
@@ -46,6 +49,8 @@ def _context_columns(conn: sqlite3.Connection) -> None:
         CREATE INDEX statements_said_on ON statements(said_on);
         CREATE INDEX statements_entity_cluster
             ON statements(entity_id, cluster_id, said_on, speech_act, article_id);
+        CREATE INDEX statements_entity_first
+            ON statements(entity_id, cluster_first, said_on, speech_act);
         CREATE INDEX statements_outlet ON statements(outlet);
         CREATE INDEX statements_speech_act ON statements(speech_act);
         CREATE INDEX statements_cluster ON statements(cluster_id);
