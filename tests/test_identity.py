@@ -150,3 +150,31 @@ def test_ids_are_stable_and_alias_rules_reapply(db, tmp_path):
     bad.write_text("Putin\n")
     result = CliRunner().invoke(main, ["speakers", "--db", str(db), "--aliases", str(bad)])
     assert result.exit_code == 1 and "line 1" in result.output
+
+
+def test_people_sharing_a_surname_in_one_article(extract):
+    text = (
+        "Hillary Clinton said on Monday that the plan was fair.\n\n"
+        "Her husband, former President Bill Clinton, said that the economy was strong.\n\n"
+        "Hillary Clinton added that she would win Ohio. Clinton also said that her campaign "
+        "had raised record sums.\n"
+    )
+    speakers = [(s.speaker.mention, s.speaker.name) for s in extract(text)]
+    assert speakers == [
+        ("Hillary Clinton", "Hillary Clinton"),
+        ("Her husband", "Bill Clinton"),  # the apposition names him
+        ("Hillary Clinton", "Hillary Clinton"),
+        ("Clinton", "Hillary Clinton"),  # the Clinton mentioned last
+    ]
+
+
+def test_a_suffix_makes_another_person_in_one_article(extract):
+    text = (
+        "Donald Trump Jr. said that his father would win. Donald Trump said that the polls "
+        "were rigged. Trump added that he would win.\n"
+    )
+    assert [s.speaker.name for s in extract(text)] == [
+        "Donald Trump Jr.",
+        "Donald Trump",
+        "Donald Trump",
+    ]

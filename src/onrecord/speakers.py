@@ -252,6 +252,7 @@ ORG_NOUNS = {
     "state",
 }
 ORG_LABELS = {"ORG", "GPE", "NORP", "FAC", "LOC"}
+SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 MALE = {"he", "him", "his", "himself"}
 FEMALE = {"she", "her", "hers", "herself"}
 
@@ -317,12 +318,23 @@ class ArticleSpeakers:
             self.by_token[tok.i] = person
 
     def _match(self, words: set[str]) -> Person | None:
-        """The person whose name holds all these words (or whose words these hold)."""
-        best = None
+        """The person whose name holds all these words (or whose words these hold).
+
+        A name with a suffix ("Donald Trump Jr.") is never the same as one without; when a
+        bare surname fits several people ("Clinton"), the one mentioned last is meant.
+        """
+        best, best_seen = None, -1
         for person in self.people:
-            if words <= person.words or person.words <= words:
-                if words & person.words:
-                    best = person  # the most recently introduced one wins a tie
+            if (words <= person.words or person.words <= words) and words & person.words:
+                if (
+                    len(words) > 1
+                    and len(person.words) > 1
+                    and (bool(words & SUFFIXES) != bool(person.words & SUFFIXES))
+                ):
+                    continue
+                seen = max(person.mentions, default=-1)
+                if seen >= best_seen:
+                    best, best_seen = person, seen
         return best
 
     def _title_before(self, ent) -> str | None:
@@ -355,6 +367,15 @@ class ArticleSpeakers:
             return
         head = span.root
         person = next((self.by_token[t.i] for t in span if t.i in self.by_token), None)
+        if person is None:  # "Her husband, former President Bill Clinton, said"
+            person = next(
+                (
+                    self.by_token[c.i]
+                    for c in head.children
+                    if c.dep_ == "appos" and c.i in self.by_token
+                ),
+                None,
+            )
         if person is None and head.pos_ == "PROPN" and head.ent_type_ != "GPE":
             person = self._match(set(_name_words(span.text)))  # a name NER missed
         if person is not None:
