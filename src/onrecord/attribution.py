@@ -29,6 +29,7 @@ from importlib import resources
 
 from spacy.tokens import Doc, Token
 
+from . import cues
 from .model import Cue, Span, Speaker, Statement
 
 OPEN_MARKS = "“«„"
@@ -157,6 +158,7 @@ CONTENT_PREPS = {"as", "for", "of", "about", "on", "over", "against", "to", "tha
 MIN_CUE_RATE = float(os.environ.get("ONRECORD_MIN_CUE_RATE", "0.35"))
 WEAK_CUE_RATE = 0.15
 STRONG_CUE_RATE = 0.5  # below this, a cue needs a source that can speak
+CUE_THRESHOLD = float(os.environ.get("ONRECORD_CUE_THRESHOLD", "0.55"))  # chosen on dev
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 RELATIVE = {"who", "that", "which", "whom"}
 
@@ -572,8 +574,13 @@ def _sources_near(doc: Doc, start: int) -> list[Token] | None:
     return None
 
 
-def find(doc: Doc) -> list[Found]:
-    """All statements in ``doc`` (an article's analysis view), in text order."""
+def find(doc: Doc, collect: list | None = None) -> list[Found]:
+    """All statements in ``doc`` (an article's analysis view), in text order.
+
+    Reported speech is decided by the learned cue model when ``data/cue_model.json`` exists
+    (:mod:`onrecord.cues`), else by the cue lexicon's rates. ``collect``, for training, receives
+    every candidate verb (verb, source, content, spans) instead of the verb-pass statements.
+    """
     text = doc.text
     quotes = [q for q in find_quotes(text) if len(text[q.start : q.end].split()) >= 1]
     found: list[Found] = []
@@ -627,8 +634,14 @@ def find(doc: Doc) -> list[Found]:
     for f in found:
         for s, e in f.content:
             quoted_tokens.update(t.i for t in _words(doc, s, e))
+    model = cues.weights() is not None
     for tok in doc:
-        if tok.i in used_cues or not _is_cue(tok) or _negated(tok) or _inside(tok.idx, taken):
+        if tok.i in used_cues or _negated(tok) or _inside(tok.idx, taken):
+            continue
+        if model or collect is not None:
+            if tok.pos_ not in ("VERB", "AUX") or tok.dep_ == "aux":
+                continue
+        elif not _is_cue(tok):
             continue
         content = _content(tok)
         if any(t.i in quoted_tokens for t in content):
@@ -648,9 +661,14 @@ def find(doc: Doc) -> list[Found]:
         source = _subject(tok) or _inverted_subject(tok)
         if not source:
             continue
-        if cue_rates().get(tok.lemma_.lower(), 0.0) < STRONG_CUE_RATE and (
-            not _animate(source) or tok.dep_ == "advcl"
-        ):
+        rate = cue_rates().get(tok.lemma_.lower(), 0.0)
+        if collect is not None:
+            collect.append((tok, source, content, spans))
+            continue
+        if model:
+            if cues.score(cues.features(tok, source, content, rate)) < CUE_THRESHOLD:
+                continue
+        elif rate < STRONG_CUE_RATE and (not _animate(source) or tok.dep_ == "advcl"):
             # "tanks appeared ...", "Appearing on the panel, Putin ...": nobody speaking
             continue
         inner = [q for q in quotes if any(s <= q.start < e for s, e in spans)]

@@ -1,0 +1,89 @@
+"""Train the cue model (``src/onrecord/data/cue_model.json``) on PolNeAR train.
+
+    python scripts/train_cues.py ../shared/data/polnear/train [--docbin CACHE] [--c 0.5]
+
+Every verb that the reported-speech pass would consider (a verb with a subject and a
+complement) is one example; it is positive when it overlaps a gold cue. Features are
+:func:`onrecord.cues.features`; the model is scikit-learn's logistic regression (lbfgs,
+deterministic). Needs ``pip install scikit-learn`` (training only; the product only reads the
+weights). ``--docbin`` caches the spaCy parse of the texts between runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from spacy.tokens import DocBin
+
+from onrecord import attribution, cues, nlp
+from onrecord.evaluate import load_corpus
+
+OUT = Path(__file__).resolve().parents[1] / "src" / "onrecord" / "data" / "cue_model.json"
+
+
+def examples(root: Path, docbin: Path | None):
+    """(features, label) for every candidate verb of the corpus under ``root``."""
+    docs = load_corpus(root)
+    pipe = nlp.load()
+    if docbin and docbin.exists():
+        parsed = list(DocBin().from_disk(docbin).get_docs(pipe.vocab))
+    else:
+        parsed = list(pipe.pipe((d.text for d in docs), batch_size=32))
+        if docbin:
+            store = DocBin(store_user_data=True)
+            for doc in parsed:
+                store.add(doc)
+            store.to_disk(docbin)
+    rates = attribution.cue_rates()
+    for gold, doc in zip(docs, parsed, strict=True):
+        cue_spans = [span for a in gold.attributions for span in a.cue]
+        candidates: list = []
+        attribution.find(doc, collect=candidates)
+        for verb, source, content, _spans in candidates:
+            start, end = verb.idx, verb.idx + len(verb)
+            label = any(s < end and start < e for s, e in cue_spans)
+            rate = rates.get(verb.lemma_.lower(), 0.0)
+            yield cues.features(verb, source, content, rate), label
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--docbin", type=Path)
+    parser.add_argument("--c", type=float, default=0.5, help="inverse regularisation strength")
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args()
+
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    data = list(examples(args.corpus, args.docbin))
+    vec = DictVectorizer()
+    x = vec.fit_transform([{f: 1 for f in feats} for feats, _ in data])
+    y = [label for _, label in data]
+    model = LogisticRegression(C=args.c, solver="lbfgs", max_iter=3000)
+    model.fit(x, y)
+    weights = {
+        name: round(float(w), 4)
+        for name, w in zip(vec.get_feature_names_out(), model.coef_[0], strict=True)
+        if abs(w) >= 0.01
+    }
+    args.out.write_text(
+        json.dumps(
+            {
+                "bias": round(float(model.intercept_[0]), 4),
+                "weights": dict(sorted(weights.items())),
+            },
+            indent=0,
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    print(f"{len(data)} candidates, {sum(y)} cues; {len(weights)} weights -> {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+"""The learned cue model: is this verb, with this subject and this complement, a cue?
+
+The reported-speech pass of :mod:`onrecord.attribution` looks at every verb that has a subject
+(the would-be source) and a complement (the would-be content). Whether such a verb reports
+speech depends on the verb ("said" almost always, "showed" sometimes, "won" never) and on the
+construction: a "that" clause, a human subject, a negation, a verb inside a relative clause.
+A logistic regression over such features, trained on PolNeAR train
+(``python scripts/train_cues.py``), scores each candidate; the weights ship in
+``data/cue_model.json`` and scoring is a sum of weights, in pure Python.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Token
+
+PERSONISH = {"PERSON", "ORG", "NORP", "GPE"}
+PRONOUNS = {"he", "she", "they", "i", "we", "it", "you", "who"}
+
+
+def features(verb: Token, source: list[Token], content: list[Token], rate: float) -> list[str]:
+    """The features of one candidate (``rate``: the verb's cue rate in PolNeAR train)."""
+    lemma = verb.lemma_.lower()
+    deps = sorted({c.dep_ for c in verb.children})
+    head = source[-1] if source else None
+    src_kind = "none"
+    if head is not None:
+        if head.lower_ in PRONOUNS:
+            src_kind = "pron"
+        elif head.ent_type_ in PERSONISH:
+            src_kind = "ent_" + head.ent_type_
+        else:
+            src_kind = head.pos_
+    comp = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp")), None)
+    has_that = comp is not None and any(
+        c.lower_ == "that" and c.dep_ == "mark" for c in comp.children
+    )
+    first = content[0] if content else None
+    n = len([t for t in content if not t.is_punct])
+    size = "1-3" if n <= 3 else "4-8" if n <= 8 else "9-20" if n <= 20 else "21+"
+    bucket = int(rate * 10)
+    out = [
+        f"lemma={lemma}",
+        f"rate={bucket}",
+        f"tag={verb.tag_}",
+        f"dep={verb.dep_}",
+        f"src={src_kind}",
+        f"comp={comp.dep_ if comp is not None else 'none'}",
+        f"that={has_that}",
+        f"first={first.pos_ if first is not None else 'none'}",
+        f"size={size}",
+        f"lemma_comp={lemma}_{comp.dep_ if comp is not None else 'none'}",
+        f"rate_comp={bucket}_{comp.dep_ if comp is not None else 'none'}",
+        f"rate_src={bucket}_{src_kind}",
+        f"neg={any(c.dep_ == 'neg' for c in verb.children)}",
+        f"modal={any(c.tag_ == 'MD' for c in verb.children)}",
+        f"head_dep={verb.head.dep_ if verb.head.i != verb.i else 'root'}",
+    ]
+    out += [f"child={d}" for d in deps if d not in ("punct",)]
+    return out
+
+
+@lru_cache(maxsize=1)
+def weights() -> tuple[float, dict[str, float]] | None:
+    """(bias, weights) from ``data/cue_model.json``, or None when there is no model."""
+    path = resources.files("onrecord") / "data" / "cue_model.json"
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return data["bias"], data["weights"]
+
+
+def score(feats: list[str]) -> float:
+    """The model's probability that the candidate is a cue."""
+    model = weights()
+    if model is None:
+        return 0.0
+    bias, w = model
+    z = bias + sum(w.get(f, 0.0) for f in feats)
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
