@@ -162,7 +162,7 @@ def test_people_sharing_a_surname_in_one_article(extract):
     speakers = [(s.speaker.mention, s.speaker.name) for s in extract(text)]
     assert speakers == [
         ("Hillary Clinton", "Hillary Clinton"),
-        ("Her husband", "Bill Clinton"),  # the apposition names him
+        ("Her husband, former President Bill Clinton", "Bill Clinton"),  # with its apposition
         ("Hillary Clinton", "Hillary Clinton"),
         ("Clinton", "Hillary Clinton"),  # the Clinton mentioned last
     ]

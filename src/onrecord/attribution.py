@@ -332,11 +332,16 @@ def _noun_phrase(head: Token) -> list[Token]:
         if child.dep_ in cut:
             if (
                 child.dep_ == "prep"
-                and child.lower_ in ("of", "for", "at", "from")
+                and child.lower_ not in ("with", "as", "like", "after", "before", "during", "since")
                 and not any(t.text == "," for t in head.doc[head.i : child.i])
             ):
                 right = child.right_edge
                 continue
+            if child.dep_ == "appos" and child.pos_ in ("PROPN", "NOUN"):
+                right = child.right_edge  # "The state's campaign chairman, Phil Lovas,"
+                continue
+            if child.dep_ == "punct" and child.text == ",":
+                continue  # the comma before an apposition
             break
         right = child.right_edge
     tokens = [t for t in head.doc[left.i : right.i + 1] if not t.is_space]
