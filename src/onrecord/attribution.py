@@ -337,11 +337,19 @@ def _noun_phrase(head: Token) -> list[Token]:
             ):
                 right = child.right_edge
                 continue
-            if child.dep_ == "appos" and child.pos_ in ("PROPN", "NOUN"):
-                right = child.right_edge  # "The state's campaign chairman, Phil Lovas,"
+            if child.dep_ in ("appos", "conj") and child.pos_ in ("PROPN", "NOUN"):
+                # "The state's campaign chairman, Phil Lovas,"; "Merkley and Brown"
+                inner = _noun_phrase(child)
+                right = inner[-1] if inner else child
                 continue
-            if child.dep_ == "punct" and child.text == ",":
-                continue  # the comma before an apposition
+            if child.dep_ == "cc" or (child.dep_ == "punct" and child.text in ",("):
+                if child.text == "(":  # "Mike Pence (R-IN)"
+                    close = next(
+                        (t for t in head.doc[child.i : child.i + 10] if t.text == ")"), None
+                    )
+                    if close is not None:
+                        right = close
+                continue
             break
         right = child.right_edge
     tokens = [t for t in head.doc[left.i : right.i + 1] if not t.is_space]
