@@ -671,6 +671,12 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
         if len([t for t in content if not t.is_punct]) < 2:
             continue
         spans = _spans(content)
+        for q in quotes:  # a quotation opened inside the content runs to its end
+            if (
+                spans[0][0] <= q.start < spans[-1][1] < q.end
+                and "\n" not in text[spans[-1][1] : q.end]
+            ):
+                spans[-1] = (spans[-1][0], q.end)
         source = _subject(tok) or _inverted_subject(tok)
         if not source:
             continue

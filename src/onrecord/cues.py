@@ -26,7 +26,8 @@ def features(verb: Token, source: list[Token], content: list[Token], rate: float
     """The features of one candidate (``rate``: the verb's cue rate in PolNeAR train)."""
     lemma = verb.lemma_.lower()
     deps = sorted({c.dep_ for c in verb.children})
-    head = source[-1] if source else None
+    inside = {t.i for t in source}
+    head = next((t for t in source if t.head.i not in inside or t.head.i == t.i), None)
     src_kind = "none"
     if head is not None:
         if head.lower_ in PRONOUNS:
