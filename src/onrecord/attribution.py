@@ -669,8 +669,11 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
                 content.pop()
         content = _trim(content)
         if len([t for t in content if not t.is_punct]) < 2:
-            continue
-        spans = _spans(content)
+            spans = _after_colon(doc, tok, quotes, taken)  # "Caddell continued: "The …""
+            if not spans:
+                continue
+        else:
+            spans = _spans(content)
         for q in quotes:  # a quotation opened inside the content runs to its end
             if (
                 spans[0][0] <= q.start < spans[-1][1] < q.end
@@ -696,6 +699,26 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
     found.extend(_speaker_colon(doc))
     found.sort(key=lambda f: f.content[0][0] if f.content else 0)
     return found
+
+
+def _after_colon(doc: Doc, verb: Token, quotes: list[Quote], taken: list[Quote]) -> list[Span]:
+    """``X said:`` then the words: the quotation that follows the colon (in the same or the
+    next paragraph), else the rest of the paragraph."""
+    nxt = verb.i + 1
+    while nxt < len(doc) and doc[nxt].dep_ in ("prt", "advmod") and nxt - verb.i < 3:
+        nxt += 1
+    if nxt >= len(doc) or doc[nxt].text != ":":
+        return []
+    text = doc.text
+    start = doc[nxt].idx + 1
+    rest = text[start:]
+    gap = len(rest) - len(rest.lstrip())
+    for q in quotes:
+        if q.start == start + gap and not _inside(q.start, taken):
+            return list(q.spans)
+    end = text.find("\n", start + gap)
+    end = len(text) if end < 0 else end
+    return [(start + gap, end)] if len(text[start + gap : end].split()) >= 2 else []
 
 
 def _continues(between: str) -> bool:
