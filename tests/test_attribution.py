@@ -121,3 +121,22 @@ def test_learned_cue_lexicon_is_loaded():
 
     assert "decry" not in SPEECH_VERBS and "decry" in cue_lemmas()  # learned from train only
     assert cue_rates()["say"] == 1.0
+
+
+def test_words_after_a_colon(extract):
+    text = (
+        "Pollster Pat Caddell continued:\n\n"
+        '"The health issue is very much a partisan issue for the voters in this race."\n\n'
+        "The New York Times reports: the campaign raised record sums in September.\n"
+    )
+    got = [
+        (s.speaker.mention, s.cue.text if s.cue else None, s.content_text) for s in extract(text)
+    ]
+    assert got == [
+        (
+            "Pollster Pat Caddell",
+            "continued",
+            '"The health issue is very much a partisan issue for the voters in this race."',
+        ),
+        ("The New York Times", "reports", "the campaign raised record sums in September"),
+    ]

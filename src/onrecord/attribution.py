@@ -669,7 +669,7 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
                 content.pop()
         content = _trim(content)
         if len([t for t in content if not t.is_punct]) < 2:
-            spans = _after_colon(doc, tok, quotes, taken)  # "Caddell continued: "The …""
+            spans = _after_colon(doc, tok, quotes)  # "Caddell continued: "The …""
             if not spans:
                 continue
         else:
@@ -694,6 +694,11 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
             # "tanks appeared ...", "Appearing on the panel, Putin ...": nobody speaking
             continue
         inner = [q for q in quotes if any(s <= q.start < e for s, e in spans)]
+        same = next((f for f in found if f.content and f.content[0] == spans[0]), None)
+        if same is not None:  # a quote already found: this verb is its cue, if it had none
+            if not same.cue:
+                same.cue, same.source = _cue_phrase(tok), source
+            continue
         found.append(Found(source, _cue_phrase(tok), spans, inner))
     found.extend(_according_to(doc))
     found.extend(_speaker_colon(doc))
@@ -701,7 +706,7 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
     return found
 
 
-def _after_colon(doc: Doc, verb: Token, quotes: list[Quote], taken: list[Quote]) -> list[Span]:
+def _after_colon(doc: Doc, verb: Token, quotes: list[Quote]) -> list[Span]:
     """``X said:`` then the words: the quotation that follows the colon (in the same or the
     next paragraph), else the rest of the paragraph."""
     nxt = verb.i + 1
@@ -714,7 +719,7 @@ def _after_colon(doc: Doc, verb: Token, quotes: list[Quote], taken: list[Quote])
     rest = text[start:]
     gap = len(rest) - len(rest.lstrip())
     for q in quotes:
-        if q.start == start + gap and not _inside(q.start, taken):
+        if q.start == start + gap:
             return list(q.spans)
     end = text.find("\n", start + gap)
     end = len(text) if end < 0 else end
