@@ -651,12 +651,13 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
     for tok in doc:
         if tok.i in used_cues or _negated(tok) or _inside(tok.idx, taken):
             continue
+        nominal = (model or collect is not None) and _nominal_clause(tok) is not None
         if model or collect is not None:
-            if tok.pos_ not in ("VERB", "AUX") or tok.dep_ == "aux":
+            if (tok.pos_ not in ("VERB", "AUX") or tok.dep_ == "aux") and not nominal:
                 continue
         elif not _is_cue(tok):
             continue
-        content = _content(tok)
+        content = _subtree(_nominal_clause(tok)) if nominal else _content(tok)
         if any(t.i in quoted_tokens for t in content):
             # "argued that X, in which Putin said, "…"": stop before the other statement
             first = min(t.i for t in content if t.i in quoted_tokens)
@@ -680,7 +681,11 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
                 and "\n" not in text[spans[-1][1] : q.end]
             ):
                 spans[-1] = (spans[-1][0], q.end)
-        source = _subject(tok) or _inverted_subject(tok)
+        if nominal:  # "Trump's claim that ...": the possessor speaks
+            owner = next(c for c in tok.children if c.dep_ == "poss")
+            source = _noun_phrase(owner)
+        else:
+            source = _subject(tok) or _inverted_subject(tok)
         if not source:
             continue
         rate = cue_rates().get(tok.lemma_.lower(), 0.0)
@@ -704,6 +709,17 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
     found.extend(_speaker_colon(doc))
     found.sort(key=lambda f: f.content[0][0] if f.content else 0)
     return found
+
+
+def _nominal_clause(tok: Token) -> Token | None:
+    """For a noun with a possessor and a "that" clause ("Trump's claim that ..."), the clause."""
+    if tok.pos_ != "NOUN" or not any(c.dep_ == "poss" for c in tok.children):
+        return None
+    for c in tok.children:
+        if c.dep_ in ("acl", "ccomp", "relcl") and c.i > tok.i:
+            if any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children):
+                return c
+    return None
 
 
 def _after_colon(doc: Doc, verb: Token, quotes: list[Quote]) -> list[Span]:
