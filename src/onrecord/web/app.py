@@ -114,8 +114,11 @@ def create_app(db_path: str | Path) -> FastAPI:
         response.headers["Content-Security-Policy"] = CSP
         return response
 
-    def not_found(what: str) -> HTTPException:
-        return HTTPException(status_code=404, detail=f"no {what} with that id")
+    def found(value, what: str):
+        """``value``, or a 404 when the id matched nothing."""
+        if value is None:
+            raise HTTPException(status_code=404, detail=f"no {what} with that id")
+        return value
 
     # --- errors: a clear message, never a stack trace -----------------------------------
     def error(request: Request, status: int, message: str):
@@ -170,10 +173,7 @@ def create_app(db_path: str | Path) -> FastAPI:
     @app.get("/api/statements/{statement_id}", tags=["statements"])
     def api_statement(statement_id: str, connection: Conn) -> dict:
         """One statement, with every article that reported it."""
-        found = query.statement(connection, statement_id)
-        if found is None:
-            raise not_found("statement")
-        return found
+        return found(query.statement(connection, statement_id), "statement")
 
     @app.get("/api/speakers", tags=["speakers"])
     def api_speakers(
@@ -192,19 +192,14 @@ def create_app(db_path: str | Path) -> FastAPI:
     @app.get("/api/speakers/{speaker_id}", tags=["speakers"])
     def api_speaker(speaker_id: int, connection: Conn) -> dict:
         """One speaker: name, kind, titles, counts, first and last dates."""
-        found = query.speaker(connection, speaker_id)
-        if found is None:
-            raise not_found("speaker")
-        return found
+        return found(query.speaker(connection, speaker_id), "speaker")
 
     def speaker_timeline(connection, speaker_id, about, page_no, size) -> dict:
-        found = query.speaker(connection, speaker_id)
-        if found is None:
-            raise not_found("speaker")
+        speaker = found(query.speaker(connection, speaker_id), "speaker")
         line = query.timeline(
             connection, speaker_id, about=about, limit=size, offset=(page_no - 1) * size
         )
-        return {"speaker": found, "page": page_no, "size": size, **line}
+        return {"speaker": speaker, "page": page_no, "size": size, **line}
 
     @app.get("/api/speakers/{speaker_id}/timeline", tags=["speakers"])
     def api_timeline(
@@ -221,10 +216,7 @@ def create_app(db_path: str | Path) -> FastAPI:
     @app.get("/api/articles/{article_id}", tags=["articles"])
     def api_article(article_id: str, connection: Conn) -> dict:
         """One article: original text, leftover ranges and every statement in it."""
-        found = query.article(connection, article_id)
-        if found is None:
-            raise not_found("article")
-        return found
+        return found(query.article(connection, article_id), "article")
 
     # --- pages ---------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -262,9 +254,7 @@ def create_app(db_path: str | Path) -> FastAPI:
 
     @app.get("/statements/{statement_id}", response_class=HTMLResponse, include_in_schema=False)
     def statement_page(request: Request, statement_id: str, connection: Conn):
-        stmt = query.statement(connection, statement_id)
-        if stmt is None:
-            raise not_found("statement")
+        stmt = found(query.statement(connection, statement_id), "statement")
         art = query.article(connection, stmt["article"]["id"])
         marks = render.article_marks(art) + render.statement_marks(stmt)
         body = render.marked_text(art["text"], marks)
@@ -272,9 +262,7 @@ def create_app(db_path: str | Path) -> FastAPI:
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: str, connection: Conn):
-        art = query.article(connection, article_id)
-        if art is None:
-            raise not_found("article")
+        art = found(query.article(connection, article_id), "article")
         marks = render.article_marks(art)
         for n, stmt in enumerate(art["statements"], 1):
             marks += render.statement_marks(stmt, number=n)
