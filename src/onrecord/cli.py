@@ -474,6 +474,8 @@ def demo(db: str) -> None:
         )
     )
     click.echo(f"\nTry: onrecord statements --db {db} --speaker Putin --search ATACMS")
+    click.echo(f"     onrecord timeline Putin --db {db}")
+    click.echo(f"     onrecord serve --db {db}   (then open http://127.0.0.1:8000/)")
 
 
 @main.command()
