@@ -658,6 +658,9 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
         elif not _is_cue(tok):
             continue
         content = _subtree(_nominal_clause(tok)) if nominal else _content(tok)
+        if not content and (model or collect is not None) and _agent(tok) is not None:
+            subject = next(c for c in tok.children if c.dep_ == "nsubjpass")
+            content = _noun_phrase(subject)
         if any(t.i in quoted_tokens for t in content):
             # "argued that X, in which Putin said, "…"": stop before the other statement
             first = min(t.i for t in content if t.i in quoted_tokens)
@@ -681,9 +684,12 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
                 and "\n" not in text[spans[-1][1] : q.end]
             ):
                 spans[-1] = (spans[-1][0], q.end)
+        agent = _agent(tok) if (model or collect is not None) else None
         if nominal:  # "Trump's claim that ...": the possessor speaks
             owner = next(c for c in tok.children if c.dep_ == "poss")
             source = _noun_phrase(owner)
+        elif agent is not None:  # "The issue was first reported by The Washington Post"
+            source = agent
         else:
             source = _subject(tok) or _inverted_subject(tok)
         if not source:
@@ -709,6 +715,18 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
     found.extend(_speaker_colon(doc))
     found.sort(key=lambda f: f.content[0][0] if f.content else 0)
     return found
+
+
+def _agent(verb: Token) -> list[Token] | None:
+    """The by-phrase of a passive verb with a subject: "X was reported by Y" gives Y."""
+    if not any(c.dep_ == "nsubjpass" for c in verb.children):
+        return None
+    for c in verb.children:
+        if c.dep_ == "agent":
+            obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if obj is not None:
+                return _noun_phrase(obj)
+    return None
 
 
 def _nominal_clause(tok: Token) -> Token | None:
