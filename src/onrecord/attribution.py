@@ -647,18 +647,20 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
     for f in found:
         for s, e in f.content:
             quoted_tokens.update(t.i for t in _words(doc, s, e))
-    model = cues.weights() is not None
+    # The cue model (or its training) looks at more candidates than the lexicon rules do.
+    learned = cues.weights() is not None or collect is not None
     for tok in doc:
         if tok.i in used_cues or _negated(tok) or _inside(tok.idx, taken):
             continue
-        nominal = (model or collect is not None) and _nominal_clause(tok) is not None
-        if model or collect is not None:
-            if (tok.pos_ not in ("VERB", "AUX") or tok.dep_ == "aux") and not nominal:
+        clause = _nominal_clause(tok) if learned else None
+        if learned:
+            if (tok.pos_ not in ("VERB", "AUX") or tok.dep_ == "aux") and clause is None:
                 continue
         elif not _is_cue(tok):
             continue
-        content = _subtree(_nominal_clause(tok)) if nominal else _content(tok)
-        if not content and (model or collect is not None) and _agent(tok) is not None:
+        agent = _agent(tok) if learned else None
+        content = _subtree(clause) if clause is not None else _content(tok)
+        if not content and agent is not None:
             subject = next(c for c in tok.children if c.dep_ == "nsubjpass")
             content = _noun_phrase(subject)
         if any(t.i in quoted_tokens for t in content):
@@ -684,8 +686,7 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
                 and "\n" not in text[spans[-1][1] : q.end]
             ):
                 spans[-1] = (spans[-1][0], q.end)
-        agent = _agent(tok) if (model or collect is not None) else None
-        if nominal:  # "Trump's claim that ...": the possessor speaks
+        if clause is not None:  # "Trump's claim that ...": the possessor speaks
             owner = next(c for c in tok.children if c.dep_ == "poss")
             source = _noun_phrase(owner)
         elif agent is not None:  # "The issue was first reported by The Washington Post"
@@ -698,7 +699,7 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
         if collect is not None:
             collect.append((tok, source, content, spans))
             continue
-        if model:
+        if learned:  # (collect is None here: the model itself)
             if cues.score(cues.features(tok, source, content, rate)) < CUE_THRESHOLD:
                 continue
         elif rate < STRONG_CUE_RATE and (not _animate(source) or tok.dep_ == "advcl"):

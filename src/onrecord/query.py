@@ -88,8 +88,8 @@ class Filters:
             for f in ("about", "speaker", "entity", "outlet", "kind", "act", "since", "until")
         )
 
-    def sql(self, skip: str | None = None) -> tuple[str, list]:
-        """JOIN + WHERE clauses and their parameters (``skip``: leave one filter out)."""
+    def sql(self) -> tuple[str, list]:
+        """JOIN + WHERE clauses and their parameters."""
         self.check()
         join, where, params = "", [], []
         if self.search:
@@ -104,17 +104,17 @@ class Filters:
                 " OR s.targets LIKE ?)"
             )
             params += [content, f"%{self.about}%"]
-        if self.speaker and skip != "speaker":
+        if self.speaker:
             where.append(
                 "s.entity_id IN (SELECT id FROM entities WHERE name LIKE ? OR aliases LIKE ?)"
             )
             params += [f"%{self.speaker}%", f"%{self.speaker}%"]
-        if self.entity is not None and skip != "speaker":
+        if self.entity is not None:
             where.append("s.entity_id = ?")
             params.append(int(self.entity))
         for field_name, column in (("outlet", "outlet"), ("kind", "kind"), ("act", "speech_act")):
             value = getattr(self, field_name)
-            if value and skip != field_name:
+            if value:
                 where.append(f"s.{column} = ?")
                 params.append(value)
         if self.since:
@@ -437,7 +437,7 @@ def timeline(
 
     Returns ``{"buckets": [...], "total": n, "statements": [...]}``; the buckets count
     statements per year (or per month when they span two years or less) and speech act, for
-    a chart. ``about`` narrows to a full-text search.
+    a chart. ``about`` narrows to statements about it (see :class:`Filters`).
     """
     where, params = Filters(entity=entity_id, about=about).sql()
     where += " AND s.cluster_first = 1"  # each cluster by its earliest report

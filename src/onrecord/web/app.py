@@ -67,7 +67,7 @@ class SearchParams:
         speaker: Annotated[str | None, Query(max_length=200, description="Name, or part.")] = None,
         speaker_id: Annotated[int | None, Query(ge=1, description="One speaker by id.")] = None,
         outlet: Annotated[str | None, Query(max_length=200)] = None,
-        kind: Annotated[str | None, Query(pattern="^(|direct|indirect|mixed)$")] = None,
+        kind: Annotated[str | None, Query(pattern=f"^(|{'|'.join(query.KINDS)})$")] = None,
         act: Annotated[
             str | None, Query(pattern=f"^(|{'|'.join(SPEECH_ACTS)})$", description="Speech act.")
         ] = None,
