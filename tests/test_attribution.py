@@ -138,5 +138,6 @@ def test_words_after_a_colon(extract):
             "continued",
             '"The health issue is very much a partisan issue for the voters in this race."',
         ),
-        ("The New York Times", "reports", "the campaign raised record sums in September"),
+        # the colon belongs to the cue, as PolNeAR's annotators mark it (367 times in train)
+        ("The New York Times", "reports:", "the campaign raised record sums in September"),
     ]

@@ -5,6 +5,8 @@ Each expectation is (speaker name, cue text or None, words the content must cont
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 S000 = "000_fde3fa9627d4bcef.txt"
@@ -141,7 +143,12 @@ def test_expected_statement(seed_results, name, speaker, cue, words, kind):
     assert found, f"no statement containing {words!r}"
     stmt = found[0]
     assert stmt.speaker.name == speaker
-    assert (stmt.cue.text if stmt.cue else None) == cue
+    # the cue holds the verb; its edges ("also said", "said:") follow PolNeAR's annotators
+    if cue is None:
+        assert stmt.cue is None
+    else:
+        words = " ".join(re.findall(r"\w+", stmt.cue.text))
+        assert f" {cue} " in f" {words} ", stmt.cue.text
     assert stmt.kind == kind
 
 

@@ -29,7 +29,7 @@ from importlib import resources
 
 from spacy.tokens import Doc, Token
 
-from . import cues
+from . import cues, spans as span_model
 from .model import Cue, Span, Speaker, Statement
 
 OPEN_MARKS = "“«„"
@@ -397,8 +397,12 @@ def _subtree(tok: Token) -> list[Token]:
     return list(tok.doc[tok.left_edge.i : tok.right_edge.i + 1])
 
 
-def _content(verb: Token) -> list[Token]:
-    """The reported content governed by a cue verb, from the parse."""
+def _content(verb: Token, wide: bool = False) -> list[Token]:
+    """The reported content governed by a cue verb, from the parse.
+
+    ``wide`` (for the cue model, which weighs each candidate) also takes the object of any
+    preposition after the verb: "pointed to reports", "responded with attacks".
+    """
     doc = verb.doc
     children = list(verb.children)
     clauses = [c for c in children if c.dep_ == "ccomp"]
@@ -423,12 +427,12 @@ def _content(verb: Token) -> list[Token]:
         c
         for c in children
         if c.dep_ == "prep"
-        and c.lower_ in ("about", "of", "on", "for")
+        and (wide or c.lower_ in ("about", "of", "on", "for"))
         and c.i > verb.i
-        and any(g.dep_ == "pobj" for g in c.children)
+        and any(g.dep_ in ("pobj", "pcomp") for g in c.children)
     ]
     if preps:
-        pobj = next(g for g in preps[0].children if g.dep_ == "pobj")
+        pobj = next(g for g in preps[0].children if g.dep_ in ("pobj", "pcomp"))
         return _subtree(pobj)
     return _inverted(verb) or []
 
@@ -597,6 +601,8 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
     text = doc.text
     quotes = [q for q in find_quotes(text) if len(text[q.start : q.end].split()) >= 1]
     found: list[Found] = []
+    # The cue model (or its training) looks at more candidates than the lexicon rules do.
+    learned = cues.weights() is not None or collect is not None
     used_cues: set[int] = set()
     last: Found | None = None
     for k, q in enumerate(quotes):
@@ -623,7 +629,11 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
         if cue is None:
             cue, source = _dash_signature(doc, _window_after(text, q, next_start))
         if source and words >= 2:
-            stmt = Found(source, [cue], spans, [q])
+            drawn = None
+            if learned and collect is None and cue is not None:
+                inside = {t.i for s, e in spans for t in _words(doc, s, e)}
+                drawn = span_model.cue(cue, source, inside)
+            stmt = Found(source, drawn or [cue], spans, [q])
             found.append(stmt)
             used_cues.add(cue.i)
             last = stmt
@@ -647,8 +657,6 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
     for f in found:
         for s, e in f.content:
             quoted_tokens.update(t.i for t in _words(doc, s, e))
-    # The cue model (or its training) looks at more candidates than the lexicon rules do.
-    learned = cues.weights() is not None or collect is not None
     for tok in doc:
         if tok.i in used_cues or _negated(tok) or _inside(tok.idx, taken):
             continue
@@ -659,7 +667,7 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
         elif not _is_cue(tok):
             continue
         agent = _agent(tok) if learned else None
-        content = _subtree(clause) if clause is not None else _content(tok)
+        content = _subtree(clause) if clause is not None else _content(tok, wide=learned)
         if not content and agent is not None:
             subject = next(c for c in tok.children if c.dep_ == "nsubjpass")
             content = _noun_phrase(subject)
@@ -674,7 +682,7 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
             ):
                 content.pop()
         content = _trim(content)
-        if len([t for t in content if not t.is_punct]) < 2:
+        if len([t for t in content if not t.is_punct]) < (1 if learned else 2):
             spans = _after_colon(doc, tok, quotes)  # "Caddell continued: "The …""
             if not spans:
                 continue
@@ -711,7 +719,10 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
             if not same.cue:
                 same.cue, same.source = _cue_phrase(tok), source
             continue
-        found.append(Found(source, _cue_phrase(tok), spans, inner))
+        cue = None
+        if learned:  # the cue span model draws the cue's edges ("has also said about")
+            cue = span_model.cue(tok, source, {t.i for s, e in spans for t in _words(doc, s, e)})
+        found.append(Found(source, cue or _cue_phrase(tok), spans, inner))
     found.extend(_according_to(doc))
     found.extend(_speaker_colon(doc))
     found.sort(key=lambda f: f.content[0][0] if f.content else 0)
@@ -814,7 +825,8 @@ def to_statements(doc: Doc, found: list[Found], article_id: str) -> list[Stateme
         cue = None
         if f.cue:
             span = (f.cue[0].idx, f.cue[-1].idx + len(f.cue[-1]))
-            cue = Cue(text[span[0] : span[1]], span, f.cue[0].lemma_.lower())
+            verb = doc[f.cue[0].i : f.cue[-1].i + 1].root  # "has also said": the lemma is "say"
+            cue = Cue(text[span[0] : span[1]], span, verb.lemma_.lower())
         out.append(
             Statement(
                 article_id=article_id,

@@ -44,6 +44,11 @@ def features(verb: Token, source: list[Token], content: list[Token], rate: float
     n = len([t for t in content if not t.is_punct])
     size = "1-3" if n <= 3 else "4-8" if n <= 8 else "9-20" if n <= 20 else "21+"
     bucket = int(rate * 10)
+    inner = {t.i for t in content}
+    top = next((t for t in content if t.head.i not in inner), None)
+    ctype = "none" if top is None else top.dep_
+    if top is not None and top.head.dep_ == "prep" and top.head.head.i == verb.i:
+        ctype = "prep_" + top.head.lower_
     out = [
         f"lemma={lemma}",
         f"rate={bucket}",
@@ -59,6 +64,8 @@ def features(verb: Token, source: list[Token], content: list[Token], rate: float
         f"rate_src={bucket}_{src_kind}",
         f"neg={any(c.dep_ == 'neg' for c in verb.children)}",
         f"modal={any(c.tag_ == 'MD' for c in verb.children)}",
+        f"ctype={ctype}",
+        f"lemma_ctype={lemma}_{ctype}",
         f"head_dep={verb.head.dep_ if verb.head.i != verb.i else 'root'}",
     ]
     out += [f"child={d}" for d in deps if d not in ("punct",)]

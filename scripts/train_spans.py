@@ -1,0 +1,94 @@
+"""Train the cue span model (``src/onrecord/data/cue_crf.bin``) on PolNeAR train.
+
+    python scripts/train_spans.py ../shared/data/polnear/train [--docbin CACHE]
+
+Every candidate of the reported-speech pass whose verb overlaps a gold cue is one sequence:
+the tokens of :func:`onrecord.spans.window`, labelled ``K`` where they overlap that cue,
+else ``O``. Features are :func:`onrecord.spans.features`; training is
+CRFsuite's L-BFGS with L1 and L2 penalties, deterministic. ``--docbin`` caches the spaCy parse.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pycrfsuite
+from spacy.tokens import Doc, DocBin
+
+from onrecord import attribution, nlp, spans
+from onrecord.evaluate import load_corpus
+
+OUT = Path(__file__).resolve().parents[1] / "src" / "onrecord" / "data" / "cue_crf.bin"
+
+
+def parsed_corpus(root: Path, docbin: Path | None):
+    """(gold document, spaCy Doc) pairs, the parse read from ``docbin`` when cached there."""
+    docs = load_corpus(root)
+    pipe = nlp.load()
+    if docbin and docbin.exists():
+        parsed = list(DocBin().from_disk(docbin).get_docs(pipe.vocab))
+    else:
+        parsed = list(pipe.pipe((d.text for d in docs), batch_size=32))
+        if docbin:
+            store = DocBin(store_user_data=True)
+            for doc in parsed:
+                store.add(doc)
+            store.to_disk(docbin)
+    return list(zip(docs, parsed, strict=True))
+
+
+def token_set(doc: Doc, char_spans) -> set[int]:
+    out: set[int] = set()
+    for s, e in char_spans:
+        span = doc.char_span(s, e, alignment_mode="expand")
+        if span is not None:
+            out.update(t.i for t in span if not t.is_space)
+    return out
+
+
+def sequences(pairs):
+    """(features, labels) for every candidate verb that overlaps a gold cue."""
+    for gold, doc in pairs:
+        candidates: list = []
+        found = attribution.find(doc, collect=candidates)
+        # the verb pass's candidates, and the cues the quote pass found (one verb each here)
+        candidates += [(f.cue[0], f.source, None, f.content) for f in found if f.quotes and f.cue]
+        for verb, source, _content, found_spans in candidates:
+            start, end = verb.idx, verb.idx + len(verb)
+            match = next(
+                (c for a in gold.attributions for c in [a.cue] if any(s < end and start < e for s, e in c)),
+                None,
+            )
+            if match is None:
+                continue
+            lo, hi = spans.window(verb)
+            feats = spans.features(verb, {t.i for t in source}, token_set(doc, found_spans), lo, hi)
+            labels = [
+                "K" if any(s < doc[i].idx + len(doc[i]) and doc[i].idx < e for s, e in match) else "O"
+                for i in range(lo, hi)
+            ]
+            yield feats, labels
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--docbin", type=Path)
+    parser.add_argument("--c1", type=float, default=1.0)
+    parser.add_argument("--c2", type=float, default=0.01)
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args()
+
+    trainer = pycrfsuite.Trainer(verbose=False)
+    n = 0
+    for feats, labels in sequences(parsed_corpus(args.corpus, args.docbin)):
+        trainer.append(feats, labels)
+        n += 1
+    trainer.set_params({"c1": args.c1, "c2": args.c2, "max_iterations": 200})
+    trainer.train(str(args.out))
+    print(f"{n} sequences -> {args.out} ({args.out.stat().st_size // 1024} KB)")
+
+
+if __name__ == "__main__":
+    main()
