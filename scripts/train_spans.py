@@ -57,7 +57,12 @@ def sequences(pairs):
         for verb, source, _content, found_spans in candidates:
             start, end = verb.idx, verb.idx + len(verb)
             match = next(
-                (c for a in gold.attributions for c in [a.cue] if any(s < end and start < e for s, e in c)),
+                (
+                    c
+                    for a in gold.attributions
+                    for c in [a.cue]
+                    if any(s < end and start < e for s, e in c)
+                ),
                 None,
             )
             if match is None:
@@ -65,7 +70,9 @@ def sequences(pairs):
             lo, hi = spans.window(verb)
             feats = spans.features(verb, {t.i for t in source}, token_set(doc, found_spans), lo, hi)
             labels = [
-                "K" if any(s < doc[i].idx + len(doc[i]) and doc[i].idx < e for s, e in match) else "O"
+                "K"
+                if any(s < doc[i].idx + len(doc[i]) and doc[i].idx < e for s, e in match)
+                else "O"
                 for i in range(lo, hi)
             ]
             yield feats, labels

@@ -29,7 +29,8 @@ from importlib import resources
 
 from spacy.tokens import Doc, Token
 
-from . import cues, spans as span_model
+from . import cues
+from . import spans as span_model
 from .model import Cue, Span, Speaker, Statement
 
 OPEN_MARKS = "“«„"
