@@ -409,7 +409,7 @@ def _content(verb: Token, wide: bool = False) -> list[Token]:
     clauses = [c for c in children if c.dep_ == "ccomp"]
     if clauses:
         return [t for c in clauses for t in _subtree(c)]
-    if verb.lemma_.lower() in CLAUSE_ONLY and not any(
+    if not wide and verb.lemma_.lower() in CLAUSE_ONLY and not any(
         c.dep_ in ("xcomp", "oprd") for c in children
     ):
         return _inverted(verb) or []
@@ -722,7 +722,11 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
             continue
         cue = None
         if learned:  # the cue span model draws the cue's edges ("has also said about")
-            cue = span_model.cue(tok, source, {t.i for s, e in spans for t in _words(doc, s, e)})
+            inside = [t for s, e in spans for t in _words(doc, s, e)]
+            cue = span_model.cue(tok, source, {t.i for t in inside})
+            if cue and any(t in cue for t in inside):  # "accusing her of [being asleep]"
+                rest = _trim([t for t in inside if t not in cue and t.i > cue[-1].i])
+                spans = _spans(rest) if rest else spans
         found.append(Found(source, cue or _cue_phrase(tok), spans, inner))
     found.extend(_according_to(doc))
     found.extend(_speaker_colon(doc))

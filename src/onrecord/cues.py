@@ -69,6 +69,14 @@ def features(verb: Token, source: list[Token], content: list[Token], rate: float
         f"head_dep={verb.head.dep_ if verb.head.i != verb.i else 'root'}",
     ]
     out += [f"child={d}" for d in deps if d not in ("punct",)]
+    if head is not None and head.pos_ == "NOUN":
+        out.append(f"src_noun={head.lemma_.lower()}")
+    if first is not None:
+        out.append(f"first_w={first.lower_ if first.is_stop else first.pos_}")
+    if verb.dep_ in ("ccomp", "xcomp", "advcl", "conj") and verb.head.i != verb.i:
+        out.append(f"parent={verb.head.lemma_.lower()}_{verb.dep_}")
+    out.append(f"headline={verb.sent.start == 0}")
+
     return out
 
 
