@@ -476,7 +476,7 @@ def _according_to(doc: Doc) -> list[Found]:
         ):
             head = head.head
         clause = _subtree(head) if head.pos_ in ("VERB", "AUX") else list(sent)
-        content = _trim([t for t in clause if t.i not in skip and t.sent == sent])
+        content = _trim([t for t in clause if t.i not in skip and sent.start <= t.i < sent.end])
         if len([t for t in content if not t.is_punct]) >= 3:
             found.append(Found(_noun_phrase(pobj), [tok, to], _spans(content)))
     return found
@@ -547,10 +547,9 @@ def _dash_signature(doc: Doc, window: tuple[int, int]) -> tuple[Token | None, li
     return None, None
 
 
-def _speaker_colon(doc: Doc) -> list[Found]:
+def _speaker_colon(doc: Doc, text: str) -> list[Found]:
     """Transcripts: a paragraph opening ``WALLACE: …`` or ``"PENCE: …"`` is that speaker's."""
     found = []
-    text = doc.text
     for para in re.finditer(r"(?m)^[\"“]?([A-Z][A-Z.'’ -]{1,30}[A-Z]):[ \t]+(\S[^\n]*)$", text):
         name_start, name_end = para.span(1)
         source = _words(doc, name_start, name_end)
@@ -659,6 +658,8 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
         for s, e in f.content:
             quoted_tokens.update(t.i for t in _words(doc, s, e))
     for tok in doc:
+        if tok.pos_ not in ("VERB", "AUX", "NOUN"):  # (cheap first: most tokens stop here)
+            continue
         if tok.i in used_cues or _negated(tok) or _inside(tok.idx, taken):
             continue
         clause = _nominal_clause(tok) if learned else None
@@ -684,7 +685,7 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
                 content.pop()
         content = _trim(content)
         if len([t for t in content if not t.is_punct]) < (1 if learned else 2):
-            spans = _after_colon(doc, tok, quotes)  # "Caddell continued: "The …""
+            spans = _after_colon(doc, text, tok, quotes)  # "Caddell continued: "The …""
             if not spans:
                 continue
         else:
@@ -729,7 +730,7 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
                 spans = _spans(rest) if rest else spans
         found.append(Found(source, cue or _cue_phrase(tok), spans, inner))
     found.extend(_according_to(doc))
-    found.extend(_speaker_colon(doc))
+    found.extend(_speaker_colon(doc, text))
     found.sort(key=lambda f: f.content[0][0] if f.content else 0)
     return found
 
@@ -757,7 +758,7 @@ def _nominal_clause(tok: Token) -> Token | None:
     return None
 
 
-def _after_colon(doc: Doc, verb: Token, quotes: list[Quote]) -> list[Span]:
+def _after_colon(doc: Doc, text: str, verb: Token, quotes: list[Quote]) -> list[Span]:
     """``X said:`` then the words: the quotation that follows the colon (in the same or the
     next paragraph), else the rest of the paragraph."""
     nxt = verb.i + 1
@@ -765,7 +766,6 @@ def _after_colon(doc: Doc, verb: Token, quotes: list[Quote]) -> list[Span]:
         nxt += 1
     if nxt >= len(doc) or doc[nxt].text != ":":
         return []
-    text = doc.text
     start = doc[nxt].idx + 1
     rest = text[start:]
     gap = len(rest) - len(rest.lstrip())

@@ -75,7 +75,10 @@ def features(verb: Token, source: list[Token], content: list[Token], rate: float
         out.append(f"first_w={first.lower_ if first.is_stop else first.pos_}")
     if verb.dep_ in ("ccomp", "xcomp", "advcl", "conj") and verb.head.i != verb.i:
         out.append(f"parent={verb.head.lemma_.lower()}_{verb.dep_}")
-    out.append(f"headline={verb.sent.start == 0}")
+    root = verb
+    while root.head.i != root.i:
+        root = root.head
+    out.append(f"headline={root.left_edge.i == 0}")  # the first sentence: the headline
 
     return out
 
