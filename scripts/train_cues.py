@@ -15,29 +15,16 @@ import argparse
 import json
 from pathlib import Path
 
-from spacy.tokens import DocBin
-
-from onrecord import attribution, cues, nlp
-from onrecord.evaluate import load_corpus
+from onrecord import attribution, cues
+from onrecord.evaluate import parsed_corpus
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "onrecord" / "data" / "cue_model.json"
 
 
 def examples(root: Path, docbin: Path | None):
     """(features, label) for every candidate verb of the corpus under ``root``."""
-    docs = load_corpus(root)
-    pipe = nlp.load()
-    if docbin and docbin.exists():
-        parsed = list(DocBin().from_disk(docbin).get_docs(pipe.vocab))
-    else:
-        parsed = list(pipe.pipe((d.text for d in docs), batch_size=32))
-        if docbin:
-            store = DocBin(store_user_data=True)
-            for doc in parsed:
-                store.add(doc)
-            store.to_disk(docbin)
     rates = attribution.cue_rates()
-    for gold, doc in zip(docs, parsed, strict=True):
+    for gold, doc in parsed_corpus(root, docbin):
         cue_spans = [span for a in gold.attributions for span in a.cue]
         candidates: list = []
         attribution.find(doc, collect=candidates)

@@ -14,28 +14,12 @@ import argparse
 from pathlib import Path
 
 import pycrfsuite
-from spacy.tokens import Doc, DocBin
+from spacy.tokens import Doc
 
-from onrecord import attribution, nlp, spans
-from onrecord.evaluate import load_corpus
+from onrecord import attribution, spans
+from onrecord.evaluate import parsed_corpus
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "onrecord" / "data" / "cue_crf.bin"
-
-
-def parsed_corpus(root: Path, docbin: Path | None):
-    """(gold document, spaCy Doc) pairs, the parse read from ``docbin`` when cached there."""
-    docs = load_corpus(root)
-    pipe = nlp.load()
-    if docbin and docbin.exists():
-        parsed = list(DocBin().from_disk(docbin).get_docs(pipe.vocab))
-    else:
-        parsed = list(pipe.pipe((d.text for d in docs), batch_size=32))
-        if docbin:
-            store = DocBin(store_user_data=True)
-            for doc in parsed:
-                store.add(doc)
-            store.to_disk(docbin)
-    return list(zip(docs, parsed, strict=True))
 
 
 def token_set(doc: Doc, char_spans) -> set[int]:

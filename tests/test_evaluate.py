@@ -131,3 +131,18 @@ def test_speech_acts_from_cue_and_content_beat_the_majority_class():
     accuracy = evaluation.score_acts(pairs)["accuracy"]
     majority = max(sum(r["act"] == a for r in rows) for a in SPEECH_ACTS) / len(rows)
     assert accuracy >= 0.55 > majority
+
+
+def test_parsed_corpus_caches_the_parse(tmp_path):
+    root = tmp_path / "corpus"
+    (root / "text").mkdir(parents=True)
+    (root / "attributions").mkdir()
+    (root / "text" / "a.txt").write_text("The mayor said the bridge would reopen.\n")
+    (root / "attributions" / "a_x.ann").write_text("")
+    cache = tmp_path / "parse.docbin"
+    first = evaluation.parsed_corpus(root, cache)
+    assert cache.exists()
+    (root / "text" / "a.txt").write_text("Changed text, so a fresh parse would differ.\n")
+    second = evaluation.parsed_corpus(root, cache)  # read back from the cache, not parsed again
+    assert [t.text for t in second[0][1]] == [t.text for t in first[0][1]]
+    assert second[0][1][1].text == "mayor" and second[0][1][2].dep_ == "ROOT"

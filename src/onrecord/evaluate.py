@@ -83,6 +83,27 @@ def load_corpus(root: Path) -> list[GoldDoc]:
     return docs
 
 
+def parsed_corpus(root: Path, docbin: Path | None = None) -> list[tuple[GoldDoc, object]]:
+    """(gold document, spaCy ``Doc``) pairs for training; the parse is read from ``docbin``
+    when that file exists, else made and, given ``docbin``, saved there for the next run."""
+    from spacy.tokens import DocBin
+
+    from . import nlp
+
+    docs = load_corpus(root)
+    pipe = nlp.load()
+    if docbin and docbin.exists():
+        parsed = list(DocBin().from_disk(docbin).get_docs(pipe.vocab))
+    else:
+        parsed = list(pipe.pipe((d.text for d in docs), batch_size=32))
+        if docbin:
+            store = DocBin(store_user_data=True)
+            for doc in parsed:
+                store.add(doc)
+            store.to_disk(docbin)
+    return list(zip(docs, parsed, strict=True))
+
+
 def token_set(text: str, spans: Iterable[Span]) -> frozenset:
     """Word tokens of ``text`` the spans overlap; their non-space characters if none."""
     spans = [s for s in spans if s[1] > s[0]]
