@@ -29,7 +29,7 @@ from importlib import resources
 
 from spacy.tokens import Doc, Token
 
-from . import cues
+from . import cues, nlp
 from . import spans as span_model
 from .model import Cue, Span, Speaker, Statement
 
@@ -598,7 +598,7 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
     (:mod:`onrecord.cues`), else by the cue lexicon's rates. ``collect``, for training, receives
     every candidate verb (verb, source, content, spans) instead of the verb-pass statements.
     """
-    text = doc.text
+    text = nlp.text_of(doc)
     quotes = [q for q in find_quotes(text) if len(text[q.start : q.end].split()) >= 1]
     found: list[Found] = []
     # The cue model (or its training) looks at more candidates than the lexicon rules do.
@@ -815,7 +815,7 @@ def _cue_phrase(verb: Token) -> list[Token]:
 
 def to_statements(doc: Doc, found: list[Found], article_id: str) -> list[Statement]:
     """Statements (speaker unresolved: ``name`` is None) from what :func:`find` found."""
-    text = doc.text
+    text = nlp.text_of(doc)
     out = []
     for f in found:
         if not f.content:

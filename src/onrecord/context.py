@@ -37,6 +37,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from . import nlp
 from .model import Mention, Number, Said, Statement
 
 if TYPE_CHECKING:
@@ -253,7 +254,7 @@ class _Sentences:
     ``Token.sent`` walks the whole doc, on each access)."""
 
     def __init__(self, doc: Doc) -> None:
-        self.text = doc.text
+        self.text = nlp.text_of(doc)
         self.spans = list(doc.sents)
         self.starts = [s.start for s in self.spans]
 

