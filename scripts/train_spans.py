@@ -14,21 +14,11 @@ import argparse
 from pathlib import Path
 
 import pycrfsuite
-from spacy.tokens import Doc
 
 from onrecord import attribution, spans
 from onrecord.evaluate import parsed_corpus
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "onrecord" / "data" / "cue_crf.bin"
-
-
-def token_set(doc: Doc, char_spans) -> set[int]:
-    out: set[int] = set()
-    for s, e in char_spans:
-        span = doc.char_span(s, e, alignment_mode="expand")
-        if span is not None:
-            out.update(t.i for t in span if not t.is_space)
-    return out
 
 
 def sequences(pairs):
@@ -41,18 +31,14 @@ def sequences(pairs):
         for verb, source, _content, found_spans in candidates:
             start, end = verb.idx, verb.idx + len(verb)
             match = next(
-                (
-                    c
-                    for a in gold.attributions
-                    for c in [a.cue]
-                    if any(s < end and start < e for s, e in c)
-                ),
+                (a.cue for a in gold.attributions if any(s < end and start < e for s, e in a.cue)),
                 None,
             )
             if match is None:
                 continue
             lo, hi = spans.window(verb)
-            feats = spans.features(verb, {t.i for t in source}, token_set(doc, found_spans), lo, hi)
+            inside = {t.i for t in attribution.tokens_in(doc, found_spans)}
+            feats = spans.features(verb, {t.i for t in source}, inside, lo, hi)
             labels = [
                 "K"
                 if any(s < doc[i].idx + len(doc[i]) and doc[i].idx < e for s, e in match)

@@ -262,6 +262,11 @@ def _words(doc: Doc, start: int, end: int) -> list[Token]:
     return [t for t in span if not t.is_space] if span is not None else []
 
 
+def tokens_in(doc: Doc, spans: list[Span]) -> list[Token]:
+    """The tokens (no whitespace) that character spans touch, in span order."""
+    return [t for s, e in spans for t in _words(doc, s, e)]
+
+
 def _is_cue(tok: Token) -> bool:
     """A cue verb: a lemma that is usually a cue, or sometimes one and here with a clause."""
     if tok.pos_ not in ("VERB", "AUX") or tok.dep_ == "aux":
@@ -631,8 +636,7 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
         if source and words >= 2:
             drawn = None
             if learned and collect is None and cue is not None:
-                inside = {t.i for s, e in spans for t in _words(doc, s, e)}
-                drawn = span_model.cue(cue, source, inside)
+                drawn = span_model.cue(cue, source, {t.i for t in tokens_in(doc, spans)})
             stmt = Found(source, drawn or [cue], spans, [q])
             found.append(stmt)
             used_cues.add(cue.i)
@@ -655,8 +659,7 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
     taken = [Quote(list(f.content)) for f in found]  # content of quote statements
     quoted_tokens = {t.i for f in found for t in f.source + f.cue}
     for f in found:
-        for s, e in f.content:
-            quoted_tokens.update(t.i for t in _words(doc, s, e))
+        quoted_tokens.update(t.i for t in tokens_in(doc, f.content))
     for tok in doc:
         if tok.pos_ not in ("VERB", "AUX", "NOUN"):  # (cheap first: most tokens stop here)
             continue
@@ -723,7 +726,7 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
             continue
         cue = None
         if learned:  # the cue span model draws the cue's edges ("has also said about")
-            inside = [t for s, e in spans for t in _words(doc, s, e)]
+            inside = tokens_in(doc, spans)
             cue = span_model.cue(tok, source, {t.i for t in inside})
             if cue and any(t in cue for t in inside):  # "accusing her of [being asleep]"
                 rest = _trim([t for t in inside if t not in cue and t.i > cue[-1].i])

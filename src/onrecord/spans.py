@@ -60,14 +60,15 @@ def features(
     verb: Token, source: set[int], content: set[int], start: int, end: int
 ) -> list[list[str]]:
     """One feature list per token of ``doc[start:end]``."""
-    doc = verb.doc
+    tokens = list(verb.doc[start:end])
+    words = [_word(t) for t in tokens]  # each word is also its neighbours' feature
     lemma = verb.lemma_.lower()
     out = []
-    for i in range(start, end):
-        tok = doc[i]
+    for k, tok in enumerate(tokens):
+        i = start + k
         rel = _relation(tok, verb)
         side = "L" if i < verb.i else "R" if i > verb.i else "C"
-        word = _word(tok)
+        word = words[k]
         f = [
             "bias",
             f"rel={rel}",
@@ -85,10 +86,10 @@ def features(
         ]
         if tok.dep_ == "prep" and any(c.i in content for c in tok.children):
             f.append("prep_of_content")
-        for k, name in ((-1, "p"), (1, "n")):
-            j = i + k
+        for step, name in ((-1, "p"), (1, "n")):
+            j = i + step
             if start <= j < end:
-                f.append(f"{name}w={_word(doc[j])}")
+                f.append(f"{name}w={words[j - start]}")
                 f.append(f"{name}content={j in content}")
             else:
                 f.append(f"{name}w=EDGE")
