@@ -39,6 +39,22 @@ def test_quote_split_by_cue_is_one_statement(extract):
     ]
 
 
+def test_quote_interrupted_by_its_cue_is_one_statement(extract):
+    text = (
+        '"If the river rises any further," she said, "the old town will flood."\n\n'
+        '"That," Mayor Vidal added, "would cost us a decade."'
+    )
+    first, second = extract(text)
+    assert [text[a:b] for a, b in first.content_spans] == [
+        '"If the river rises any further,"',
+        '"the old town will flood."',
+    ]
+    assert first.cue.text == "said"
+    # a one-word first part still belongs to the statement
+    assert [text[a:b] for a, b in second.content_spans] == ['"That,"', '"would cost us a decade."']
+    assert second.speaker.mention == "Mayor Vidal"
+
+
 def test_indirect_that_clause(extract):
     [s] = extract("Prime Minister John Baker said on Tuesday that taxes would fall next year.")
     assert s.kind == "indirect"

@@ -633,7 +633,12 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
         source = (_subject(cue) or _inverted_subject(cue)) if cue is not None else None
         if cue is None:
             cue, source = _dash_signature(doc, _window_after(text, q, next_start))
-        if source and words >= 2:
+        if source and last is not None and cue is not None and any(t.i == cue.i for t in last.cue):
+            # "A," he said, "B.": the second part continues the first statement
+            last.content.extend(spans)
+            last.quotes.append(q)
+            continue
+        if source and (words >= 2 or _split_after(text, q, quotes[k + 1 :], cue)):
             drawn = None
             if learned and collect is None and cue is not None:
                 drawn = span_model.cue(cue, source, {t.i for t in tokens_in(doc, spans)})
@@ -719,18 +724,17 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
             # "tanks appeared ...", "Appearing on the panel, Putin ...": nobody speaking
             continue
         inner = [q for q in quotes if any(s <= q.start < e for s, e in spans)]
+        cue, inside = None, tokens_in(doc, spans)
+        if learned:  # the cue span model draws the cue's edges ("has also said about")
+            cue = span_model.cue(tok, source, {t.i for t in inside})
         same = next((f for f in found if f.content and f.content[0] == spans[0]), None)
         if same is not None:  # a quote already found: this verb is its cue, if it had none
             if not same.cue:
-                same.cue, same.source = _cue_phrase(tok), source
+                same.cue, same.source = cue or _cue_phrase(tok), source
             continue
-        cue = None
-        if learned:  # the cue span model draws the cue's edges ("has also said about")
-            inside = tokens_in(doc, spans)
-            cue = span_model.cue(tok, source, {t.i for t in inside})
-            if cue and any(t in cue for t in inside):  # "accusing her of [being asleep]"
-                rest = _trim([t for t in inside if t not in cue and t.i > cue[-1].i])
-                spans = _spans(rest) if rest else spans
+        if cue and any(t in cue for t in inside):  # "accusing her of [being asleep]"
+            rest = _trim([t for t in inside if t not in cue and t.i > cue[-1].i])
+            spans = _spans(rest) if rest else spans
         found.append(Found(source, cue or _cue_phrase(tok), spans, inner))
     found.extend(_according_to(doc))
     found.extend(_speaker_colon(doc, text))
@@ -778,6 +782,19 @@ def _after_colon(doc: Doc, text: str, verb: Token, quotes: list[Quote]) -> list[
     end = text.find("\n", start + gap)
     end = len(text) if end < 0 else end
     return [(start + gap, end)] if len(text[start + gap : end].split()) >= 2 else []
+
+
+def _split_after(text: str, q: Quote, rest: list[Quote], cue: Token | None) -> bool:
+    """``"That," he added, "promises …"``: a cue after ``q`` and the quotation goes on."""
+    if cue is None or not rest:
+        return False
+    between = text[q.end : rest[0].start]
+    return (
+        q.end <= cue.idx < rest[0].start
+        and len(between) < 80
+        and "\n" not in between
+        and between.rstrip().endswith(",")
+    )
 
 
 def _continues(between: str) -> bool:
