@@ -6,7 +6,9 @@ memory (max RSS) belongs to that run alone; model loading is excluded from the t
     python benchmarks/throughput.py [--corpus ../shared/data/polnear/dev/text] [--repeat 1]
 
 ``--repeat N`` feeds the corpus N times (under new names for ingest, so nothing is skipped),
-to show that memory stays flat as the corpus grows.
+to show that memory stays flat as the corpus grows. ``--rounds K`` (default 3) runs the three
+measurements K times, interleaved (spaCy, extract, ingest, spaCy, ...), and reports each one's
+median time: on a shared 2-core machine one run of the same code varies by about 10%.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -88,34 +91,48 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(run_one(args.one, args.corpus, args.repeat)))
         return
-    rows = []
-    for mode in ("spacy", "extract", "ingest"):
-        out = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--one",
-                mode,
-                "--corpus",
-                str(args.corpus),
-                "--repeat",
-                str(args.repeat),
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    runs: dict[str, list[dict]] = {"spacy": [], "extract": [], "ingest": []}
+    for _round in range(args.rounds):
+        for mode, done in runs.items():
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--one",
+                    mode,
+                    "--corpus",
+                    str(args.corpus),
+                    "--repeat",
+                    str(args.repeat),
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            done.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    rows = [
+        {
+            **done[0],
+            "seconds": statistics.median(r["seconds"] for r in done),
+            "all_seconds": [round(r["seconds"], 2) for r in done],
+            "peak_rss_mb": max(r["peak_rss_mb"] for r in done),
+        }
+        for done in runs.values()
+    ]
     tokens = rows[0]["tokens"]
-    print(f"corpus: {args.corpus} x{args.repeat}: {rows[0]['articles']} articles, {tokens} tokens")
+    print(
+        f"corpus: {args.corpus} x{args.repeat}: {rows[0]['articles']} articles, {tokens} tokens;"
+        f" median of {args.rounds} rounds"
+    )
     print(
         f"{'run':<18}{'seconds':>9}{'articles/s':>12}{'tokens/s':>10}{'vs spaCy':>10}"
-        f"{'peak RSS MB':>13}"
+        f"{'peak RSS MB':>13}   seconds of each round"
     )
     base = rows[0]["seconds"]
     for row in rows:
@@ -125,7 +142,7 @@ def main() -> None:
         print(
             f"{name:<18}{row['seconds']:>9.2f}{row['articles'] / row['seconds']:>12.2f}"
             f"{tokens / row['seconds']:>10.0f}{100 * base / row['seconds']:>9.0f}%"
-            f"{row['peak_rss_mb']:>13.0f}"
+            f"{row['peak_rss_mb']:>13.0f}   {row['all_seconds']}"
         )
 
 

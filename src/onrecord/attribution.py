@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+import numpy
+from spacy.symbols import AUX, NOUN, POS, VERB
 from spacy.tokens import Doc, Token
 
 from . import cues, nlp
@@ -460,10 +462,15 @@ def _inverted(verb: Token) -> list[Token] | None:
     return [t for t in _subtree(head) if t.i not in skip and t.i < verb.left_edge.i]
 
 
-def _according_to(doc: Doc) -> list[Found]:
+def _according_to(doc: Doc, text: str) -> list[Found]:
+    """``according to X, …``: X is the source of the clause around the phrase."""
     found = []
-    for tok in doc:
-        if tok.lower_ != "according" or tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
+    for m in re.finditer(r"\baccording\s+to\b", text, re.IGNORECASE):
+        span = doc.char_span(m.start(), m.start() + len("according"))
+        if span is None or len(span) != 1 or span[0].i + 1 >= len(doc):
+            continue
+        tok = span[0]
+        if doc[tok.i + 1].lower_ != "to":
             continue
         to = doc[tok.i + 1]
         pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
@@ -665,9 +672,9 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
     quoted_tokens = {t.i for f in found for t in f.source + f.cue}
     for f in found:
         quoted_tokens.update(t.i for t in tokens_in(doc, f.content))
-    for tok in doc:
-        if tok.pos_ not in ("VERB", "AUX", "NOUN"):  # (cheap first: most tokens stop here)
-            continue
+    pos = doc.to_array(POS)  # (cheap first: most tokens are neither verbs nor nouns)
+    for i in numpy.flatnonzero((pos == VERB) | (pos == AUX) | (pos == NOUN)).tolist():
+        tok = doc[i]
         if tok.i in used_cues or _negated(tok) or _inside(tok.idx, taken):
             continue
         clause = _nominal_clause(tok) if learned else None
@@ -736,7 +743,7 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
             rest = _trim([t for t in inside if t not in cue and t.i > cue[-1].i])
             spans = _spans(rest) if rest else spans
         found.append(Found(source, cue or _cue_phrase(tok), spans, inner))
-    found.extend(_according_to(doc))
+    found.extend(_according_to(doc, text))
     found.extend(_speaker_colon(doc, text))
     found.sort(key=lambda f: f.content[0][0] if f.content else 0)
     return found

@@ -38,11 +38,16 @@ CONTAINMENT = 0.6
 SHINGLE = 3
 
 
+# combining marks (the accents NFKD splits off Latin, Greek and Cyrillic letters), one pass
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_WORD = re.compile(r"\w+")
+
+
 def words(text: str) -> list[str]:
     """Lower-case words with accents and punctuation removed."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.findall(r"\w+", text.lower())
+    if not text.isascii():
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    return _WORD.findall(text.lower())
 
 
 def shingles(text: str) -> set[str]:
@@ -64,9 +69,13 @@ def _lean(blob: bytes) -> LeanMinHash:
     return LeanMinHash(seed=SEED, hashvalues=np.frombuffer(blob, dtype=np.uint32), scheme=SCHEME)
 
 
-def same(a: str, b: str) -> bool:
-    """Is the shorter text (nearly) contained in the longer, by word 3-grams?"""
-    sa, sb = shingles(a), shingles(b)
+def same(a: str | set[str], b: str | set[str]) -> bool:
+    """Is the shorter text (nearly) contained in the longer, by word 3-grams?
+
+    Either may be given as its :func:`shingles` already.
+    """
+    sa = shingles(a) if isinstance(a, str) else a
+    sb = shingles(b) if isinstance(b, str) else b
     if not sa or not sb:
         return False
     small, large = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
@@ -101,7 +110,7 @@ def update(conn: sqlite3.Connection) -> int:
                 if sid in fresh:
                     fresh_sigs[sid] = sig
         pairs = {
-            tuple(sorted((sid, other)))
+            (sid, other) if sid < other else (other, sid)
             for sid, sig in fresh_sigs.items()
             for other in lsh.query(sig)
             if other != sid
@@ -122,7 +131,7 @@ def _merge(conn: sqlite3.Connection, pairs: set[tuple[str, str]]) -> int:
                 FROM statements s WHERE s.id IN ({",".join("?" * len(part))})""",
             part,
         ):
-            info[row[0]] = tuple(row[1:])
+            info[row[0]] = (row[1], row[2], shingles(row[3]), row[4])
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:

@@ -199,6 +199,9 @@ def connect(path: str | Path | None = None, *, readonly: bool = False) -> sqlite
     else:
         conn = sqlite3.connect(path)
         conn.execute("PRAGMA journal_mode=WAL")
+        # WAL with NORMAL sync: a killed process loses nothing and the file stays consistent;
+        # only a power cut may lose the last commits. Saves an fsync per stored article.
+        conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         migrate(conn)
     conn.row_factory = sqlite3.Row
