@@ -416,8 +416,10 @@ def _content(verb: Token, wide: bool = False) -> list[Token]:
     clauses = [c for c in children if c.dep_ == "ccomp"]
     if clauses:
         return [t for c in clauses for t in _subtree(c)]
-    if not wide and verb.lemma_.lower() in CLAUSE_ONLY and not any(
-        c.dep_ in ("xcomp", "oprd") for c in children
+    if (
+        not wide
+        and verb.lemma_.lower() in CLAUSE_ONLY
+        and not any(c.dep_ in ("xcomp", "oprd") for c in children)
     ):
         return _inverted(verb) or []
     objects = [c for c in children if c.dep_ in ("dobj", "dative", "oprd") and c.i > verb.i]
