@@ -55,6 +55,20 @@ def test_quote_interrupted_by_its_cue_is_one_statement(extract):
     assert second.speaker.mention == "Mayor Vidal"
 
 
+def test_source_phrase_takes_the_description_the_mention_stays_a_name(extract):
+    text = (
+        "Douglas Brinkley, a historian who attended the session, said the talks were candid."
+    )
+    [s] = extract(text)
+    assert s.speaker.name == "Douglas Brinkley"
+    assert text[slice(*s.speaker.phrase_span)] == (
+        "Douglas Brinkley, a historian who attended the session"
+    )
+    # a phrase that would swallow the content is not taken: "He said" stays "He"
+    [s] = extract("He said the talks were candid.")
+    assert s.speaker.phrase_span == s.speaker.span == (0, 2)
+
+
 def test_indirect_that_clause(extract):
     [s] = extract("Prime Minister John Baker said on Tuesday that taxes would fall next year.")
     assert s.kind == "indirect"

@@ -13,7 +13,10 @@ ARTICLE_A = (
     "Mayor Lisa Grant said on Monday that the new bridge would open in May.\n\n"
     '"It is the best bridge in the region," Grant told reporters.\n'
 )
-ARTICLE_B = "Governor Tom Hale said that the budget for schools would grow by ten percent.\n"
+ARTICLE_B = (
+    "Governor Tom Hale, who took office in May, said that the budget for schools would grow "
+    "by ten percent.\n"
+)
 
 
 @pytest.fixture()
@@ -91,6 +94,8 @@ def test_full_text_search_and_filters(tmp_path, folder):
     assert query.statements(conn, search="bridge", speaker="Hale") == []
     hale = query.statements(conn, speaker="hale")
     assert [h["speaker"]["name"] for h in hale] == ["Tom Hale"]
+    a, b = hale[0]["speaker"]["phrase_span"]  # stored and read back
+    assert ARTICLE_B[a:b] == "Governor Tom Hale, who took office in May"
     direct = query.statements(conn, kind="direct")
     assert [h["speaker"]["name"] for h in direct] == ["Lisa Grant"]
     with pytest.raises(ValueError):

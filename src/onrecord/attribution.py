@@ -842,6 +842,27 @@ def _cue_phrase(verb: Token) -> list[Token]:
     return tokens
 
 
+def _source_phrase(doc: Doc, f: Found) -> list[Token]:
+    """The source as annotators mark it: the whole noun phrase of the mention, with its
+    apposition, relative clause or participle ("A report released last year"), unless that
+    would take in the cue or the content. The mention itself stays tight, for naming."""
+    src = f.source
+    if not src or src[0].pos_ == "PRON":
+        return src
+    ids = {t.i for t in src}
+    head = next((t for t in src if t.head.i not in ids or t.head.i == t.i), src[0])
+    phrase = doc[head.left_edge.i : head.right_edge.i + 1]
+    taken = {t.i for t in f.cue} | {t.i for t in tokens_in(doc, f.content)}
+    if any(t.i in taken for t in phrase):
+        return src
+    tokens = [t for t in phrase if not t.is_space]
+    while tokens and tokens[0].is_punct:
+        tokens.pop(0)
+    while tokens and tokens[-1].is_punct and tokens[-1].text not in ')"”':
+        tokens.pop()
+    return tokens or src
+
+
 def to_statements(doc: Doc, found: list[Found], article_id: str) -> list[Statement]:
     """Statements (speaker unresolved: ``name`` is None) from what :func:`find` found."""
     text = nlp.text_of(doc)
@@ -850,11 +871,13 @@ def to_statements(doc: Doc, found: list[Found], article_id: str) -> list[Stateme
         if not f.content:
             continue
         src = f.source
+        phrase = _source_phrase(doc, f)
         speaker = Speaker(
             name=None,
             mention=text[src[0].idx : src[-1].idx + len(src[-1])] if src else None,
             span=(src[0].idx, src[-1].idx + len(src[-1])) if src else None,
             kind="anonymous",
+            phrase_span=(phrase[0].idx, phrase[-1].idx + len(phrase[-1])) if phrase else None,
         )
         cue = None
         if f.cue:

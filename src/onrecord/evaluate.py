@@ -280,7 +280,7 @@ def statements_to_attributions(statements) -> list[Attribution]:
     return [
         Attribution(
             content=list(s.content_spans),
-            source=[s.speaker.span] if s.speaker.span else [],
+            source=[s.speaker.phrase_span or s.speaker.span] if s.speaker.span else [],
             cue=[s.cue.span] if s.cue else [],
         )
         for s in statements

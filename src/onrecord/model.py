@@ -46,6 +46,9 @@ class Speaker:
     mention: str | None
     span: Span | None
     kind: str  # person | organisation | group | anonymous
+    # the source as written, the mention with what describes it ("Douglas Brinkley, a
+    # historian who attended the session"): what annotators mark as the source
+    phrase_span: Span | None = None
 
 
 @dataclass
@@ -124,8 +127,9 @@ class Statement:
             "targets": [_mention(t) for t in self.targets],
             "numbers": [_number(n) for n in self.numbers],
         }
-        if out["speaker"]["span"] is not None:
-            out["speaker"]["span"] = list(out["speaker"]["span"])
+        for key in ("span", "phrase_span"):
+            if out["speaker"][key] is not None:
+                out["speaker"][key] = list(out["speaker"][key])
         return out
 
 

@@ -171,6 +171,9 @@ def _row_to_dict(row: sqlite3.Row) -> dict:
             "mention": row["speaker_mention"],
             "span": speaker_span,
             "kind": row["speaker_kind"],
+            "phrase_span": [row["speaker_phrase_start"], row["speaker_phrase_end"]]
+            if row["speaker_phrase_start"] is not None
+            else None,
         },
         "cue": cue,
         "content": {"text": row["content_text"], "spans": json.loads(row["content_spans"])},

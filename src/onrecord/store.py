@@ -174,6 +174,11 @@ MIGRATIONS: list = [
     ALTER TABLE statements ADD COLUMN numbers TEXT NOT NULL DEFAULT '[]';
     UPDATE statements SET said_on_precision = 'day' WHERE said_on IS NOT NULL;
     """,
+    # 6: the speaker's whole source phrase (rows written before keep none)
+    """
+    ALTER TABLE statements ADD COLUMN speaker_phrase_start INTEGER;
+    ALTER TABLE statements ADD COLUMN speaker_phrase_end INTEGER;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -325,9 +330,10 @@ def write_article(
                    speaker_kind, speaker_mention, speaker_start, speaker_end, cue_text, cue_lemma,
                    cue_start, cue_end, content_text, content_spans, kind, confidence,
                    speech_act, outlet, said_on, said_on_from, said_on_precision, said_on_text,
-                   venue, audience, targets, numbers, cluster_id)
+                   venue, audience, targets, numbers, cluster_id, speaker_phrase_start,
+                   speaker_phrase_end)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-                           ?, ?, ?, ?, ?)""",
+                           ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     sid,
                     article.id,
@@ -357,6 +363,8 @@ def write_article(
                     json.dumps(model_dict["targets"], ensure_ascii=False),
                     json.dumps(model_dict["numbers"], ensure_ascii=False),
                     sid,
+                    sp.phrase_span[0] if sp.phrase_span else None,
+                    sp.phrase_span[1] if sp.phrase_span else None,
                 ),
             )
     return True
