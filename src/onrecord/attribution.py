@@ -656,9 +656,11 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
             used_cues.add(cue.i)
             last = stmt
             continue
-        if words < 4:
-            continue
         between = text[last.quotes[-1].end : q.start] if last and last.quotes else None
+        # a short quote continues the last one only as a sentence of its own ("I would.")
+        opens = between is not None and between.rstrip().endswith((".", "!", "?"))
+        if words < 4 and not (opens and words >= 2):
+            continue
         if last is not None and between is not None and _continues(between):
             last.content.extend(q.spans)
             last.quotes.append(q)
