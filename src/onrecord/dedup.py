@@ -69,13 +69,12 @@ def _lean(blob: bytes) -> LeanMinHash:
     return LeanMinHash(seed=SEED, hashvalues=np.frombuffer(blob, dtype=np.uint32), scheme=SCHEME)
 
 
-def same(a: str | set[str], b: str | set[str]) -> bool:
-    """Is the shorter text (nearly) contained in the longer, by word 3-grams?
+def same(a: str, b: str) -> bool:
+    """Is the shorter text (nearly) contained in the longer, by word 3-grams?"""
+    return _contained(shingles(a), shingles(b))
 
-    Either may be given as its :func:`shingles` already.
-    """
-    sa = shingles(a) if isinstance(a, str) else a
-    sb = shingles(b) if isinstance(b, str) else b
+
+def _contained(sa: set[str], sb: set[str]) -> bool:
     if not sa or not sb:
         return False
     small, large = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
@@ -144,7 +143,7 @@ def _merge(conn: sqlite3.Connection, pairs: set[tuple[str, str]]) -> int:
         (aa, ea, ta, ca), (ab, eb, tb, cb) = info[a], info[b]
         if aa == ab or (ea is not None and eb is not None and ea != eb):
             continue  # one article's statements are not reports of each other
-        if find(ca) != find(cb) and same(ta, tb):
+        if find(ca) != find(cb) and _contained(ta, tb):
             parent[find(ca)] = find(cb)
             joined += 1
     groups: dict[str, set[str]] = defaultdict(set)
