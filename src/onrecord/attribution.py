@@ -393,11 +393,11 @@ def _spans(tokens: list[Token]) -> list[Span]:
             and tok.i != run[-1].i + 1
             and not all(t.is_space for t in tok.doc[run[-1].i + 1 : tok.i])
         ):
-            spans.append((run[0].idx, run[-1].idx + len(run[-1])))
+            spans.append(nlp.char_extent(run))
             run = []
         run.append(tok)
     if run:
-        spans.append((run[0].idx, run[-1].idx + len(run[-1])))
+        spans.append(nlp.char_extent(run))
     return spans
 
 
@@ -851,8 +851,7 @@ def _source_phrase(doc: Doc, f: Found) -> list[Token]:
     src = f.source
     if not src or src[0].pos_ == "PRON":
         return src
-    ids = {t.i for t in src}
-    head = next((t for t in src if t.head.i not in ids or t.head.i == t.i), src[0])
+    head = doc[src[0].i : src[-1].i + 1].root
     phrase = doc[head.left_edge.i : head.right_edge.i + 1]
     taken = {t.i for t in f.cue} | {t.i for t in tokens_in(doc, f.content)}
     if any(t.i in taken for t in phrase):
@@ -872,18 +871,18 @@ def to_statements(doc: Doc, found: list[Found], article_id: str) -> list[Stateme
     for f in found:
         if not f.content:
             continue
-        src = f.source
+        src = nlp.char_extent(f.source) if f.source else None
         phrase = _source_phrase(doc, f)
         speaker = Speaker(
             name=None,
-            mention=text[src[0].idx : src[-1].idx + len(src[-1])] if src else None,
-            span=(src[0].idx, src[-1].idx + len(src[-1])) if src else None,
+            mention=text[src[0] : src[1]] if src else None,
+            span=src,
             kind="anonymous",
-            phrase_span=(phrase[0].idx, phrase[-1].idx + len(phrase[-1])) if phrase else None,
+            phrase_span=nlp.char_extent(phrase) if phrase else None,
         )
         cue = None
         if f.cue:
-            span = (f.cue[0].idx, f.cue[-1].idx + len(f.cue[-1]))
+            span = nlp.char_extent(f.cue)
             verb = doc[f.cue[0].i : f.cue[-1].i + 1].root  # "has also said": the lemma is "say"
             cue = Cue(text[span[0] : span[1]], span, verb.lemma_.lower())
         out.append(

@@ -275,10 +275,6 @@ def _frame(doc: Doc, stmt: Statement, contents: set[int], sents: _Sentences) -> 
     return [t for t in sents.of(token) if t.i not in contents]
 
 
-def _span_of(tokens: list[Token]) -> tuple[int, int]:
-    return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
-
-
 TOPIC_PREPS = frozenset("about of over regarding concerning".split())
 
 
@@ -300,7 +296,7 @@ def _when(
 ) -> Said | None:
     if not frame:
         return None
-    lo, hi = frame[0].idx, frame[-1].idx + len(frame[-1])
+    lo, hi = nlp.char_extent(frame)
     candidates = []
     for m in NUMERIC_DATE.finditer(text, lo, hi):
         candidates.append((m.start(), m.end()))
@@ -313,7 +309,7 @@ def _when(
             while kept and kept[-1].i < ent.end - 1 and not kept[-1].is_alpha | kept[-1].like_num:
                 kept.pop()
             if kept:
-                candidates.append(_span_of(kept))
+                candidates.append(nlp.char_extent(kept))
     best = None
     for start, end in sorted(candidates):
         resolved = resolve_date(text[start:end], published)
@@ -343,7 +339,7 @@ def _phrase(tokens: list[Token], frame_ids: set[int], stop: set[int]) -> tuple[i
         kept.append(t)
     while kept and (kept[-1].is_punct or kept[-1].dep_ in ("cc", "prep")):
         kept.pop()
-    return _span_of(kept) if len(kept) > 1 else None
+    return nlp.char_extent(kept) if len(kept) > 1 else None
 
 
 def _where_and_whom(
@@ -389,7 +385,7 @@ def _where_and_whom(
                     set(),
                 )
                 if audience is None and t.pos_ in ("NOUN", "PROPN", "PRON"):
-                    audience = _span_of([t])
+                    audience = nlp.char_extent([t])
         if audience is None and t.dep_ == "prep" and t.lower_ == "to" and cue_start is not None:
             if t.head.idx == cue_start and t.head.lemma_.lower() in ("say", "speak"):
                 obj = next((c for c in t.children if c.dep_ == "pobj"), None)
@@ -517,7 +513,7 @@ def _about(doc: Doc, stmt: Statement, ents, text: str) -> tuple[list[Mention], l
             words = [t for t in ent if t.dep_ != "case" and t.text not in ("'s", "’s")]
             if not words:
                 continue
-            span = _span_of(words)
+            span = nlp.char_extent(words)
             name = text[span[0] : span[1]]
             key = name.lower().removeprefix("the ")
             if key not in seen:

@@ -6,11 +6,12 @@ The official ``en_core_web_sm`` package is used when installed; otherwise its Py
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 MODEL_VERSION = "3.8.0"
 
@@ -54,3 +55,8 @@ def text_of(doc: Doc) -> str:
     if text is None:
         text = doc.user_data["onrecord_text"] = doc.text
     return text
+
+
+def char_extent(tokens: Sequence[Token]) -> tuple[int, int]:
+    """The characters from the first token's start to the last one's end (tokens in order)."""
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
