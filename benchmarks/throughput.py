@@ -9,6 +9,7 @@ memory (max RSS) belongs to that run alone; model loading is excluded from the t
 to show that memory stays flat as the corpus grows. ``--rounds K`` (default 3) runs the three
 measurements K times, interleaved (spaCy, extract, ingest, spaCy, ...), and reports each one's
 median time: on a shared 2-core machine one run of the same code varies by about 10%.
+``--accurate`` adds extract and ingest in the accurate mode (the fine-tuned tagger).
 """
 
 from __future__ import annotations
@@ -46,25 +47,34 @@ def run_one(mode: str, corpus: Path, repeat: int) -> dict:
     from onrecord import nlp
 
     texts = _texts(corpus, repeat)
-    if mode == "spacy":
+    name, accurate = mode.removesuffix("-accurate"), mode.endswith("-accurate")
+    if name == "spacy":
         model = nlp.bare()
         start = time.perf_counter()
         tokens = sum(len(doc) for doc in model.pipe((t for _, t in texts), batch_size=32))
-    elif mode == "extract":
+    elif name == "extract":
         from onrecord.ingest import make_article
         from onrecord.pipeline import analyze
 
         nlp.load()
+        if accurate:
+            from onrecord import tagger
+
+            tagger._model()  # loading is excluded, as for spaCy
         start = time.perf_counter()
         articles = (make_article(t, path=name, check_language=False) for name, t in texts)
         tokens = 0
-        for _result in analyze(articles):
+        for _result in analyze(articles, accurate=accurate):
             pass
-    elif mode == "ingest":
+    elif name == "ingest":
         from onrecord import store
         from onrecord.pipeline import ingest
 
         nlp.load()
+        if accurate:
+            from onrecord import tagger
+
+            tagger._model()
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / "in"
             folder.mkdir()
@@ -72,7 +82,7 @@ def run_one(mode: str, corpus: Path, repeat: int) -> dict:
                 (folder / name).write_text(text, encoding="utf-8")
             conn = store.connect(Path(tmp) / "bench.db")
             start = time.perf_counter()
-            summary = ingest(conn, [str(folder)])
+            summary = ingest(conn, [str(folder)], accurate=accurate)
             assert summary.added == len(texts), summary
         tokens = 0
     else:
@@ -92,12 +102,16 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--accurate", action="store_true", help="also time the accurate mode")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(run_one(args.one, args.corpus, args.repeat)))
         return
-    runs: dict[str, list[dict]] = {"spacy": [], "extract": [], "ingest": []}
+    modes = ["spacy", "extract", "ingest"]
+    if args.accurate:
+        modes += ["extract-accurate", "ingest-accurate"]
+    runs: dict[str, list[dict]] = {mode: [] for mode in modes}
     for _round in range(args.rounds):
         for mode, done in runs.items():
             out = subprocess.run(
@@ -131,16 +145,15 @@ def main() -> None:
         f" median of {args.rounds} rounds"
     )
     print(
-        f"{'run':<18}{'seconds':>9}{'articles/s':>12}{'tokens/s':>10}{'vs spaCy':>10}"
+        f"{'run':<29}{'seconds':>9}{'articles/s':>12}{'tokens/s':>10}{'vs spaCy':>10}"
         f"{'peak RSS MB':>13}   seconds of each round"
     )
     base = rows[0]["seconds"]
     for row in rows:
-        name = {"spacy": "bare spaCy", "extract": "onrecord extract", "ingest": "onrecord ingest"}[
-            row["mode"]
-        ]
+        name = "bare spaCy" if row["mode"] == "spacy" else f"onrecord {row['mode']}"
+        name = name.replace("-accurate", " --accurate")
         print(
-            f"{name:<18}{row['seconds']:>9.2f}{row['articles'] / row['seconds']:>12.2f}"
+            f"{name:<29}{row['seconds']:>9.2f}{row['articles'] / row['seconds']:>12.2f}"
             f"{tokens / row['seconds']:>10.0f}{100 * base / row['seconds']:>9.0f}%"
             f"{row['peak_rss_mb']:>13.0f}   {row['all_seconds']}"
         )

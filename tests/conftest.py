@@ -25,6 +25,16 @@ def seed_results():
     return {Path(r.article.path).name: r for r in analyze(articles)}
 
 
+@pytest.fixture(scope="session")
+def seed_results_accurate():
+    """The same, found by the accurate mode (the fine-tuned tagger)."""
+    from onrecord.ingest import read_paths
+    from onrecord.pipeline import analyze
+
+    articles = list(read_paths([str(SEEDS)]))
+    return {Path(r.article.path).name: r for r in analyze(articles, accurate=True)}
+
+
 @pytest.fixture()
 def extract():
     """onrecord.extract, for small texts written in the tests."""

@@ -56,9 +56,7 @@ def test_quote_interrupted_by_its_cue_is_one_statement(extract):
 
 
 def test_source_phrase_takes_the_description_the_mention_stays_a_name(extract):
-    text = (
-        "Douglas Brinkley, a historian who attended the session, said the talks were candid."
-    )
+    text = "Douglas Brinkley, a historian who attended the session, said the talks were candid."
     [s] = extract(text)
     assert s.speaker.name == "Douglas Brinkley"
     assert text[slice(*s.speaker.phrase_span)] == (

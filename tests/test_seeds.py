@@ -139,6 +139,15 @@ CASES = [(name, *exp) for name, exps in EXPECTED.items() for exp in exps]
 
 @pytest.mark.parametrize("name,speaker,cue,words,kind", CASES)
 def test_expected_statement(seed_results, name, speaker, cue, words, kind):
+    _check_expected(seed_results, name, speaker, cue, words, kind)
+
+
+@pytest.mark.parametrize("name,speaker,cue,words,kind", CASES)
+def test_expected_statement_accurate_mode(seed_results_accurate, name, speaker, cue, words, kind):
+    _check_expected(seed_results_accurate, name, speaker, cue, words, kind)
+
+
+def _check_expected(seed_results, name, speaker, cue, words, kind):
     found = [s for s in seed_results[name].statements if words in s.content_text]
     assert found, f"no statement containing {words!r}"
     stmt = found[0]

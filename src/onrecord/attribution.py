@@ -208,6 +208,7 @@ class Found:
     cue: list[Token]
     content: list[Span]
     quotes: list[Quote] = field(default_factory=list)
+    phrase: list[Token] | None = None  # the source as annotators mark it, where known
 
 
 def find_quotes(text: str) -> list[Quote]:
@@ -872,7 +873,7 @@ def to_statements(doc: Doc, found: list[Found], article_id: str) -> list[Stateme
         if not f.content:
             continue
         src = nlp.char_extent(f.source) if f.source else None
-        phrase = _source_phrase(doc, f)
+        phrase = f.phrase if f.phrase is not None else _source_phrase(doc, f)
         speaker = Speaker(
             name=None,
             mention=text[src[0] : src[1]] if src else None,

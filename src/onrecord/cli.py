@@ -108,7 +108,12 @@ def main() -> None:
     type=click.Path(exists=True, dir_okay=False),
     help="CSV or JSON Lines file mapping file names to published, outlet, url, title.",
 )
-def ingest(paths: tuple[str, ...], db: str | None, metadata: str | None) -> None:
+@click.option(
+    "--accurate",
+    is_flag=True,
+    help="Find statements with the fine-tuned tagger: more accurate, slower (see README).",
+)
+def ingest(paths: tuple[str, ...], db: str | None, metadata: str | None, accurate: bool) -> None:
     """Store the statements of the articles in PATHS (files, folders, '-' for stdin)."""
     from .pipeline import ingest as run
 
@@ -116,7 +121,12 @@ def ingest(paths: tuple[str, ...], db: str | None, metadata: str | None) -> None
     meta = load_sidecar(Path(metadata)) if metadata else None
     bar = _progress("ingesting")
     summary = run(
-        conn, paths, metadata=meta, on_problem=_problem, on_article=lambda _r: bar.update()
+        conn,
+        paths,
+        metadata=meta,
+        on_problem=_problem,
+        on_article=lambda _r: bar.update(),
+        accurate=accurate,
     )
     bar.close()
     total = query.counts(conn)
@@ -138,14 +148,19 @@ def ingest(paths: tuple[str, ...], db: str | None, metadata: str | None) -> None
     type=click.Path(exists=True, dir_okay=False),
     help="CSV or JSON Lines file mapping file names to published, outlet, url, title.",
 )
-def extract(paths: tuple[str, ...], fmt: str, metadata: str | None) -> None:
+@click.option(
+    "--accurate",
+    is_flag=True,
+    help="Find statements with the fine-tuned tagger: more accurate, slower (see README).",
+)
+def extract(paths: tuple[str, ...], fmt: str, metadata: str | None, accurate: bool) -> None:
     """Print the statements of the articles in PATHS, without a database."""
     from .pipeline import Summary, analyze, read_sources
 
     summary = Summary()
     meta = load_sidecar(Path(metadata)) if metadata else None
     out: list[dict] = []
-    for result in analyze(read_sources(paths, summary, meta, _problem)):
+    for result in analyze(read_sources(paths, summary, meta, _problem), accurate=accurate):
         summary.added += 1
         for stmt in result.statements:
             out.append(stmt.to_dict(result.article))
@@ -496,13 +511,18 @@ def demo(db: str) -> None:
     help="Score speech acts instead, against hand labels (TSV: file, start, end, act), e.g. "
     "tests/fixtures/speech_acts.tsv for PolNeAR dev.",
 )
-def evaluate(directory: str, fmt: str, as_json: bool, acts: str | None) -> None:
+@click.option(
+    "--accurate",
+    is_flag=True,
+    help="Find statements with the fine-tuned tagger: more accurate, slower (see README).",
+)
+def evaluate(directory: str, fmt: str, as_json: bool, acts: str | None, accurate: bool) -> None:
     """Score the pipeline against annotated articles (e.g. PolNeAR dev)."""
     if acts:
         report = evaluation.evaluate_acts(Path(directory), Path(acts))
         click.echo(json.dumps(report, indent=2) if as_json else evaluation.format_acts(report))
         return
-    report = evaluation.evaluate_dir(Path(directory))
+    report = evaluation.evaluate_dir(Path(directory), accurate=accurate)
     click.echo(json.dumps(report, indent=2) if as_json else evaluation.format_report(report))
 
 

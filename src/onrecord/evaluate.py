@@ -287,13 +287,15 @@ def statements_to_attributions(statements) -> list[Attribution]:
     ]
 
 
-def evaluate_dir(root: Path, extract_fn=None) -> dict:
+def evaluate_dir(root: Path, extract_fn=None, *, accurate: bool = False) -> dict:
     """Run the pipeline over ``root``'s texts and score it against the annotations."""
     from .pipeline import extract_many
 
     docs = load_corpus(root)
     if extract_fn is None:
-        results = extract_many([d.text for d in docs], check_language=False, clean_text=False)
+        results = extract_many(
+            [d.text for d in docs], check_language=False, clean_text=False, accurate=accurate
+        )
     else:
         results = [extract_fn(d.text) for d in docs]
     per_doc = [

@@ -29,27 +29,49 @@ class Result:
     titles: dict[str, list[str]]
 
 
-def analyze(articles: Iterable[Article], batch_size: int = BATCH_SIZE) -> Iterator[Result]:
-    """Statements of each article, in input order, parsed in batches (streaming)."""
+def analyze(
+    articles: Iterable[Article], batch_size: int = BATCH_SIZE, *, accurate: bool = False
+) -> Iterator[Result]:
+    """Statements of each article, in input order, parsed in batches (streaming).
+
+    ``accurate`` finds them with the fine-tuned tagger (:mod:`onrecord.tagger`) instead of
+    the parse rules and the cue model: more accurate, and slower.
+    """
     pipeline = nlp.load()
+    if accurate:
+        from . import tagger
+
+        finder = tagger.find
+    else:
+        finder = attribution.find
     pairs = ((analysis_view(a.text, a.skips, a.title_span), a) for a in articles)
     for doc, article in pipeline.pipe(pairs, as_tuples=True, batch_size=batch_size):
-        statements = attribution.to_statements(doc, attribution.find(doc), article.id)
+        statements = attribution.to_statements(doc, finder(doc), article.id)
         resolver = speakers.resolve(doc, statements)
         context.annotate(doc, statements, article.published)
         yield Result(article, statements, resolver.titles())
 
 
-def extract(text: str, *, clean_text: bool = True, **meta) -> list[Statement]:
+def extract(
+    text: str, *, clean_text: bool = True, accurate: bool = False, **meta
+) -> list[Statement]:
     """Every attributed statement in ``text``, speakers resolved (the Python API).
 
-    ``clean_text=False`` skips leftover detection (for text known to be clean).
+    ``clean_text=False`` skips leftover detection (for text known to be clean);
+    ``accurate=True`` uses the fine-tuned tagger (see :func:`analyze`).
     """
-    return extract_many([text], clean_text=clean_text, check_language=False, **meta)[0]
+    return extract_many(
+        [text], clean_text=clean_text, check_language=False, accurate=accurate, **meta
+    )[0]
 
 
 def extract_many(
-    texts: list[str], *, clean_text: bool = True, check_language: bool = False, **meta
+    texts: list[str],
+    *,
+    clean_text: bool = True,
+    check_language: bool = False,
+    accurate: bool = False,
+    **meta,
 ) -> list[list[Statement]]:
     """:func:`extract` over many texts at once (batched parsing)."""
     articles: list[Article | None] = []
@@ -62,7 +84,7 @@ def extract_many(
         if not clean_text:
             article.skips, article.title_span = [], None
         articles.append(article)
-    results = iter(analyze(a for a in articles if a is not None))
+    results = iter(analyze((a for a in articles if a is not None), accurate=accurate))
     return [next(results).statements if a is not None else [] for a in articles]
 
 
@@ -102,6 +124,7 @@ def ingest(
     metadata: dict[str, dict] | None = None,
     on_problem: Callable[[Problem], None] | None = None,
     on_article: Callable[[Result], None] | None = None,
+    accurate: bool = False,
 ) -> Summary:
     """Read, analyse and store every article under ``paths``; already-stored ones are skipped.
 
@@ -118,7 +141,7 @@ def ingest(
         return False
 
     articles = read_sources(paths, summary, metadata, on_problem, skip)
-    for result in analyze(articles):
+    for result in analyze(articles, accurate=accurate):
         if store.write_article(conn, result.article, result.statements, result.titles):
             summary.added += 1
             summary.statements += len(result.statements)

