@@ -229,13 +229,15 @@ def with_rules(doc: Doc, tagged: list[Found], ruled: list[Found]) -> list[Found]
             f.source, f.phrase = r.source, None
         if _overlap(r.content, f.content):
             f.content, f.quotes = r.content, r.quotes
-    # what the rules found and the model did not (no shared cue word, no shared content)
+    # what the rules found and the model did not: no shared cue word, no shared content
+    # unless the model's statement is nested in the rules' one (its cue in their content)
     used = {t.i for f in tagged for t in f.cue}
 
     def clashes(r: Found) -> bool:
         """Whether a found statement has content of ``r``'s, other than one nested in it."""
         return any(
-            _overlap(r.content, f.content) and not _overlap(r.content, [nlp.char_extent(f.cue)])
+            _overlap(r.content, f.content)
+            and not (f.cue and _overlap(r.content, [nlp.char_extent(f.cue)]))
             for f in tagged
         )
 
