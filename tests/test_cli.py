@@ -196,3 +196,39 @@ def test_show_highlights_the_statement(runner, db):
     assert "said on: 2023-10-18 (day, from 'on Wednesday (18/10/2023)')" in result.stdout
     assert "venue: during his visit to China" in result.stdout
     assert runner.invoke(main, ["show", "nope", "--db", db]).exit_code == 1
+
+
+def test_extract_and_ingest_accurate_mode(runner, tmp_path):
+    path = str(SEEDS / "000_fde3fa9627d4bcef.txt")
+    result = runner.invoke(main, ["extract", path, "--format", "jsonl", "--accurate"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    kremlin = next(r for r in rows if r["speaker"]["mention"] == "The Kremlin leader")
+    assert kremlin["speaker"]["name"] == "Vladimir Putin"
+    assert kremlin["cue"] == {"text": "criticized", "span": [586, 596]}
+    assert kremlin["content"]["text"].startswith("Washington’s supply of long-range ATACMS")
+    db = str(tmp_path / "a.db")
+    result = runner.invoke(main, ["ingest", path, "--db", db, "--accurate"])
+    assert result.exit_code == 0, result.output
+    stored = json.loads(runner.invoke(main, ["statements", "--db", db, "--format", "json"]).stdout)
+    assert len(stored) == len(rows)
+
+
+def test_evaluate_accurate_mode_on_a_small_corpus(runner, tmp_path):
+    # PolNeAR's annotators keep "that" in the content
+    text = "Senator Jane Smith said on Tuesday that the new bill would fail in the House.\n"
+    (tmp_path / "text").mkdir()
+    (tmp_path / "attributions").mkdir()
+    (tmp_path / "text" / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "attributions" / "a_x.ann").write_text(
+        "T1\tSource 0 18\tSenator Jane Smith\n"
+        "T2\tCue 19 23\tsaid\n"
+        "T3\tContent 35 76\tthat the new bill would fail in the House\n"
+        "E1\tAttribution:T2 Content:T3 Cue:T2 Source:T1\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(main, ["evaluate", str(tmp_path), "--json", "--accurate"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    for role in ("content", "source", "cue"):
+        assert report[role]["exact"]["f1"] == 1.0, (role, report[role])
