@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from onrecord import nlp
 from onrecord.attribution import find, to_statements
-from onrecord.tagger import assemble, decode
+from onrecord.tagger import assemble, decode, with_rules
 
 O, B, I = 0, 1, 2  # noqa: E741 (the tag names)
 
@@ -85,3 +85,19 @@ def test_a_cue_without_content_is_no_statement():
     }
     [s] = to_statements(doc, assemble(doc, spans), "a")
     assert s.cue.text == "confirmed" and s.speaker.mention == "officials"
+
+
+def test_a_statement_only_the_model_found_needs_a_sure_cue():
+    text = "The minister said the plan had failed."
+    doc = nlp.load()(text)
+    spans = {
+        "content": [_at(text, "the plan had failed")],
+        "cue": [_at(text, "said")],
+        "source": [_at(text, "The minister")],
+    }
+    assert with_rules(doc, assemble(doc, spans), [], lambda f: 0.5) == []
+    [kept] = with_rules(doc, assemble(doc, spans), [], lambda f: 0.95)
+    assert kept.content == spans["content"]
+    # found by the rules too: kept however unsure the model is, with the rules' parts
+    [both] = with_rules(doc, assemble(doc, spans), find(doc), lambda f: 0.1)
+    assert [t.text for t in both.cue] == ["said"]

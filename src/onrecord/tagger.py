@@ -30,6 +30,7 @@ ROLES = ("cue", "source", "content")
 WINDOW = 254  # pieces per window, [CLS] and [SEP] aside, as in training (windows overlapping
 # by a quarter gave the same dev scores, 15% slower)
 BATCH = 16
+MIN_ALONE = 0.8  # the cue confidence a statement the rules did not find needs
 MAX_GAP = 6  # content pieces this many words apart or fewer are one piece
 IN_AT = 0.5  # a piece is in a role when P(O) is below this
 _WORD = re.compile(r"\w+")
@@ -53,13 +54,19 @@ def _model():
     return session, tokenizer
 
 
-def piece_labels(text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
-    """The pieces' character offsets and their labels (pieces x roles; 0 O, 1 B, 2 I)."""
+def labels_of(p: np.ndarray) -> np.ndarray:
+    """Labels (pieces x roles; 0 O, 1 B, 2 I) from probabilities: a piece is in a role when
+    O is less likely than not, then B or I, whichever is likelier."""
+    return np.where(p[..., 0] < IN_AT, np.where(p[..., 1] > p[..., 2], 1, 2), 0)
+
+
+def piece_probs(text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """The pieces' character offsets and label probabilities (pieces x roles x O/B/I)."""
     session, tokenizer = _model()
     enc = tokenizer.encode(text, add_special_tokens=False)
     n = len(enc.ids)
     if not n:
-        return [], np.zeros((0, 3), dtype=np.int64)
+        return [], np.zeros((0, 3, 3), dtype=np.float32)
     cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
     ids = np.array(enc.ids, dtype=np.int64)
     logits = np.zeros((n, 9), dtype=np.float32)
@@ -78,9 +85,7 @@ def piece_labels(text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
     z = logits.reshape(n, 3, 3)
     p = np.exp(z - z.max(-1, keepdims=True))
     p /= p.sum(-1, keepdims=True)
-    # a piece is in a role when O is less likely than not; then B or I, whichever is likelier
-    labels = np.where(p[..., 0] < IN_AT, np.where(p[..., 1] > p[..., 2], 1, 2), 0)
-    return list(enc.offsets), labels
+    return list(enc.offsets), p
 
 
 def decode(text: str, offsets: list[tuple[int, int]], labels) -> dict[str, list[Span]]:
@@ -112,8 +117,8 @@ def decode(text: str, offsets: list[tuple[int, int]], labels) -> dict[str, list[
 
 def tag(text: str) -> dict[str, list[Span]]:
     """Character spans of cue, source and content words in ``text``, by the model."""
-    offsets, labels = piece_labels(text)
-    return decode(text, offsets, labels)
+    offsets, p = piece_probs(text)
+    return decode(text, offsets, labels_of(p))
 
 
 def _gap_words(text: str, a: Span, b: Span) -> int:
@@ -198,16 +203,23 @@ def _overlap(a: list[Span], b: list[Span]) -> bool:
     return any(min(x[1], y[1]) > max(x[0], y[0]) for x in a for y in b)
 
 
-def with_rules(doc: Doc, tagged: list[Found], ruled: list[Found]) -> list[Found]:
+def with_rules(
+    doc: Doc, tagged: list[Found], ruled: list[Found], confidence=lambda f: 1.0
+) -> list[Found]:
     """Where the rules found the same statement (their cues share a word), take the parts
     the rules draw more exactly on dev: the cue phrase (the cue CRF), the source and the
     content; add what only the rules found. The model decides most of which statements
     there are, the parse most of where their edges lie."""
     by_cue = {t.i: r for r in ruled for t in r.cue}
+    kept = []
     for f in tagged:
         r = next((by_cue[t.i] for t in f.cue if t.i in by_cue), None)
         if r is None:
+            # found by the model alone: below this its precision on dev is about half
+            if confidence(f) >= MIN_ALONE:
+                kept.append(f)
             continue
+        kept.append(f)
         f.cue = r.cue
         if r.source:  # the parse follows "who said", "he and she said" to a name
             f.source, f.phrase = r.source, None
@@ -215,6 +227,7 @@ def with_rules(doc: Doc, tagged: list[Found], ruled: list[Found]) -> list[Found]
             f.content, f.quotes = r.content, r.quotes
     # what the rules found and the model did not: no shared cue word, no shared content
     # unless the model's statement is nested in the rules' one (its cue in their content)
+    tagged = kept
     used = {t.i for f in tagged for t in f.cue}
 
     def clashes(r: Found) -> bool:
@@ -233,5 +246,16 @@ def find(doc: Doc) -> list[Found]:
     """:func:`onrecord.attribution.find`'s accurate counterpart."""
     from .attribution import find as find_by_rules
 
-    tagged = assemble(doc, tag(nlp.text_of(doc)))
-    return with_rules(doc, tagged, find_by_rules(doc))
+    text = nlp.text_of(doc)
+    offsets, p = piece_probs(text)
+    tagged = assemble(doc, decode(text, offsets, labels_of(p)))
+    starts = np.array([s for s, _ in offsets])
+    ends = np.array([e for _, e in offsets])
+
+    def confidence(f: Found) -> float:
+        """How sure the model is of the cue: its likeliest piece's P(not O)."""
+        s, e = nlp.char_extent(f.cue)
+        inside = (starts < e) & (ends > s)
+        return float((1 - p[inside, 0, 0]).max()) if inside.any() else 0.0
+
+    return with_rules(doc, tagged, find_by_rules(doc), confidence)
