@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
+
 from onrecord import nlp
 from onrecord.attribution import find, to_statements
-from onrecord.tagger import assemble, decode, with_rules
+from onrecord.tagger import Belief, assemble, decode, with_rules
 
 O, B, I = 0, 1, 2  # noqa: E741 (the tag names)
 
@@ -87,6 +91,18 @@ def test_a_cue_without_content_is_no_statement():
     assert s.cue.text == "confirmed" and s.speaker.mention == "officials"
 
 
+def _belief(text: str, cue: dict[str, float], content: dict[str, float]) -> Belief:
+    """A belief with one piece per word: P(cue) and P(content) as given, O elsewhere."""
+    offsets = [m.span() for m in re.finditer(r"\w+|[^\w\s]", text)]
+    p = np.zeros((len(offsets), 3, 3))
+    p[:, :, 0] = 1.0
+    for role, given in ((0, cue), (2, content)):
+        for i, (s, e) in enumerate(offsets):
+            if text[s:e] in given:
+                p[i, role] = (1 - given[text[s:e]], given[text[s:e]], 0.0)
+    return Belief(text, offsets, p)
+
+
 def test_a_statement_only_the_model_found_needs_a_sure_cue():
     text = "The minister said the plan had failed."
     doc = nlp.load()(text)
@@ -95,9 +111,23 @@ def test_a_statement_only_the_model_found_needs_a_sure_cue():
         "cue": [_at(text, "said")],
         "source": [_at(text, "The minister")],
     }
-    assert with_rules(doc, assemble(doc, spans), [], lambda f: 0.5) == []
-    [kept] = with_rules(doc, assemble(doc, spans), [], lambda f: 0.95)
+    unsure = _belief(text, {"said": 0.5}, {})
+    assert with_rules(doc, assemble(doc, spans), [], unsure) == []
+    [kept] = with_rules(doc, assemble(doc, spans), [], _belief(text, {"said": 0.95}, {}))
     assert kept.content == spans["content"]
     # found by the rules too: kept however unsure the model is, with the rules' parts
-    [both] = with_rules(doc, assemble(doc, spans), find(doc), lambda f: 0.1)
+    [both] = with_rules(doc, assemble(doc, spans), find(doc), _belief(text, {"said": 0.1}, {}))
     assert [t.text for t in both.cue] == ["said"]
+
+
+def test_the_model_keeps_its_content_edges_only_when_sure():
+    text = "Critics said on Monday that the plan would fail."
+    rules = [_at(text, "that the plan would fail")]
+    longer = [_at(text, "on Monday that the plan would fail")]
+    sure = _belief(text, {}, {"on": 0.95, "Monday": 0.97})
+    assert sure.prefers_own(longer, rules)
+    assert not _belief(text, {}, {"on": 0.7, "Monday": 0.8}).prefers_own(longer, rules)
+    shorter = [_at(text, "the plan would fail")]  # leaves out "that"
+    assert _belief(text, {}, {"that": 0.01}).prefers_own(shorter, rules)
+    assert not _belief(text, {}, {"that": 0.3}).prefers_own(shorter, rules)
+    assert not sure.prefers_own(rules, rules)

@@ -16,6 +16,7 @@ mode is a flag (``--accurate``, ``accurate=True``) because it is slower: see the
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -203,27 +204,66 @@ def _overlap(a: list[Span], b: list[Span]) -> bool:
     return any(min(x[1], y[1]) > max(x[0], y[0]) for x in a for y in b)
 
 
+@dataclass
+class Belief:
+    """The model's probabilities for one text, read back by character position."""
+
+    text: str
+    offsets: list[tuple[int, int]]
+    p: np.ndarray  # pieces x roles x (O, B, I)
+
+    def __post_init__(self):
+        self.starts = np.array([s for s, _ in self.offsets], dtype=np.int64)
+        self.ends = np.array([e for _, e in self.offsets], dtype=np.int64)
+
+    def cue(self, f: Found) -> float:
+        """How sure the model is of a cue: its likeliest piece's P(not O)."""
+        s, e = nlp.char_extent(f.cue)
+        inside = (self.starts < e) & (self.ends > s)
+        return float((1 - self.p[inside, 0, 0]).max()) if inside.any() else 0.0
+
+    def content(self, positions: list[int]) -> float:
+        """Mean P(content) of the pieces that start the words at ``positions``."""
+        i = np.searchsorted(self.starts, positions, side="right") - 1
+        return float((1 - self.p[i[i >= 0], 2, 0]).mean()) if len(i) else 0.5
+
+    def prefers_own(self, own: list[Span], rules: list[Span]) -> bool:
+        """Whether the model's content edges beat the rules': it is sure of the words it
+        adds to theirs (mean P >= 0.9), or sure the words it leaves out are none (<= 0.05)."""
+        a, b = self._words(own), self._words(rules)
+        if a == b:
+            return False
+        mean = self.content(sorted(a ^ b))
+        return mean >= 0.9 if len(a) > len(b) else mean <= 0.05
+
+    def _words(self, spans: list[Span]) -> set[int]:
+        return {m.start() for s, e in spans for m in _WORD.finditer(self.text, s, e)}
+
+
 def with_rules(
-    doc: Doc, tagged: list[Found], ruled: list[Found], confidence=lambda f: 1.0
+    doc: Doc, tagged: list[Found], ruled: list[Found], belief: Belief | None = None
 ) -> list[Found]:
     """Where the rules found the same statement (their cues share a word), take the parts
     the rules draw more exactly on dev: the cue phrase (the cue CRF), the source and the
-    content; add what only the rules found. The model decides most of which statements
+    content, unless ``belief`` shows the model sure of its own content edges; add what only
+    the rules found. A statement the model found alone needs a sure cue (``MIN_ALONE``):
+    below that, half of them were wrong on dev. The model decides most of which statements
     there are, the parse most of where their edges lie."""
     by_cue = {t.i: r for r in ruled for t in r.cue}
     kept = []
     for f in tagged:
         r = next((by_cue[t.i] for t in f.cue if t.i in by_cue), None)
         if r is None:
-            # found by the model alone: below this its precision on dev is about half
-            if confidence(f) >= MIN_ALONE:
+            if belief is None or belief.cue(f) >= MIN_ALONE:
                 kept.append(f)
             continue
         kept.append(f)
         f.cue = r.cue
         if r.source:  # the parse follows "who said", "he and she said" to a name
             f.source, f.phrase = r.source, None
-        if _overlap(r.content, f.content):
+        if _overlap(r.content, f.content) and not (
+            belief and belief.prefers_own(f.content, r.content)
+        ):
             f.content, f.quotes = r.content, r.quotes
     # what the rules found and the model did not: no shared cue word, no shared content
     # unless the model's statement is nested in the rules' one (its cue in their content)
@@ -249,13 +289,4 @@ def find(doc: Doc) -> list[Found]:
     text = nlp.text_of(doc)
     offsets, p = piece_probs(text)
     tagged = assemble(doc, decode(text, offsets, labels_of(p)))
-    starts = np.array([s for s, _ in offsets])
-    ends = np.array([e for _, e in offsets])
-
-    def confidence(f: Found) -> float:
-        """How sure the model is of the cue: its likeliest piece's P(not O)."""
-        s, e = nlp.char_extent(f.cue)
-        inside = (starts < e) & (ends > s)
-        return float((1 - p[inside, 0, 0]).max()) if inside.any() else 0.0
-
-    return with_rules(doc, tagged, find_by_rules(doc), confidence)
+    return with_rules(doc, tagged, find_by_rules(doc), Belief(text, offsets, p))
