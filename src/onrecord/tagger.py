@@ -181,7 +181,7 @@ def assemble(doc: Doc, spans: dict[str, list[Span]]) -> list[Found]:
             continue
         best_src = None
         for s in spans["source"]:
-            if sent(s[0]) != sent(q[0]) or any(min(s[1], c[1]) > max(s[0], c[0]) for c in content):
+            if sent(s[0]) != sent(q[0]) or _overlap([s], content):
                 continue
             d = _gap_words(text, s, q)
             if best_src is None or d < best_src[0]:
