@@ -47,34 +47,30 @@ def run_one(mode: str, corpus: Path, repeat: int) -> dict:
     from onrecord import nlp
 
     texts = _texts(corpus, repeat)
-    name, accurate = mode.removesuffix("-accurate"), mode.endswith("-accurate")
-    if name == "spacy":
+    kind, accurate = mode.removesuffix("-accurate"), mode.endswith("-accurate")
+    if accurate:
+        from onrecord import tagger
+
+        tagger._model()  # loading is excluded, as for spaCy
+    if kind == "spacy":
         model = nlp.bare()
         start = time.perf_counter()
         tokens = sum(len(doc) for doc in model.pipe((t for _, t in texts), batch_size=32))
-    elif name == "extract":
+    elif kind == "extract":
         from onrecord.ingest import make_article
         from onrecord.pipeline import analyze
 
         nlp.load()
-        if accurate:
-            from onrecord import tagger
-
-            tagger._model()  # loading is excluded, as for spaCy
         start = time.perf_counter()
         articles = (make_article(t, path=name, check_language=False) for name, t in texts)
         tokens = 0
         for _result in analyze(articles, accurate=accurate):
             pass
-    elif name == "ingest":
+    elif kind == "ingest":
         from onrecord import store
         from onrecord.pipeline import ingest
 
         nlp.load()
-        if accurate:
-            from onrecord import tagger
-
-            tagger._model()
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / "in"
             folder.mkdir()

@@ -197,7 +197,7 @@ def assemble(doc: Doc, spans: dict[str, list[Span]]) -> list[Found]:
                 source=mention,
                 cue=cue_tokens,
                 content=sorted(content),
-                quotes=[x for x in quotes if any(x.start < e and s < x.end for s, e in content)],
+                quotes=[x for x in quotes if _overlap([(x.start, x.end)], content)],
                 phrase=phrase,
             )
         )
