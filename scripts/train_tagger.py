@@ -28,9 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from onrecord.evaluate import load_corpus  # noqa: E402
-
-ROLES = ("cue", "source", "content")
-WINDOW = 254
+from onrecord.tagger import ROLES, windows  # noqa: E402
 
 
 def base_model_dir() -> Path:
@@ -53,15 +51,6 @@ def piece_labels(offsets, attributions) -> list[list[int]]:
                             out[i][r] = 2 if prev_in else 1
                     prev_in = inside
     return out
-
-
-def windows(n: int, size: int = WINDOW, stride: int = WINDOW):
-    start = 0
-    while True:
-        yield start, min(n, start + size)
-        if start + size >= n:
-            return
-        start += stride
 
 
 def build_model(base: Path):

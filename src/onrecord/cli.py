@@ -32,6 +32,14 @@ def _db_option(f):
     )(f)
 
 
+def _accurate_option(f):
+    return click.option(
+        "--accurate",
+        is_flag=True,
+        help="Find statements with the fine-tuned tagger: more accurate, slower (see README).",
+    )(f)
+
+
 def _problem(p: Problem) -> None:
     click.echo(f"skipped {p.path}: {p.reason}", err=True)
 
@@ -108,11 +116,7 @@ def main() -> None:
     type=click.Path(exists=True, dir_okay=False),
     help="CSV or JSON Lines file mapping file names to published, outlet, url, title.",
 )
-@click.option(
-    "--accurate",
-    is_flag=True,
-    help="Find statements with the fine-tuned tagger: more accurate, slower (see README).",
-)
+@_accurate_option
 def ingest(paths: tuple[str, ...], db: str | None, metadata: str | None, accurate: bool) -> None:
     """Store the statements of the articles in PATHS (files, folders, '-' for stdin)."""
     from .pipeline import ingest as run
@@ -148,11 +152,7 @@ def ingest(paths: tuple[str, ...], db: str | None, metadata: str | None, accurat
     type=click.Path(exists=True, dir_okay=False),
     help="CSV or JSON Lines file mapping file names to published, outlet, url, title.",
 )
-@click.option(
-    "--accurate",
-    is_flag=True,
-    help="Find statements with the fine-tuned tagger: more accurate, slower (see README).",
-)
+@_accurate_option
 def extract(paths: tuple[str, ...], fmt: str, metadata: str | None, accurate: bool) -> None:
     """Print the statements of the articles in PATHS, without a database."""
     from .pipeline import Summary, analyze, read_sources
@@ -511,11 +511,7 @@ def demo(db: str) -> None:
     help="Score speech acts instead, against hand labels (TSV: file, start, end, act), e.g. "
     "tests/fixtures/speech_acts.tsv for PolNeAR dev.",
 )
-@click.option(
-    "--accurate",
-    is_flag=True,
-    help="Find statements with the fine-tuned tagger: more accurate, slower (see README).",
-)
+@_accurate_option
 def evaluate(directory: str, fmt: str, as_json: bool, acts: str | None, accurate: bool) -> None:
     """Score the pipeline against annotated articles (e.g. PolNeAR dev)."""
     if acts:

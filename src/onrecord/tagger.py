@@ -59,6 +59,11 @@ def _model():
     return session, tokenizer
 
 
+def windows(n: int) -> list[tuple[int, int]]:
+    """(start, end) of the windows ``n`` pieces are cut into, in training and here alike."""
+    return [(s, min(n, s + WINDOW)) for s in range(0, n, WINDOW)]
+
+
 def labels_of(p: np.ndarray) -> np.ndarray:
     """Labels (pieces x roles; 0 O, 1 B, 2 I) from probabilities: a piece is in a role when
     O is less likely than not, then B or I, whichever is likelier."""
@@ -75,9 +80,9 @@ def piece_probs(text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
     cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
     ids = np.array(enc.ids, dtype=np.int64)
     logits = np.zeros((n, 9), dtype=np.float32)
-    windows = [(s, min(n, s + WINDOW)) for s in range(0, n, WINDOW)]
-    for b in range(0, len(windows), BATCH):
-        batch = windows[b : b + BATCH]
+    wins = windows(n)
+    for b in range(0, len(wins), BATCH):
+        batch = wins[b : b + BATCH]
         width = max(e - s for s, e in batch) + 2
         x = np.zeros((len(batch), width), dtype=np.int64)
         mask = np.zeros_like(x)
@@ -118,12 +123,6 @@ def decode(text: str, offsets: list[tuple[int, int]], labels) -> dict[str, list[
             spans.append((run[0], run[1]))
         out[role] = spans
     return out
-
-
-def tag(text: str) -> dict[str, list[Span]]:
-    """Character spans of cue, source and content words in ``text``, by the model."""
-    offsets, p = piece_probs(text)
-    return decode(text, offsets, labels_of(p))
 
 
 def _gap_words(text: str, a: Span, b: Span) -> int:
