@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from onrecord.attribution import find_quotes
+from onrecord import nlp
+from onrecord.attribution import _trim, find_quotes
 
 
 def _one(stmts, words):
@@ -170,3 +171,11 @@ def test_words_after_a_colon(extract):
         # in train)
         ("The New York Times", "reports:", "the campaign raised record sums in September"),
     ]
+
+
+
+def test_content_does_not_end_in_a_dangling_conjunction():
+    # what the parse hands over when ", and human rights groups warned ..." hangs elsewhere
+    doc = nlp.load()("that Burma's reforms were not complete, and")
+    assert _trim(list(doc))[-1].text == "complete"
+    assert [t.text for t in _trim(list(nlp.load()("and")))] == ["and"]  # nothing else left

@@ -370,14 +370,17 @@ def _noun_phrase(head: Token) -> list[Token]:
 
 
 def _trim(tokens: list[Token]) -> list[Token]:
-    """Drop space, commas and sentence-final punctuation at the edges; keep quote marks."""
+    """Drop space, commas and sentence-final punctuation at the edges, and a conjunction
+    left dangling at the end ("... not complete and"); keep quote marks."""
     keep_edges = set(OPEN_MARKS + CLOSE_MARKS + STRAIGHT + "’‘'")
     while tokens and (
         tokens[0].is_space or (tokens[0].is_punct and tokens[0].text not in keep_edges)
     ):
         tokens = tokens[1:]
     while tokens and (
-        tokens[-1].is_space or (tokens[-1].is_punct and tokens[-1].text not in keep_edges)
+        tokens[-1].is_space
+        or (tokens[-1].is_punct and tokens[-1].text not in keep_edges)
+        or (tokens[-1].pos_ == "CCONJ" and len(tokens) > 1)
     ):
         tokens = tokens[:-1]
     return tokens
