@@ -173,7 +173,6 @@ def test_words_after_a_colon(extract):
     ]
 
 
-
 def test_content_does_not_end_in_a_dangling_conjunction():
     # what the parse hands over when ", and human rights groups warned ..." hangs elsewhere
     doc = nlp.load()("that Burma's reforms were not complete, and")
