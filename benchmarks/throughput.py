@@ -10,6 +10,8 @@ to show that memory stays flat as the corpus grows. ``--rounds K`` (default 3) r
 measurements K times, interleaved (spaCy, extract, ingest, spaCy, ...), and reports each one's
 median time: on a shared 2-core machine one run of the same code varies by about 10%.
 ``--accurate`` adds extract and ingest in the accurate mode (the fine-tuned tagger).
+``--modes spacy,extract-accurate`` runs only the runs named (bare spaCy must come first, as
+the others are compared to it), to spend a long x10 run on one mode.
 """
 
 from __future__ import annotations
@@ -99,6 +101,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--accurate", action="store_true", help="also time the accurate mode")
+    parser.add_argument("--modes", help="comma-separated runs, spacy first (default: all)")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -107,6 +110,10 @@ def main() -> None:
     modes = ["spacy", "extract", "ingest"]
     if args.accurate:
         modes += ["extract-accurate", "ingest-accurate"]
+    if args.modes:
+        modes = args.modes.split(",")
+        if modes[0] != "spacy":
+            parser.error("--modes must start with spacy, the baseline")
     runs: dict[str, list[dict]] = {mode: [] for mode in modes}
     for _round in range(args.rounds):
         for mode, done in runs.items():
