@@ -178,3 +178,14 @@ def test_content_does_not_end_in_a_dangling_conjunction():
     doc = nlp.load()("that Burma's reforms were not complete, and")
     assert _trim(list(doc))[-1].text == "complete"
     assert [t.text for t in _trim(list(nlp.load()("and")))] == ["and"]  # nothing else left
+
+
+def test_a_dateline_is_not_part_of_the_speaker(extract):
+    text = (
+        "BRUSSELS - European leaders said Friday that the bloc would take more refugees.\n"
+        "The pro-Trump senator said the deal was a mistake."
+    )
+    first, second = extract(text)
+    assert first.speaker.mention == "European leaders"
+    assert text[slice(*first.speaker.phrase_span)] == "European leaders"
+    assert text[slice(*second.speaker.phrase_span)] == "The pro-Trump senator"

@@ -330,6 +330,20 @@ def _negated(verb: Token) -> bool:
     return any(c.dep_ == "neg" for c in verb.children)
 
 
+DASHES = frozenset({"-", "--", "—", "–", "―"})
+
+
+def _after_dateline(tokens: list[Token], head: Token) -> list[Token]:
+    """The tokens after a dash before the head: the parse hangs a dateline on the name
+    that follows it ("WASHINGTON -- President Obama", "BRUSSELS - European leaders")."""
+    dashes = [
+        k
+        for k, t in enumerate(tokens)
+        if 0 < t.i < head.i and t.text in DASHES and t.whitespace_ and t.nbor(-1).whitespace_
+    ]  # spaced: "pro-Trump" is three tokens too
+    return tokens[dashes[-1] + 1 :] if dashes else tokens
+
+
 def _noun_phrase(head: Token) -> list[Token]:
     """A mention: the head with its left modifiers and tight right ones, no clauses."""
     if head.pos_ == "PRON":
@@ -362,6 +376,7 @@ def _noun_phrase(head: Token) -> list[Token]:
             break
         right = child.right_edge
     tokens = [t for t in head.doc[left.i : right.i + 1] if not t.is_space]
+    tokens = _after_dateline(tokens, head)
     while tokens and (tokens[0].is_punct or tokens[0].dep_ == "cc"):
         tokens.pop(0)
     while tokens and tokens[-1].is_punct:
@@ -860,7 +875,7 @@ def _source_phrase(doc: Doc, f: Found) -> list[Token]:
     taken = {t.i for t in f.cue} | {t.i for t in tokens_in(doc, f.content)}
     if any(t.i in taken for t in phrase):
         return src
-    tokens = [t for t in phrase if not t.is_space]
+    tokens = _after_dateline([t for t in phrase if not t.is_space], head)
     while tokens and tokens[0].is_punct:
         tokens.pop(0)
     while tokens and tokens[-1].is_punct and tokens[-1].text not in ')"”':
