@@ -79,6 +79,18 @@ def test_assemble_keeps_the_tagged_phrase_and_a_tight_mention():
     assert s.speaker.mention.startswith("Douglas Brinkley")
 
 
+def test_a_tagged_phrase_takes_the_rest_of_its_noun_phrase_on_the_left():
+    text = "The former chair of the party said the vote was fair."
+    doc = nlp.load()(text)
+    spans = {
+        "content": [_at(text, "the vote was fair")],
+        "cue": [_at(text, "said")],
+        "source": [_at(text, "chair of the party")],  # the model left out "The former"
+    }
+    [s] = to_statements(doc, assemble(doc, spans), "a")
+    assert text[slice(*s.speaker.phrase_span)] == "The former chair of the party"
+
+
 def test_a_cue_without_content_is_no_statement():
     text = "The minister said nothing. Later, officials confirmed the deal."
     doc = nlp.load()(text)

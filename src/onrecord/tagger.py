@@ -189,6 +189,9 @@ def assemble(doc: Doc, spans: dict[str, list[Span]]) -> list[Found]:
         mention = []
         if phrase:
             root = doc[phrase[0].i : phrase[-1].i + 1].root
+            lead = doc[root.left_edge.i : phrase[0].i]  # "The former" the model left out
+            if all(t.head.i >= t.i and not t.is_punct and t.dep_ != "cc" for t in lead):
+                phrase = list(lead) + phrase
             ids = {t.i for t in phrase}
             mention = [t for t in _noun_phrase(root) if t.i in ids] or phrase
         found.append(
