@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from . import attribution, context, dedup, identity, nlp, speakers, store
+from . import attribution, context, dedup, identity, nlp, speakers, store, tagger
 from .clean import analysis_view
 from .ingest import IngestError, make_article, read_paths
 from .model import Article, Problem, Statement
@@ -38,18 +39,20 @@ def analyze(
     the parse rules and the cue model: more accurate, and slower.
     """
     pipeline = nlp.load()
-    if accurate:
-        from . import tagger
-
-        finder = tagger.find
-    else:
-        finder = attribution.find
     pairs = ((analysis_view(a.text, a.skips, a.title_span), a) for a in articles)
-    for doc, article in pipeline.pipe(pairs, as_tuples=True, batch_size=batch_size):
-        statements = attribution.to_statements(doc, finder(doc), article.id)
-        resolver = speakers.resolve(doc, statements)
-        context.annotate(doc, statements, article.published)
-        yield Result(article, statements, resolver.titles())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        if accurate:
+            # the tagger reads the text alone, so it runs on a batch while spaCy parses it
+            # (onnxruntime lets go of the interpreter lock)
+            pairs = ((v, (a, pool.submit(tagger.piece_probs, v))) for v, a in pairs)
+        else:
+            pairs = ((v, (a, None)) for v, a in pairs)
+        for doc, (article, probs) in pipeline.pipe(pairs, as_tuples=True, batch_size=batch_size):
+            found = tagger.find(doc, probs.result()) if probs else attribution.find(doc)
+            statements = attribution.to_statements(doc, found, article.id)
+            resolver = speakers.resolve(doc, statements)
+            context.annotate(doc, statements, article.published)
+            yield Result(article, statements, resolver.titles())
 
 
 def extract(

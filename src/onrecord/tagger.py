@@ -50,6 +50,9 @@ def _model():
     data = resources.files("onrecord") / "data"
     options = ort.SessionOptions()
     options.log_severity_level = 3
+    # one thread: pipeline.analyze runs the tagger beside spaCy's parse, which takes one
+    # core; on 2 cores, more threads here fought the parse and lost time spinning
+    options.intra_op_num_threads = 1
     session = ort.InferenceSession(
         str(data / "tagger.onnx"), options, providers=["CPUExecutionProvider"]
     )
@@ -288,11 +291,12 @@ def with_rules(
     return tagged
 
 
-def find(doc: Doc) -> list[Found]:
-    """:func:`onrecord.attribution.find`'s accurate counterpart."""
+def find(doc: Doc, probs: tuple[list[tuple[int, int]], np.ndarray] | None = None) -> list[Found]:
+    """:func:`onrecord.attribution.find`'s accurate counterpart. ``probs`` is what
+    :func:`piece_probs` gives for the doc's text, where it was computed beforehand."""
     from .attribution import find as find_by_rules
 
     text = nlp.text_of(doc)
-    offsets, p = piece_probs(text)
+    offsets, p = probs if probs is not None else piece_probs(text)
     tagged = assemble(doc, decode(text, offsets, labels_of(p)))
     return with_rules(doc, tagged, find_by_rules(doc), Belief(text, offsets, p))
