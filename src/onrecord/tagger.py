@@ -10,7 +10,7 @@ tokenizer ship in ``data/``; onnxruntime and tokenizers run them on the CPU, wit
 - each cue with content takes the nearest source span in its sentence;
 - :func:`with_rules` then merges these with what the parse rules found
   (:func:`onrecord.attribution.find`): the rules draw cue phrases, sources and most content
-  edges more exactly, the model finds more statements. The thresholds (``MIN_ALONE``,
+  edges more exactly, the model finds more statements. The thresholds (``IN_AT``, ``MIN_ALONE``,
   ``MAX_GAP``, the 0.9 / 0.05 of :meth:`Belief.prefers_own`) were chosen on PolNeAR dev.
 
 The rest of the flow (speakers, context, store) is the same as in the default mode. The
@@ -37,7 +37,7 @@ WINDOW = 254  # pieces per window, [CLS] and [SEP] aside, as in training (window
 BATCH = 16
 MIN_ALONE = 0.8  # the cue confidence a statement the rules did not find needs
 MAX_GAP = 6  # content pieces this many words apart or fewer are one piece
-IN_AT = 0.5  # a piece is in a role when P(O) is below this
+IN_AT = 0.6  # a piece is in a role when P(O) is below this
 _WORD = re.compile(r"\w+")
 
 
@@ -69,7 +69,7 @@ def windows(n: int) -> list[tuple[int, int]]:
 
 def labels_of(p: np.ndarray) -> np.ndarray:
     """Labels (pieces x roles; 0 O, 1 B, 2 I) from probabilities: a piece is in a role when
-    O is less likely than not, then B or I, whichever is likelier."""
+    P(O) is below ``IN_AT`` (0.6, chosen on dev), then B or I, whichever is likelier."""
     return np.where(p[..., 0] < IN_AT, np.where(p[..., 1] > p[..., 2], 1, 2), 0)
 
 
