@@ -35,8 +35,8 @@ def analyze(
 ) -> Iterator[Result]:
     """Statements of each article, in input order, parsed in batches (streaming).
 
-    ``accurate`` finds them with the fine-tuned tagger (:mod:`onrecord.tagger`) instead of
-    the parse rules and the cue model: more accurate, and slower.
+    ``accurate`` finds them with the fine-tuned tagger (:mod:`onrecord.tagger`) as well as
+    the parse rules and the cue model: more accurate, and it keeps a second core busy.
     """
     pipeline = nlp.load()
     pairs = ((analysis_view(a.text, a.skips, a.title_span), a) for a in articles)
