@@ -569,11 +569,7 @@ def _quote_cue_after(doc: Doc, window: tuple[int, int]) -> Token | None:
 def _dash_signature(doc: Doc, window: tuple[int, int]) -> tuple[Token | None, list[Token] | None]:
     """``"…" ― Sonya Herridge``: a dash and a name after the quote sign it."""
     toks = _words(doc, *window)
-    if (
-        len(toks) >= 2
-        and toks[0].text in ("―", "—", "–", "--", "-")
-        and toks[1].ent_type_ in ("PERSON", "ORG")
-    ):
+    if len(toks) >= 2 and toks[0].text in DASHES and toks[1].ent_type_ in ("PERSON", "ORG"):
         name = [t for t in toks[1:] if t.ent_type_ == toks[1].ent_type_ and t.ent_iob_ != "O"]
         name = [t for k, t in enumerate(name) if t.i == toks[1].i + k]
         return toks[0], name

@@ -83,8 +83,9 @@ def piece_probs(text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
     cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
     ids = np.array(enc.ids, dtype=np.int64)
     logits = np.zeros((n, 9), dtype=np.float32)
-    full = [w for w in windows(n) if w[1] - w[0] == WINDOW]
-    short = [w for w in windows(n) if w[1] - w[0] < WINDOW]  # the last one, if any
+    wins = windows(n)
+    full = [w for w in wins if w[1] - w[0] == WINDOW]
+    short = [w for w in wins if w[1] - w[0] < WINDOW]  # the last one, if any
     # the short window runs alone: padded to the others' width it cost 11% more time
     batches = [full[b : b + BATCH] for b in range(0, len(full), BATCH)] + [short]
     for batch in filter(None, batches):
