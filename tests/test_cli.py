@@ -208,8 +208,10 @@ def test_extract_and_ingest_accurate_mode(runner, tmp_path):
     assert kremlin["cue"] == {"text": "criticized", "span": [586, 596]}
     assert kremlin["content"]["text"].startswith("Washington’s supply of long-range ATACMS")
     db = str(tmp_path / "a.db")
-    result = runner.invoke(main, ["ingest", path, "--db", db, "--accurate"])
+    assert runner.invoke(main, ["ingest", path, "--db", db]).exit_code == 0
+    result = runner.invoke(main, ["ingest", path, "--db", db, "--accurate"])  # found again
     assert result.exit_code == 0, result.output
+    assert "0 article(s) added, 1 found again in accurate mode, 0 already stored" in result.stdout
     stored = json.loads(runner.invoke(main, ["statements", "--db", db, "--format", "json"]).stdout)
     assert len(stored) == len(rows)
 

@@ -7,7 +7,8 @@ import shutil
 import pytest
 
 from onrecord import dedup, query, store
-from onrecord.pipeline import ingest
+from onrecord.ingest import read_paths
+from onrecord.pipeline import analyze, ingest
 
 from .conftest import SEEDS
 
@@ -30,12 +31,8 @@ def test_same_statement_rule():
     assert not dedup.same(full, "")
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    """The five seeds, and an edited copy of 000 from another outlet a day later."""
-    folder = tmp_path_factory.mktemp("dedup")
-    seeds = folder / "seeds"
-    shutil.copytree(SEEDS, seeds)
+def _edited_copy(folder):
+    """A folder with an edited copy of seed 000, from another outlet a day later."""
     copy = folder / "other"
     copy.mkdir()
     text = (SEEDS / SEED).read_text(encoding="utf-8")
@@ -45,6 +42,16 @@ def db(tmp_path_factory):
     text = "Putin mocks US over ATACMS: 'Let them take them back'\n\n" + text
     (copy / "copy.txt").write_text(text, encoding="utf-8")
     (copy / "metadata.csv").write_text("file,published,outlet\ncopy.txt,2023-10-20,Other Outlet\n")
+    return copy
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    """The five seeds, and an edited copy of 000 from another outlet a day later."""
+    folder = tmp_path_factory.mktemp("dedup")
+    seeds = folder / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    copy = _edited_copy(folder)
     conn = store.connect(folder / "d.db")
     ingest(conn, [str(seeds)])
     assert ingest(conn, [str(copy)]).added == 1
@@ -117,3 +124,39 @@ def test_timeline_shows_each_cluster_once_by_its_first_report(db):
     for stmt in line["statements"]:
         assert stmt["article"]["id"] == stmt["cluster"]["first_reported"]
     assert sum(s["cluster"]["reports"] == 2 for s in line["statements"]) >= 4
+
+
+def test_replaced_article_leaves_no_dangling_clusters(tmp_path):
+    """Replacing an article's statements (as an accurate ingest over the default mode's does)
+    takes its old reports out of their clusters; the other outlet's reports then stand alone
+    until the new statements join them again."""
+    seed = tmp_path / "seed"
+    seed.mkdir()
+    shutil.copy(SEEDS / SEED, seed / SEED)
+    copy = _edited_copy(tmp_path)
+    conn = store.connect(tmp_path / "d.db")
+    ingest(conn, [str(seed), str(copy)])
+    copy_id = conn.execute("SELECT id FROM articles WHERE path LIKE '%copy.txt'").fetchone()[0]
+
+    def joined() -> int:
+        """The copy's reports whose cluster is named by a report in another article."""
+        return conn.execute(
+            """SELECT COUNT(*) FROM statements c JOIN statements f ON f.id = c.cluster_id
+               WHERE c.article_id = ? AND f.article_id != ? AND f.cluster_first = 1""",
+            (copy_id, copy_id),
+        ).fetchone()[0]
+
+    assert joined() >= 4
+    (result,) = analyze(read_paths([str(seed)]))
+    store.write_article(conn, result.article, [], replace=True)
+    dedup.update(conn)
+    copy_rows = conn.execute(
+        "SELECT id = cluster_id AND cluster_first = 1 FROM statements WHERE article_id = ?",
+        (copy_id,),
+    ).fetchall()
+    assert copy_rows and all(row[0] for row in copy_rows)  # each its own cluster again
+    store.write_article(conn, result.article, result.statements, replace=True)
+    dedup.update(conn)
+    assert joined() >= 4
+    signed = conn.execute("SELECT COUNT(*) FROM minhashes").fetchone()[0]
+    assert signed == conn.execute("SELECT COUNT(*) FROM statements").fetchone()[0]

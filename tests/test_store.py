@@ -54,6 +54,39 @@ def test_reingest_changes_nothing(tmp_path, folder):
     assert query.counts(conn) == before
 
 
+def test_accurate_ingest_finds_default_mode_articles_again(tmp_path, folder):
+    conn = store.connect(tmp_path / "x.db")
+    ingest(conn, [str(folder)])
+    ids = [r[0] for r in conn.execute("SELECT id FROM articles ORDER BY id")]
+    assert [store.stored_mode(conn, i) for i in ids] == ["default", "default"]
+    assert store.stored_mode(conn, "no such article") is None
+    again = ingest(conn, [str(folder)], accurate=True)
+    assert (again.added, again.redone, again.already) == (0, 2, 0)
+    assert [store.stored_mode(conn, i) for i in ids] == ["accurate", "accurate"]
+    assert query.article(conn, ids[0])["extractor"] == "accurate"
+    # the same statements as an accurate ingest into an empty database: nothing left over
+    fresh = store.connect(tmp_path / "fresh.db")
+    ingest(fresh, [str(folder)], accurate=True)
+    sql = "SELECT id, content_text, speaker_name FROM statements ORDER BY id"
+    assert conn.execute(sql).fetchall() == fresh.execute(sql).fetchall()
+    assert query.counts(conn) == query.counts(fresh)
+    conn.execute("INSERT INTO statements_fts(statements_fts) VALUES ('integrity-check')")
+    # neither mode finds accurate-mode articles again
+    for accurate in (True, False):
+        rerun = ingest(conn, [str(folder)], accurate=accurate)
+        assert (rerun.added, rerun.redone, rerun.already) == (0, 0, 2)
+    assert [store.stored_mode(conn, i) for i in ids] == ["accurate", "accurate"]
+
+
+def test_unknown_extractor_is_refused(tmp_path):
+    from onrecord.ingest import make_article
+
+    conn = store.connect(tmp_path / "x.db")
+    with pytest.raises(ValueError, match="unknown extractor"):
+        store.write_article(conn, make_article(ARTICLE_A), [], extractor="fast")
+    assert query.counts(conn)["articles"] == 0
+
+
 def test_killed_ingest_leaves_whole_articles_and_rerun_completes(tmp_path, folder, monkeypatch):
     path = tmp_path / "x.db"
     conn = store.connect(path)
@@ -146,6 +179,8 @@ def test_version_1_database_is_upgraded_with_its_rows(tmp_path):
     )
     assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
     assert query.statements(conn, search="taxes")[0]["said_on"]["from"] == "published"
+    assert store.stored_mode(conn, "a1") == "unrecorded"  # written before modes were recorded
+    assert query.article(conn, "a1")["extractor"] is None
 
 
 def test_failed_migration_changes_nothing(tmp_path, monkeypatch):

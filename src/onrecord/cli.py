@@ -136,12 +136,14 @@ def ingest(paths: tuple[str, ...], db: str | None, metadata: str | None, accurat
     bar.close()
     total = query.counts(conn)
     click.echo(
-        f"{summary.added} article(s) added, {summary.already} already stored, "
+        f"{summary.added} article(s) added, "
+        + (f"{summary.redone} found again in accurate mode, " if summary.redone else "")
+        + f"{summary.already} already stored, "
         f"{len(summary.problems)} skipped; {summary.statements} new statement(s). "
         f"Database {db or store.default_path()}: {total['articles']} articles, "
         f"{total['statements']} statements, {total['speakers']} speakers."
     )
-    if summary.added + summary.already == 0:
+    if summary.added + summary.redone + summary.already == 0:
         raise SystemExit(1)
 
 

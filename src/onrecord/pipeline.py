@@ -97,6 +97,7 @@ class Summary:
 
     added: int = 0
     already: int = 0
+    redone: int = 0  # stored articles found again by the accurate mode
     statements: int = 0
     problems: list[Problem] = field(default_factory=list)
 
@@ -129,30 +130,46 @@ def ingest(
     on_article: Callable[[Result], None] | None = None,
     accurate: bool = False,
 ) -> Summary:
-    """Read, analyse and store every article under ``paths``; already-stored ones are skipped.
+    """Read, analyse and store every article under ``paths``; already-stored ones are skipped,
+    except that ``accurate`` finds again those another mode found (their statements replaced).
 
     Each article is committed with its statements, so an interrupted ingest keeps every
     article it finished and a re-run picks up the rest.
     """
     summary = Summary()
     seen: set[str] = set()
+    redo: set[str] = set()
+    mode = "accurate" if accurate else "default"
 
     def skip(article: Article) -> bool:
-        if article.id in seen or store.has_article(conn, article.id):
+        if article.id in seen:
             return True
         seen.add(article.id)
-        return False
+        stored = store.stored_mode(conn, article.id)
+        if stored is None:
+            return False
+        if accurate and stored != "accurate":
+            redo.add(article.id)
+            return False
+        return True
 
     articles = read_sources(paths, summary, metadata, on_problem, skip)
     for result in analyze(articles, accurate=accurate):
-        if store.write_article(conn, result.article, result.statements, result.titles):
+        again = result.article.id in redo
+        written = store.write_article(
+            conn, result.article, result.statements, result.titles, extractor=mode, replace=again
+        )
+        if written and again:
+            summary.redone += 1
+            summary.statements += len(result.statements)
+        elif written:
             summary.added += 1
             summary.statements += len(result.statements)
         else:
             summary.already += 1
         if on_article:
             on_article(result)
-    if summary.added:
+    if summary.added or summary.redone:
         identity.rebuild(conn)
         dedup.update(conn)
     return summary

@@ -365,6 +365,7 @@ def article(conn: sqlite3.Connection, article_id: str) -> dict | None:
         "published_from": row["published_from"],
         "language": row["language"],
         "ingested_at": row["ingested_at"],
+        "extractor": row["extractor"],  # the mode that found the statements; None: not recorded
         "title_span": title,
         "skips": [{"start": a, "end": b, "reason": r} for a, b, r in json.loads(row["skips"])],
         "text": row["text"],

@@ -4,7 +4,9 @@
   from each version to the next, applied in order when a database is opened.
 - Each article is written with its statements in one transaction: an ingest killed half-way
   leaves whole articles only, and the next run completes the rest.
-- Writing an article that is already stored (same id: same original bytes) changes nothing.
+- Writing an article that is already stored (same id: same original bytes) changes nothing,
+  unless asked to replace it: an article found by the default mode is found again by the
+  accurate one. ``articles.extractor`` records which mode found an article's statements.
 - ``statements_fts`` (FTS5) indexes statement text and speaker names, kept in step by triggers.
 """
 
@@ -21,6 +23,7 @@ from .context import speech_act
 from .model import Article, Statement
 
 DEFAULT_DB = "onrecord.db"
+EXTRACTORS = ("default", "accurate")  # the modes of finding statements (see pipeline.analyze)
 
 
 def _context_columns(conn: sqlite3.Connection) -> None:
@@ -179,6 +182,10 @@ MIGRATIONS: list = [
     ALTER TABLE statements ADD COLUMN speaker_phrase_start INTEGER;
     ALTER TABLE statements ADD COLUMN speaker_phrase_end INTEGER;
     """,
+    # 7: which mode found an article's statements (rows written before: NULL, not recorded)
+    """
+    ALTER TABLE articles ADD COLUMN extractor TEXT;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -262,6 +269,42 @@ def has_article(conn: sqlite3.Connection, article_id: str) -> bool:
     return conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 
 
+def stored_mode(conn: sqlite3.Connection, article_id: str) -> str | None:
+    """The mode that found a stored article's statements (``EXTRACTORS``), ``"unrecorded"``
+    for an article stored before modes were recorded, None if the article is not stored."""
+    row = conn.execute("SELECT extractor FROM articles WHERE id = ?", (article_id,)).fetchone()
+    return None if row is None else (row[0] or "unrecorded")
+
+
+def _remove_article(conn: sqlite3.Connection, article_id: str) -> None:
+    """Delete an article with its statements, signatures and titles (foreign keys cascade).
+
+    Reports of its statements in other articles lose their cluster: they become their own
+    clusters again, unsigned, so that :func:`onrecord.dedup.update` clusters them anew with
+    what is left (a cluster may have held together only through a removed report).
+    """
+    clusters = [
+        row[0]
+        for row in conn.execute(
+            "SELECT DISTINCT cluster_id FROM statements WHERE article_id = ?", (article_id,)
+        )
+    ]
+    conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+    for start in range(0, len(clusters), 500):
+        part = clusters[start : start + 500]
+        marks = ",".join("?" * len(part))
+        conn.execute(
+            f"""DELETE FROM minhashes WHERE statement_id IN
+                (SELECT id FROM statements WHERE cluster_id IN ({marks}))""",
+            part,
+        )
+        conn.execute(
+            f"""UPDATE statements SET cluster_id = id, cluster_first = 1
+                WHERE cluster_id IN ({marks})""",
+            part,
+        )
+
+
 def statement_id(stmt: Statement) -> str:
     """Stable id: the article and the content offsets."""
     key = stmt.article_id + json.dumps(stmt.content_spans)
@@ -289,16 +332,27 @@ def write_article(
     article: Article,
     statements: list[Statement],
     titles: dict[str, list[str]] | None = None,
+    *,
+    extractor: str = "default",
+    replace: bool = False,
 ) -> bool:
-    """Store an article and its statements atomically; False if it was already stored."""
+    """Store an article and its statements atomically; False if it was already stored.
+
+    ``extractor`` is the mode that found the statements. ``replace`` puts them in place of
+    those of the stored article (and of its clusters), in the same transaction.
+    """
+    if extractor not in EXTRACTORS:
+        raise ValueError(f"unknown extractor {extractor!r}; one of {EXTRACTORS}")
     titles = titles or {}
     with conn:
         if has_article(conn, article.id):
-            return False
+            if not replace:
+                return False
+            _remove_article(conn, article.id)
         conn.execute(
             """INSERT INTO articles(id, path, url, title, outlet, published, published_from,
-               language, text, skips, title_start, title_end, ingested_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               language, text, skips, title_start, title_end, ingested_at, extractor)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 article.id,
                 article.path,
@@ -313,6 +367,7 @@ def write_article(
                 article.title_span[0] if article.title_span else None,
                 article.title_span[1] if article.title_span else None,
                 datetime.now(UTC).isoformat(timespec="seconds"),
+                extractor,
             ),
         )
         conn.executemany(
