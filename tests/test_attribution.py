@@ -189,3 +189,17 @@ def test_a_dateline_is_not_part_of_the_speaker(extract):
     assert first.speaker.mention == "European leaders"
     assert text[slice(*first.speaker.phrase_span)] == "European leaders"
     assert text[slice(*second.speaker.phrase_span)] == "The pro-Trump senator"
+
+
+def test_paraphrase_around_an_interposed_cue(extract):
+    # the cue set off by commas inside the clause: the clause on both sides is the content
+    text = "Acts of protest, Mr. Obama said, are acts of patriotism."
+    [s] = extract(text)
+    assert s.speaker.mention == "Mr. Obama" and s.cue.text == "said"
+    assert [text[a:b] for a, b in s.content_spans] == ["Acts of protest", "are acts of patriotism"]
+    text = "Back in Virginia, Mr. Clarke said, he decided to take aim at coal."
+    [s] = extract(text)
+    assert [text[a:b] for a, b in s.content_spans] == [
+        "Back in Virginia",
+        "he decided to take aim at coal",
+    ]

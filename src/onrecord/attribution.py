@@ -467,10 +467,14 @@ def _content(verb: Token, wide: bool = False) -> list[Token]:
 
 
 def _inverted(verb: Token) -> list[Token] | None:
-    """``CONTENT, X said.``: the clause the cue verb hangs off, before it, minus the cue."""
+    """``CONTENT, X said.``: the clause the cue verb hangs off, before it, minus the cue; or,
+    with the cue set off inside it, the whole clause around the cue ("Acts of protest, Mr.
+    Obama said, are acts of patriotism": two pieces)."""
     head = verb.head
-    if head is verb or verb.dep_ not in ("parataxis", "ccomp", "advcl", "conj") or head.i > verb.i:
+    if head is verb or verb.dep_ not in ("parataxis", "ccomp", "advcl", "conj"):
         return None
+    if head.i > verb.i:
+        return _around(verb) if verb.dep_ == "parataxis" else None
     if verb.dep_ == "conj" and not any(t.text in ",—–-" for t in verb.doc[head.i : verb.i]):
         return None
     between = verb.doc[verb.left_edge.i - 1] if verb.left_edge.i > 0 else None
@@ -481,6 +485,25 @@ def _inverted(verb: Token) -> list[Token] | None:
             return None
     skip = set(range(verb.left_edge.i, verb.right_edge.i + 1))
     return [t for t in _subtree(head) if t.i not in skip and t.i < verb.left_edge.i]
+
+
+def _around(verb: Token) -> list[Token] | None:
+    """The clause a cue is set off inside, between commas or dashes, minus the cue's own words:
+    "Back in Virginia, Mr. Clarke said, he decided ..."."""
+    doc, head = verb.doc, verb.head
+    left, right = verb.left_edge.i, verb.right_edge.i
+    while left < verb.i and doc[left].is_punct:  # the commas may hang on the cue
+        left += 1
+    while right > verb.i and doc[right].is_punct:
+        right -= 1
+    marks = {",", "—", "–", "-", "--"}
+    if not (0 < left and right + 1 < len(doc)):
+        return None
+    if doc[left - 1].text not in marks or doc[right + 1].text not in marks:
+        return None
+    if head.left_edge.i >= left - 1:  # nothing of the clause before the cue
+        return None
+    return [t for t in _subtree(head) if not left - 1 <= t.i <= right + 1]
 
 
 def _according_to(doc: Doc, text: str) -> list[Found]:
