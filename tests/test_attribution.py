@@ -203,3 +203,10 @@ def test_paraphrase_around_an_interposed_cue(extract):
         "Back in Virginia",
         "he decided to take aim at coal",
     ]
+
+
+def test_saying_after_a_preposition_takes_the_verbs_subject(extract):
+    text = "Dean then appeared on MSNBC and began by saying he would never diagnose anyone on TV."
+    [s] = extract(text)
+    assert s.speaker.mention == "Dean" and s.cue.text == "saying"
+    assert s.content_text == "he would never diagnose anyone on TV"

@@ -310,6 +310,8 @@ def _subject(verb: Token) -> list[Token] | None:
             return None  # "when asked why ...": the subject of the clause is not the speaker
         if verb.dep_ in ("conj", "advcl", "xcomp", "dep") and verb.head is not verb:
             verb = verb.head  # "urged X ... and said"; "criticized ..., arguing that"
+        elif verb.dep_ == "pcomp" and verb.tag_ == "VBG" and verb.head.head.pos_ == "VERB":
+            verb = verb.head.head  # "responded by saying", "after saying"
         elif verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
             return None
         elif verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
