@@ -210,3 +210,17 @@ def test_saying_after_a_preposition_takes_the_verbs_subject(extract):
     [s] = extract(text)
     assert s.speaker.mention == "Dean" and s.cue.text == "saying"
     assert s.content_text == "he would never diagnose anyone on TV"
+
+
+def test_quote_signed_with_a_dash_and_a_name(extract):
+    # the parse tags a lone "―" as a verb; the tokenizer glues "”―" into one token
+    text = (
+        "Readers wrote to us after the debate about what they had seen on the stage.\n"
+        "“He represents our greatest shame. He is a bully.” ― Sonya Herridge\n"
+        "“During the debate Trump said Hispanics live in hell.”― Pamela Padilla\n"
+    )
+    first, second = extract(text)
+    assert first.speaker.name == "Sonya Herridge" and first.kind == "direct"
+    assert text[slice(*first.content_spans[0])].startswith("“He represents")
+    assert second.speaker.name == "Pamela Padilla"
+    assert text[slice(*second.content_spans[0])].startswith("“During the debate")

@@ -84,3 +84,15 @@ def test_outlet_named_by_the_page():
         "Example News"
     )
     assert clean("The minister said the budget would pass.\n").outlet is None
+
+
+def test_signed_quotation_is_not_a_heading():
+    text = (
+        "Minister says budget will pass\n\n"
+        "The finance minister said on Monday that the budget would pass this week.\n"
+        "Readers' views\n"
+        "“The budget is a good one. It will pass.” ― Sonya Herridge\n"
+        '"It will fail in the House." - Tom Hale\n'
+    )
+    marked, _ = _reasons(text)
+    assert marked == {"Readers' views": "heading"}

@@ -591,10 +591,15 @@ def _quote_cue_after(doc: Doc, window: tuple[int, int]) -> Token | None:
     return None
 
 
+def _is_dash(tok: Token) -> bool:
+    """A dash, or a closing quote mark the tokenizer glued to one ("”―")."""
+    return tok.text.lstrip(CLOSE_MARKS + STRAIGHT) in DASHES
+
+
 def _dash_signature(doc: Doc, window: tuple[int, int]) -> tuple[Token | None, list[Token] | None]:
     """``"…" ― Sonya Herridge``: a dash and a name after the quote sign it."""
     toks = _words(doc, *window)
-    if len(toks) >= 2 and toks[0].text in DASHES and toks[1].ent_type_ in ("PERSON", "ORG"):
+    if len(toks) >= 2 and _is_dash(toks[0]) and toks[1].ent_type_ in ("PERSON", "ORG"):
         name = [t for t in toks[1:] if t.ent_type_ == toks[1].ent_type_ and t.ent_iob_ != "O"]
         name = [t for k, t in enumerate(name) if t.i == toks[1].i + k]
         return toks[0], name
@@ -680,7 +685,7 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
         else:
             cue = _quote_cue_before(doc, before, text)
         source = (_subject(cue) or _inverted_subject(cue)) if cue is not None else None
-        if cue is None:
+        if cue is None or (not source and _is_dash(cue)):  # (the parse calls "―" a verb)
             cue, source = _dash_signature(doc, _window_after(text, q, next_start))
         if source and last is not None and cue is not None and any(t.i == cue.i for t in last.cue):
             # "A," he said, "B.": the second part continues the first statement

@@ -71,6 +71,8 @@ _OUTLET = re.compile(
     re.IGNORECASE,
 )
 _TERMINAL = re.compile(r"[.!?\"”’:;)]\s*$")
+# a quotation of whole sentences signed by its author: "“… a bully.” ― Sonya Herridge"
+_SIGNED_QUOTE = re.compile(r"^[\"“].*[.!?][\"”]\s*[-–—―]+\s*\w")
 
 
 @dataclass
@@ -99,7 +101,7 @@ def _lines(text: str) -> list[tuple[int, int, str]]:
 def _is_heading(line: str) -> bool:
     """A short line without closing punctuation: a headline, a section title, a link."""
     words = line.split()
-    return 0 < len(words) <= 25 and not _TERMINAL.search(line)
+    return 0 < len(words) <= 25 and not _TERMINAL.search(line) and not _SIGNED_QUOTE.match(line)
 
 
 def clean(text: str) -> Cleaned:
