@@ -224,3 +224,17 @@ def test_quote_signed_with_a_dash_and_a_name(extract):
     assert text[slice(*first.content_spans[0])].startswith("“He represents")
     assert second.speaker.name == "Pamela Padilla"
     assert text[slice(*second.content_spans[0])].startswith("“During the debate")
+
+
+def test_speaker_before_a_colon_in_transcripts(extract):
+    text = (
+        "Radio hosts reacted to the debate on Monday afternoon.\n\n"
+        "Rush Limbaugh: The moderators of this debate are afraid of the facts.\n\n"
+        "WALLACE: Do you accept the result of the election tonight?\n\n"
+        "Update: This story was changed on Tuesday to add the full transcript.\n"
+    )
+    found = {s.speaker.mention: s.content_text for s in extract(text)}
+    assert found == {
+        "Rush Limbaugh": "The moderators of this debate are afraid of the facts",
+        "WALLACE": "Do you accept the result of the election tonight",
+    }

@@ -606,14 +606,25 @@ def _dash_signature(doc: Doc, window: tuple[int, int]) -> tuple[Token | None, li
     return None, None
 
 
+_SPEAKER_COLON = re.compile(
+    r"(?m)^[\"“]?([A-Z][A-Z.'’ -]{1,30}[A-Z]|[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,2}):"
+    r"[ \t]+(\S[^\n]*)$"
+)
+
+
 def _speaker_colon(doc: Doc, text: str) -> list[Found]:
-    """Transcripts: a paragraph opening ``WALLACE: …`` or ``"PENCE: …"`` is that speaker's."""
+    """Transcripts and headlines: a paragraph opening ``WALLACE: …``, ``"PENCE: …"`` or, with
+    a name the parse knows, ``Rush Limbaugh: Hillary …`` is that speaker's."""
     found = []
-    for para in re.finditer(r"(?m)^[\"“]?([A-Z][A-Z.'’ -]{1,30}[A-Z]):[ \t]+(\S[^\n]*)$", text):
+    for para in re.finditer(_SPEAKER_COLON, text):
         name_start, name_end = para.span(1)
         source = _words(doc, name_start, name_end)
         colon = _words(doc, name_end, name_end + 1)
         content = _trim(_words(doc, *para.span(2)))
+        if not para.group(1).isupper() and not all(
+            t.ent_type_ in ("PERSON", "ORG") for t in source
+        ):  # "Pence: Trump was mocking Cuban", not "Update: ..." or "Editor's note: ..."
+            continue
         if source and colon and len(content) >= 2:
             found.append(Found(source, colon, _spans(content)))
     return found
