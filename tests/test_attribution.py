@@ -238,3 +238,13 @@ def test_speaker_before_a_colon_in_transcripts(extract):
         "Rush Limbaugh": "The moderators of this debate are afraid of the facts",
         "WALLACE": "Do you accept the result of the election tonight",
     }
+
+
+def test_source_reached_through_who_is_marked_who_and_named_by_its_antecedent(extract):
+    text = (
+        "The new bridge was opened by Mayor Lisa Grant, who said it would carry 9,000 cars a day."
+    )
+    [s] = extract(text)
+    assert s.speaker.name == "Lisa Grant" and s.speaker.mention == "Mayor Lisa Grant"
+    assert text[slice(*s.speaker.phrase_span)] == "who"  # as PolNeAR's annotators mark it
+    assert s.content_text == "it would carry 9,000 cars a day"

@@ -900,6 +900,19 @@ def _cue_phrase(verb: Token) -> list[Token]:
     return tokens
 
 
+def _relative_subject(doc: Doc, f: Found) -> Token | None:
+    """The relative pronoun a source was reached through: in "his wife, who spoke of ...",
+    annotators mark "who" as the source (the mention, for naming, stays "his wife")."""
+    if not f.cue:
+        return None
+    verb = doc[f.cue[0].i : f.cue[-1].i + 1].root
+    while verb.dep_ == "conj" and verb.head is not verb:  # "who joined ... and said"
+        verb = verb.head
+    if verb.dep_ != "relcl":
+        return None
+    return next((c for c in verb.children if c.dep_ in SUBJECTS and c.lower_ in RELATIVE), None)
+
+
 def _source_phrase(doc: Doc, f: Found) -> list[Token]:
     """The source as annotators mark it: the whole noun phrase of the mention, with its
     apposition, relative clause or participle ("A report released last year"), unless that
@@ -907,6 +920,9 @@ def _source_phrase(doc: Doc, f: Found) -> list[Token]:
     src = f.source
     if not src or src[0].pos_ == "PRON":
         return src
+    relative = _relative_subject(doc, f)
+    if relative is not None:
+        return [relative]
     head = doc[src[0].i : src[-1].i + 1].root
     phrase = doc[head.left_edge.i : head.right_edge.i + 1]
     taken = {t.i for t in f.cue} | {t.i for t in tokens_in(doc, f.content)}
