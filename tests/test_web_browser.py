@@ -131,6 +131,9 @@ def test_article_page_marks_statements_and_greys_leftovers(page):
     expect(caption).to_have_count(1)
     body_colour = page.locator("article.article-text").evaluate("el => getComputedStyle(el).color")
     assert caption.evaluate("el => getComputedStyle(el).color") != body_colour
+    expect(page.locator(".article-meta .extractor")).to_have_text(
+        "statements found by the default mode"
+    )
     shot(page, "article")
 
 
