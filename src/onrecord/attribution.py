@@ -498,7 +498,7 @@ def _around(verb: Token) -> list[Token] | None:
         left += 1
     while right > verb.i and doc[right].is_punct:
         right -= 1
-    marks = {",", "—", "–", "-", "--"}
+    marks = DASHES | {","}
     if not (0 < left and right + 1 < len(doc)):
         return None
     if doc[left - 1].text not in marks or doc[right + 1].text not in marks:

@@ -159,14 +159,14 @@ def ingest(
         written = store.write_article(
             conn, result.article, result.statements, result.titles, extractor=mode, replace=again
         )
-        if written and again:
-            summary.redone += 1
-            summary.statements += len(result.statements)
-        elif written:
-            summary.added += 1
-            summary.statements += len(result.statements)
-        else:
+        if not written:
             summary.already += 1
+        elif again:
+            summary.redone += 1
+        else:
+            summary.added += 1
+        if written:
+            summary.statements += len(result.statements)
         if on_article:
             on_article(result)
     if summary.added or summary.redone:
