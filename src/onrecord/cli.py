@@ -119,7 +119,11 @@ def main() -> None:
 )
 @_accurate_option
 def ingest(paths: tuple[str, ...], db: str | None, metadata: str | None, accurate: bool) -> None:
-    """Store the statements of the articles in PATHS (files, folders, '-' for stdin)."""
+    """Store the statements of the articles in PATHS (files, folders, '-' for stdin).
+
+    Articles already stored are skipped; with --accurate, those the default mode stored are
+    analysed again and their statements replaced.
+    """
     from .pipeline import ingest as run
 
     conn = store.connect(db)
