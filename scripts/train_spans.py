@@ -1,6 +1,13 @@
-"""Train the cue span model (``src/onrecord/data/cue_crf.bin``) on PolNeAR train.
+"""Train the cue span model (``src/onrecord/data/cue_crf.bin``) on PolNeAR train, or with
+``--content`` the content edge model (``src/onrecord/data/content_crf.bin``).
 
     python scripts/train_spans.py ../shared/data/polnear/train [--docbin CACHE]
+    python scripts/train_spans.py ../shared/data/polnear/train --content [--docbin CACHE]
+
+Content: every statement the rules find (content edges as the rules draw them) whose cue
+overlaps a gold cue is one sequence, the tokens of :func:`onrecord.spans.content_window`
+labelled ``C`` where they overlap that attribution's content, else ``O``; features are
+:func:`onrecord.spans.content_features`, penalties ``--c1 1.0 --c2 0.1`` (chosen on dev).
 
 Every candidate of the reported-speech pass whose verb overlaps a gold cue is one sequence:
 the tokens of :func:`onrecord.spans.window`, labelled ``K`` where they overlap that cue,
@@ -15,10 +22,10 @@ from pathlib import Path
 
 import pycrfsuite
 
-from onrecord import attribution, spans
+from onrecord import attribution, nlp, spans
 from onrecord.evaluate import parsed_corpus
 
-OUT = Path(__file__).resolve().parents[1] / "src" / "onrecord" / "data" / "cue_crf.bin"
+DATA = Path(__file__).resolve().parents[1] / "src" / "onrecord" / "data"
 
 
 def sequences(pairs):
@@ -48,18 +55,57 @@ def sequences(pairs):
             yield feats, labels
 
 
+def content_sequences(pairs):
+    """(features, labels) for every statement the rules find whose cue is a gold cue's."""
+    for gold, doc in pairs:
+        quotes = [(q.start, q.end) for q in attribution.find_quotes(nlp.text_of(doc))]
+        table = spans.doc_table(doc, quotes)
+        for f in attribution.find(doc, edges=False):
+            if not f.cue or not f.content:
+                continue
+            start, end = f.cue[0].idx, f.cue[-1].idx + len(f.cue[-1])
+            match = next(
+                (a for a in gold.attributions if any(s < end and start < e for s, e in a.cue)),
+                None,
+            )
+            if match is None:
+                continue
+            ids = {t.i for t in attribution.tokens_in(doc, f.content)}
+            source = f.phrase or f.source
+            lo, hi = spans.content_window(
+                table, [*ids, *(t.i for t in f.cue), *(t.i for t in source)], max(ids)
+            )
+            feats = spans.content_features(table, f.cue, {t.i for t in source}, ids, lo, hi)
+            labels = [
+                "C"
+                if any(s < doc[i].idx + len(doc[i]) and doc[i].idx < e for s, e in match.content)
+                else "O"
+                for i in range(lo, hi)
+            ]
+            yield feats, labels
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--docbin", type=Path)
-    parser.add_argument("--c1", type=float, default=1.0)
-    parser.add_argument("--c2", type=float, default=0.01)
-    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--content", action="store_true", help="train the content edge model")
+    parser.add_argument("--c1", type=float, help="L1 penalty (cue 1.0, content 1.0)")
+    parser.add_argument("--c2", type=float, help="L2 penalty (cue 0.01, content 0.1)")
+    parser.add_argument("--out", type=Path)
     args = parser.parse_args()
+    name, make, c2 = (
+        ("content_crf.bin", content_sequences, 0.1)
+        if args.content
+        else ("cue_crf.bin", sequences, 0.01)
+    )
+    args.out = args.out or DATA / name
+    args.c1 = 1.0 if args.c1 is None else args.c1
+    args.c2 = c2 if args.c2 is None else args.c2
 
     trainer = pycrfsuite.Trainer(verbose=False)
     n = 0
-    for feats, labels in sequences(parsed_corpus(args.corpus, args.docbin)):
+    for feats, labels in make(parsed_corpus(args.corpus, args.docbin)):
         trainer.append(feats, labels)
         n += 1
     trainer.set_params({"c1": args.c1, "c2": args.c2, "max_iterations": 200})

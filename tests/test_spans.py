@@ -42,3 +42,69 @@ def test_without_a_model_the_cue_is_the_verb(pipe, monkeypatch):
     monkeypatch.setattr(spans, "tagger", lambda: None)
     text = "The senator has also said that the tax cuts will expire next year."
     assert _cues(pipe, text) == ["said"]
+
+
+# --- the content edge model (data/content_crf.bin) ---
+
+
+def test_content_model_ships():
+    assert spans.content_tagger() is not None
+
+
+def test_doc_table_marks_quotes_and_sentences(pipe):
+    text = 'He spoke. "We will win," she said.'
+    doc = pipe(text)
+    quotes = [(q.start, q.end) for q in attribution.find_quotes(text)]
+    table = spans.doc_table(doc, quotes)
+    inside = [t.text for t in doc if table.in_quote[t.i]]
+    assert inside == ['"', "We", "will", "win", ",", '"']
+    assert [table.sent[t.i] for t in doc if t.text in ("He", "We", "she")] == [0, 1, 1]
+    assert table.sent_starts == [0, 3]
+
+
+def test_relations_follow_the_tree_from_the_cue(pipe):
+    doc = pipe("The mayor said that taxes rose sharply.")
+    said = doc[2]
+    assert said.text == "said"
+    table = spans.doc_table(doc, [])
+    rels = {
+        t.text: r
+        for t, r in zip(doc, spans._relations(said, 0, len(doc), table.depth), strict=True)
+    }
+    assert rels["said"] == ("cue", "cue", 0)
+    assert rels["mayor"] == ("in_nsubj", "nsubj>", 0)
+    assert rels["The"][:2] == ("in_nsubj", "nsubj>det")
+    assert rels["rose"] == ("in_ccomp", "ccomp>", 0)
+    assert rels["taxes"] == ("in_ccomp", "ccomp>nsubj", 1)
+
+
+def test_the_window_takes_the_next_sentence_where_the_content_runs_to_its_end(pipe):
+    doc = pipe("Nothing here. The mayor said taxes rose. They fell later. Not this one.")
+    table = spans.doc_table(doc, [])
+    said = next(t for t in doc if t.text == "said")
+    taxes, rose = said.i + 1, said.i + 2
+    assert doc[rose].text == "rose"
+    lo, hi = spans.content_window(table, [said.i, taxes, rose], rose)
+    assert doc[lo:hi].text == "The mayor said taxes rose. They fell later."
+    lo, hi = spans.content_window(table, [said.i, taxes], taxes)  # "rose" left out
+    assert doc[lo:hi].text == "The mayor said taxes rose."
+
+
+def test_without_the_content_model_the_rules_draw_the_edges(pipe, monkeypatch):
+    doc = pipe("The senator said that the bill, which passed on Monday, would cut taxes.")
+    kept = attribution.find(doc, edges=False)
+    monkeypatch.setattr(spans, "content_tagger", lambda: None)
+    assert [f.content for f in attribution.find(doc)] == [f.content for f in kept]
+
+
+def test_the_content_model_takes_the_addressee_of_called_on(pipe):
+    # PolNeAR marks "called on people to protest peacefully" whole as the content (dev's
+    # "called on Trump to stop attacking Machado and apologize"); the rules stop at "to"
+    doc = pipe("Activists called on the governor to veto the bill.")
+    text = doc.text
+    assert [[text[s:e] for s, e in f.content] for f in attribution.find(doc, edges=False)] == [
+        ["to veto the bill"]
+    ]
+    assert [[text[s:e] for s, e in f.content] for f in attribution.find(doc)] == [
+        ["the governor to veto the bill"]
+    ]

@@ -661,12 +661,13 @@ def _sources_near(doc: Doc, start: int) -> list[Token] | None:
     return None
 
 
-def find(doc: Doc, collect: list | None = None) -> list[Found]:
+def find(doc: Doc, collect: list | None = None, edges: bool = True) -> list[Found]:
     """All statements in ``doc`` (an article's analysis view), in text order.
 
     Reported speech is decided by the learned cue model when ``data/cue_model.json`` exists
     (:mod:`onrecord.cues`), else by the cue lexicon's rates. ``collect``, for training, receives
     every candidate verb (verb, source, content, spans) instead of the verb-pass statements.
+    ``edges=False`` keeps the rules' content edges (the content model is trained on them).
     """
     text = nlp.text_of(doc)
     quotes = [q for q in find_quotes(text) if len(text[q.start : q.end].split()) >= 1]
@@ -805,8 +806,32 @@ def find(doc: Doc, collect: list | None = None) -> list[Found]:
         found.append(Found(source, cue or _cue_phrase(tok), spans, inner))
     found.extend(_according_to(doc, text))
     found.extend(_speaker_colon(doc, text))
+    if learned and collect is None and edges:
+        redraw_contents(doc, found, quotes)
     found.sort(key=lambda f: f.content[0][0] if f.content else 0)
     return found
+
+
+def redraw_contents(doc: Doc, found: list[Found], quotes: list[Quote]) -> None:
+    """Let the content model (:func:`onrecord.spans.content`) redraw each content's edges,
+    where it is installed; the quotes a statement holds follow its new content. A redrawn
+    content may not take in words of another statement ("argued that X, in which Putin
+    said, “…”"): there the rules' edges stay."""
+    if span_model.content_tagger() is None:
+        return
+    table = span_model.doc_table(doc, [(q.start, q.end) for q in quotes])
+    words = [
+        {t.i for t in tokens_in(doc, f.content)} | {t.i for t in f.cue} if f.quotes else set()
+        for f in found
+    ]
+    for k, f in enumerate(found):
+        drawn = span_model.content(table, f.cue, f.phrase or f.source, tokens_in(doc, f.content))
+        drawn = _trim(drawn) if drawn else None  # edge punctuation as the rules leave it
+        others = set().union(*(w for j, w in enumerate(words) if j != k))
+        others -= {t.i for t in tokens_in(doc, f.content)}
+        if drawn and not any(t.i in others for t in drawn):
+            f.content = _spans(drawn)
+            f.quotes = [q for q in quotes if any(s < q.end and q.start < e for s, e in f.content)]
 
 
 def _agent(verb: Token) -> list[Token] | None:

@@ -1,4 +1,5 @@
-"""The learned cue span: which words around a cue verb belong to the cue.
+"""Learned span edges: which words around a cue verb belong to the cue, and where a
+statement's content begins and ends (two CRFs; the second is described further down).
 
 Annotators mark a cue as the words that carry the act of reporting, not the verb alone:
 "*has* said", "*also* views", "*did not immediately respond to*", "*complained about*",
@@ -11,10 +12,12 @@ CRFsuite. Without it the cue is the verb with its particle.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from spacy.tokens import Token
+from spacy.attrs import HEAD
+from spacy.tokens import Doc, Token
 
 LEFT, RIGHT = 6, 10  # the window: 6 tokens before the verb, 10 after, within its sentence
 FUNCTION_POS = {"ADP", "AUX", "PART", "SCONJ", "CCONJ", "DET", "PRON", "ADV"}
@@ -125,3 +128,200 @@ def cue(verb: Token, source: list[Token], content: set[int]) -> list[Token] | No
         hi += 1
     doc = verb.doc
     return [doc[i] for i in range(lo, hi + 1) if not doc[i].is_space]
+
+
+# --- content edges ----------------------------------------------------------------------------
+#
+# Where a content begins and ends is the commonest disagreement between the parse rules and
+# annotators: "called on *the governor* to veto the bill" takes the addressee in, a trailing
+# ", which ..." or "citing ..." is content for some cues and not others, a quote runs on into
+# the next sentence. A second CRF labels the words around each statement C (content) or O,
+# reading the rules' content as a feature, so it learns where PolNeAR's annotators draw the
+# edges differently from the rules (``python scripts/train_spans.py --content``; model
+# ``data/content_crf.bin``; :func:`onrecord.attribution.redraw_contents` applies it). Without
+# the model the rules' edges stand.
+
+QUOTE_TOKENS = set('"“”«»„') | {"''", "``"}
+# what may stand between a content's last word and its sentence's end for it to run on
+# (whitespace tokens read "SPACE" in DocTable.words)
+RUN_ON = QUOTE_TOKENS | {".", "!", "?", ",", ";", ":", "…", "-", "—", "–", "SPACE"}
+
+
+@dataclass
+class DocTable:
+    """Per-token facts of one doc that every statement's window reads: computed once."""
+
+    words: list[str]
+    deps: list[str]
+    pos: list[str]
+    head_deps: list[str]
+    in_quote: list[bool]
+    sent: list[int]  # sentence number
+    sent_starts: list[int]  # token index where each sentence starts
+    depth: list[int]  # steps to the sentence root
+
+
+def doc_table(doc: Doc, quotes: list[tuple[int, int]]) -> DocTable:
+    """The :class:`DocTable` of ``doc``; ``quotes`` are (start, end) character spans."""
+    tokens = list(doc)
+    starts = [s.start for s in doc.sents]
+    sent = [0] * len(doc)
+    for k, s in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else len(doc)
+        sent[s:end] = [k] * (end - s)
+    heads = [i + int(h) for i, h in enumerate(doc.to_array(HEAD).astype("int64"))]
+    depth: list[int] = [-1] * len(doc)
+    for i in range(len(doc)):  # steps up to the root, each token's counted once
+        path = []
+        while depth[i] < 0 and heads[i] != i and len(path) < len(doc):
+            path.append(i)
+            i = heads[i]
+        d = max(depth[i], 0)
+        depth[i] = d
+        for j in reversed(path):
+            d += 1
+            depth[j] = d
+    qstarts = sorted(quotes)
+    in_quote = []
+    k = 0
+    for tok in tokens:
+        while k < len(qstarts) and qstarts[k][1] <= tok.idx:
+            k += 1
+        in_quote.append(k < len(qstarts) and qstarts[k][0] <= tok.idx < qstarts[k][1])
+    deps = [t.dep_ for t in tokens]
+    return DocTable(
+        words=[_word(t) for t in tokens],
+        deps=deps,
+        pos=[t.pos_ for t in tokens],
+        head_deps=[f"{deps[h]}_{d}" for h, d in zip(heads, deps, strict=True)],
+        in_quote=in_quote,
+        sent=sent,
+        sent_starts=starts,
+        depth=depth,
+    )
+
+
+def content_window(table: DocTable, ids: list[int], content_end: int) -> tuple[int, int]:
+    """Token range a statement's content is drawn in: the sentences of its cue, source and
+    content, and the sentence after them where the content runs to its sentence's end (a
+    quote or paraphrase may go on in the next one)."""
+    first = min(table.sent[i] for i in ids)
+    last = max(table.sent[i] for i in ids)
+    starts = table.sent_starts
+    end = starts[last + 1] if last + 1 < len(starts) else len(table.sent)
+    if all(table.words[i] in RUN_ON for i in range(content_end + 1, end)):
+        last += 1
+    lo = starts[first]
+    hi = starts[last + 1] if last + 1 < len(starts) else len(table.sent)
+    return lo, hi
+
+
+def _cue_head(cue: list[Token]) -> Token:
+    ids = {t.i for t in cue}
+    return next((t for t in cue if t.head.i not in ids or t.head.i == t.i), cue[0])
+
+
+def _relations(head: Token, lo: int, hi: int, depth: list[int]) -> list[tuple[str, str, int]]:
+    """Per token of ``lo:hi``: (relation to the cue head, its two nearest labels, depth below
+    it). Subtrees are contiguous in spaCy's projective parse, so each child's range says which
+    tokens hang from the cue through that child."""
+    out = [("out", "x", 0)] * (hi - lo)
+    a = head
+    while a.head.i != a.i:
+        a = a.head
+        if lo <= a.i < hi:
+            out[a.i - lo] = ("anc", "x", 0)
+    for child in head.children:
+        for i in range(max(lo, child.left_edge.i), min(hi, child.right_edge.i + 1)):
+            out[i - lo] = (f"in_{child.dep_}", f"{child.dep_}>", depth[i] - depth[head.i] - 1)
+        for grand in child.children:
+            for i in range(max(lo, grand.left_edge.i), min(hi, grand.right_edge.i + 1)):
+                out[i - lo] = (out[i - lo][0], f"{child.dep_}>{grand.dep_}", out[i - lo][2])
+    if lo <= head.i < hi:
+        out[head.i - lo] = ("cue", "cue", 0)
+    return out
+
+
+def content_features(
+    table: DocTable, cue: list[Token], source: set[int], content: set[int], lo: int, hi: int
+) -> list[list[str]]:
+    """One feature list per token of ``doc[lo:hi]`` for the content CRF."""
+    head = _cue_head(cue)
+    cue_ids = {t.i for t in cue}
+    lemma = head.lemma_.lower()
+    rels = _relations(head, lo, hi, table.depth)
+    cue_sent = table.sent[head.i]
+    words = table.words
+    inside = [i in content for i in range(lo, hi)]
+    n = hi - lo
+    out = []
+    for j in range(n):
+        i = lo + j
+        rel, r2, depth = rels[j]
+        side = "L" if i < head.i else "R" if i > head.i else "C"
+        so = max(-2, min(2, table.sent[i] - cue_sent))
+        c = inside[j]
+        w = words[i]
+        q = table.in_quote[i]
+        f = [
+            f"r2={r2}",
+            f"c_r2={c}_{r2}",
+            f"qb={w in QUOTE_TOKENS}",
+            f"hdep={table.head_deps[i]}",
+            f"c_hdep={c}_{table.head_deps[i]}",
+            f"lemma_rel={lemma}_{rel}",
+            f"rel_w={rel}_{w}",
+            f"rel={rel}",
+            f"reld={rel}{min(depth, 4)}",
+            f"w={w}",
+            f"c={c}",
+            f"cue={i in cue_ids}",
+            f"src={i in source}",
+            f"c_rel={c}_{rel}",
+            f"c_sent={c}_{so}",
+            f"c_side={c}_{side}",
+            f"lemma_c={lemma}_{c}",
+            f"c_w={c}_{w}",
+            f"c_inq={c}_{q}",
+        ]
+        if j == 0 or inside[j - 1] != c:
+            f.append(f"cstart={c}")
+        if j == n - 1 or inside[j + 1] != c:
+            f.append(f"cend={c}")
+        for step, name in ((-1, "p"), (1, "n"), (-2, "pp"), (2, "nn")):
+            m = j + step
+            if 0 <= m < n:
+                f += [f"{name}w={words[lo + m]}", f"{name}w_c={words[lo + m]}_{c}"]
+            else:
+                f.append(f"{name}w=EDGE")
+        out.append(f)
+    return out
+
+
+@lru_cache(maxsize=1)
+def content_tagger():
+    """The CRFsuite tagger with ``data/content_crf.bin`` opened, or None without a model."""
+    path = resources.files("onrecord") / "data" / "content_crf.bin"
+    if not path.is_file():
+        return None
+    import pycrfsuite
+
+    t = pycrfsuite.Tagger()
+    t.open(str(path))
+    return t
+
+
+def content(
+    table: DocTable, cue: list[Token], source: list[Token], content_tokens: list[Token]
+) -> list[Token] | None:
+    """The content's tokens as the model draws them (None: no model, or it drew none)."""
+    t = content_tagger()
+    if t is None or not cue or not content_tokens:
+        return None
+    ids = {x.i for x in content_tokens}
+    head = _cue_head(cue)
+    lo, hi = content_window(table, [*ids, *(x.i for x in cue), *(x.i for x in source)], max(ids))
+    labels = t.tag(content_features(table, cue, {x.i for x in source}, ids, lo, hi))
+    doc = head.doc
+    drawn = [doc[lo + j] for j, lab in enumerate(labels) if lab == "C" and not doc[lo + j].is_space]
+    return drawn or None
