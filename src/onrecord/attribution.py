@@ -815,21 +815,22 @@ def find(doc: Doc, collect: list | None = None, edges: bool = True) -> list[Foun
 def redraw_contents(doc: Doc, found: list[Found], quotes: list[Quote]) -> None:
     """Let the content model (:func:`onrecord.spans.content`) redraw each content's edges,
     where it is installed; the quotes a statement holds follow its new content. A redrawn
-    content may not take in words of another statement ("argued that X, in which Putin
-    said, “…”"): there the rules' edges stay."""
+    content may not take in the cue or content of another statement that holds a quotation
+    ("argued that X, in which Putin said, “…”"): there the rules' edges stay."""
     if span_model.content_tagger() is None:
         return
     table = span_model.doc_table(doc, [(q.start, q.end) for q in quotes])
-    words = [
-        {t.i for t in tokens_in(doc, f.content)} | {t.i for t in f.cue} if f.quotes else set()
-        for f in found
-    ]
+    tokens = [tokens_in(doc, f.content) for f in found]
+    quoted: dict[int, set[int]] = {}  # token -> the quote-holding statements it is part of
     for k, f in enumerate(found):
-        drawn = span_model.content(table, f.cue, f.phrase or f.source, tokens_in(doc, f.content))
+        if f.quotes:
+            for t in tokens[k] + f.cue:
+                quoted.setdefault(t.i, set()).add(k)
+    for k, f in enumerate(found):
+        own = {t.i for t in tokens[k]}
+        drawn = span_model.content(table, f.cue, f.phrase or f.source, tokens[k])
         drawn = _trim(drawn) if drawn else None  # edge punctuation as the rules leave it
-        others = set().union(*(w for j, w in enumerate(words) if j != k))
-        others -= {t.i for t in tokens_in(doc, f.content)}
-        if drawn and not any(t.i in others for t in drawn):
+        if drawn and not any(t.i not in own and quoted.get(t.i, {k}) - {k} for t in drawn):
             f.content = _spans(drawn)
             f.quotes = [q for q in quotes if any(s < q.end and q.start < e for s, e in f.content)]
 
