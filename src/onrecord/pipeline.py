@@ -44,10 +44,13 @@ def analyze(
         if accurate:
             # the tagger reads the text alone, so it runs on a batch while spaCy parses it
             # (onnxruntime lets go of the interpreter lock)
-            pairs = ((v, (a, pool.submit(tagger.piece_probs, v))) for v, a in pairs)
+            pairs = ((v, (a, v, pool.submit(tagger.piece_probs, v))) for v, a in pairs)
         else:
-            pairs = ((v, (a, None)) for v, a in pairs)
-        for doc, (article, probs) in pipeline.pipe(pairs, as_tuples=True, batch_size=batch_size):
+            pairs = ((v, (a, v, None)) for v, a in pairs)
+        for doc, (article, view, probs) in pipeline.pipe(
+            pairs, as_tuples=True, batch_size=batch_size
+        ):
+            doc.user_data["onrecord_text"] = view  # doc.text, without joining the tokens again
             found = tagger.find(doc, probs.result()) if probs else attribution.find(doc)
             statements = attribution.to_statements(doc, found, article.id)
             resolver = speakers.resolve(doc, statements)
