@@ -100,10 +100,10 @@ def features(
     return out
 
 
-@lru_cache(maxsize=1)
-def tagger():
-    """The CRFsuite tagger with ``data/cue_crf.bin`` opened, or None without a model."""
-    path = resources.files("onrecord") / "data" / "cue_crf.bin"
+@lru_cache(maxsize=2)
+def _crf(name: str):
+    """A CRFsuite tagger with ``data/<name>`` opened, once; None without the file."""
+    path = resources.files("onrecord") / "data" / name
     if not path.is_file():
         return None
     import pycrfsuite
@@ -111,6 +111,11 @@ def tagger():
     t = pycrfsuite.Tagger()
     t.open(str(path))
     return t
+
+
+def tagger():
+    """The cue span CRF (``data/cue_crf.bin``), or None without a model."""
+    return _crf("cue_crf.bin")
 
 
 def cue(verb: Token, source: list[Token], content: set[int]) -> list[Token] | None:
@@ -298,17 +303,9 @@ def content_features(
     return out
 
 
-@lru_cache(maxsize=1)
 def content_tagger():
-    """The CRFsuite tagger with ``data/content_crf.bin`` opened, or None without a model."""
-    path = resources.files("onrecord") / "data" / "content_crf.bin"
-    if not path.is_file():
-        return None
-    import pycrfsuite
-
-    t = pycrfsuite.Tagger()
-    t.open(str(path))
-    return t
+    """The content edge CRF (``data/content_crf.bin``), or None without a model."""
+    return _crf("content_crf.bin")
 
 
 def content(
