@@ -7,7 +7,8 @@
 Content: every statement the rules find (content edges as the rules draw them) whose cue
 overlaps a gold cue is one sequence, the tokens of :func:`onrecord.spans.content_window`
 labelled ``C`` where they overlap that attribution's content, else ``O``; features are
-:func:`onrecord.spans.content_features`, penalties ``--c1 1.0 --c2 0.1`` (chosen on dev).
+:func:`onrecord.spans.content_features` (both through :func:`onrecord.spans.content_inputs`,
+as in use), penalties ``--c1 1.0 --c2 0.1`` (chosen on dev).
 
 Every candidate of the reported-speech pass whose verb overlaps a gold cue is one sequence:
 the tokens of :func:`onrecord.spans.window`, labelled ``K`` where they overlap that cue,
@@ -70,12 +71,9 @@ def content_sequences(pairs):
             )
             if match is None:
                 continue
-            ids = {t.i for t in attribution.tokens_in(doc, f.content)}
-            source = f.phrase or f.source
-            lo, hi = spans.content_window(
-                table, [*ids, *(t.i for t in f.cue), *(t.i for t in source)], max(ids)
+            lo, hi, feats = spans.content_inputs(
+                table, f.cue, f.phrase or f.source, attribution.tokens_in(doc, f.content)
             )
-            feats = spans.content_features(table, f.cue, {t.i for t in source}, ids, lo, hi)
             labels = [
                 "C"
                 if any(s < doc[i].idx + len(doc[i]) and doc[i].idx < e for s, e in match.content)

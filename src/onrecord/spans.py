@@ -308,6 +308,15 @@ def content_tagger():
     return _crf("content_crf.bin")
 
 
+def content_inputs(
+    table: DocTable, cue: list[Token], source: list[Token], content_tokens: list[Token]
+) -> tuple[int, int, list[list[str]]]:
+    """A statement's window (``lo``, ``hi``) and its features, in training and use alike."""
+    ids = {x.i for x in content_tokens}
+    lo, hi = content_window(table, [*ids, *(x.i for x in cue), *(x.i for x in source)], max(ids))
+    return lo, hi, content_features(table, cue, {x.i for x in source}, ids, lo, hi)
+
+
 def content(
     table: DocTable, cue: list[Token], source: list[Token], content_tokens: list[Token]
 ) -> list[Token] | None:
@@ -315,10 +324,8 @@ def content(
     t = content_tagger()
     if t is None or not cue or not content_tokens:
         return None
-    ids = {x.i for x in content_tokens}
-    head = _cue_head(cue)
-    lo, hi = content_window(table, [*ids, *(x.i for x in cue), *(x.i for x in source)], max(ids))
-    labels = t.tag(content_features(table, cue, {x.i for x in source}, ids, lo, hi))
-    doc = head.doc
+    lo, hi, features = content_inputs(table, cue, source, content_tokens)
+    labels = t.tag(features)
+    doc = cue[0].doc
     drawn = [doc[lo + j] for j, lab in enumerate(labels) if lab == "C" and not doc[lo + j].is_space]
     return drawn or None
