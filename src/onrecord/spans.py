@@ -157,9 +157,7 @@ class DocTable:
     """Per-token facts of one doc that every statement's window reads: computed once."""
 
     words: list[str]
-    deps: list[str]
-    pos: list[str]
-    head_deps: list[str]
+    head_deps: list[str]  # the head's dependency label and the token's
     in_quote: list[bool]
     sent: list[int]  # sentence number
     sent_starts: list[int]  # token index where each sentence starts
@@ -196,8 +194,6 @@ def doc_table(doc: Doc, quotes: list[tuple[int, int]]) -> DocTable:
     deps = [t.dep_ for t in tokens]
     return DocTable(
         words=[_word(t) for t in tokens],
-        deps=deps,
-        pos=[t.pos_ for t in tokens],
         head_deps=[f"{deps[h]}_{d}" for h, d in zip(heads, deps, strict=True)],
         in_quote=in_quote,
         sent=sent,
