@@ -7,8 +7,7 @@
 Content: every statement the rules find (content edges as the rules draw them) whose cue
 overlaps a gold cue is one sequence, the tokens of :func:`onrecord.spans.content_window`
 labelled ``C`` where they overlap that attribution's content, else ``O``; features are
-:func:`onrecord.spans.content_features` (both through :func:`onrecord.spans.content_inputs`,
-as in use), penalties ``--c1 1.0 --c2 0.1`` (chosen on dev).
+:func:`onrecord.spans.content_inputs` (as in use), penalties ``--c1 1.0 --c2 0.1`` (chosen on dev).
 
 Every candidate of the reported-speech pass whose verb overlaps a gold cue is one sequence:
 the tokens of :func:`onrecord.spans.window`, labelled ``K`` where they overlap that cue,

@@ -60,6 +60,10 @@ def test_doc_table_marks_quotes_and_sentences(pipe):
     assert inside == ['"', "We", "will", "win", ",", '"']
     assert [table.sent[t.i] for t in doc if t.text in ("He", "We", "she")] == [0, 1, 1]
     assert table.sent_starts == [0, 3]
+    # function words and punctuation as themselves, other words as their part of speech
+    assert table.words[:3] == ["he", "VERB", "."]
+    assert table.words == [spans._word(t) for t in doc]
+    assert table.head_deps[1] == "ROOT_ROOT"  # "spoke", its own head
 
 
 def test_relations_follow_the_tree_from_the_cue(pipe):
@@ -108,3 +112,38 @@ def test_the_content_model_takes_the_addressee_of_called_on(pipe):
     assert [[text[s:e] for s, e in f.content] for f in attribution.find(doc)] == [
         ["the governor to veto the bill"]
     ]
+
+
+def test_scoring_in_python_gives_crfsuite_s_labels_on_the_seeds(pipe):
+    # content() sums the model's weights itself; CRFsuite, handed the feature strings the model
+    # was trained on, must label every window of every seed statement the same way
+    from tests.conftest import SEEDS
+
+    crf = spans.content_tagger()
+    weights = spans.content_weights()
+    windows = 0
+    for path in sorted(SEEDS.glob("*.txt")):
+        doc = pipe(path.read_text(encoding="utf-8"))
+        quotes = [(q.start, q.end) for q in attribution.find_quotes(doc.text)]
+        table = spans.doc_table(doc, quotes)
+        for f in attribution.find(doc, edges=False):
+            if not f.cue or not f.content:
+                continue
+            content = attribution.tokens_in(doc, f.content)
+            lo, hi, features = spans.content_inputs(table, f.cue, f.phrase or f.source, content)
+            _, _, keys = spans._statement_keys(table, f.cue, f.phrase or f.source, content)
+            ours = weights.viterbi([weights.token(k) for k in keys])
+            assert ["C" if c else "O" for c in ours] == crf.tag(features)
+            windows += 1
+    assert windows >= 30
+
+
+def test_viterbi_weighs_transitions_against_state_scores():
+    # staying costs nothing, switching costs 3: a stretch of C between O tokens must gain
+    # more than 6 (two switches) over labelling it O (sums worked out by hand)
+    w = spans.Weights({}, ((0.0, -3.0), (-3.0, 0.0)))
+    assert w.viterbi([(5, 0), (0, 2), (5, 0)]) == [False, False, False]  # gains 2
+    assert w.viterbi([(5, 0), (0, 8), (5, 0)]) == [False, True, False]  # gains 8
+    assert w.viterbi([(5, 0), (0, 3), (5, 0)]) == [False, False, False]  # gains 3
+    three = [(5, 0), (0, 3), (0, 3), (0, 3), (5, 0)]  # gains 9 together
+    assert w.viterbi(three) == [False, True, True, True, False]

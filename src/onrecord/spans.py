@@ -12,11 +12,13 @@ CRFsuite. Without it the cue is the verb with its particle.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from spacy.attrs import HEAD
+import numpy
+from spacy.attrs import DEP, ENT_TYPE, HEAD, IDX, IS_PUNCT, IS_STOP, LOWER, POS
 from spacy.tokens import Doc, Token
 
 LEFT, RIGHT = 6, 10  # the window: 6 tokens before the verb, 10 after, within its sentence
@@ -54,9 +56,30 @@ def _relation(tok: Token, verb: Token) -> str:
 
 
 def _word(tok: Token) -> str:
+    """A function word or punctuation as itself, any other word as its POS and entity type."""
     if tok.is_punct or tok.is_stop or tok.pos_ in FUNCTION_POS:
         return tok.lower_
     return tok.pos_ + ("_" + tok.ent_type_ if tok.ent_type_ else "")
+
+
+def _doc_words(doc: Doc) -> tuple[list[str], list[str]]:
+    """:func:`_word` and the dependency label of every token, read from the doc's arrays
+    (creating a Token object per word costs more than the rest of the table)."""
+    strings = doc.vocab.strings
+    memo: dict[tuple[int, ...], str] = {}
+    words = []
+    for row in doc.to_array([IS_PUNCT, IS_STOP, POS, LOWER, ENT_TYPE]).tolist():
+        key = tuple(row)
+        w = memo.get(key)
+        if w is None:
+            punct, stop, pos, lower, ent = row
+            if punct or stop or strings[pos] in FUNCTION_POS:
+                w = strings[lower]
+            else:
+                w = strings[pos] + ("_" + strings[ent] if ent else "")
+            memo[key] = w
+        words.append(w)
+    return words, [strings[d] for d in doc.to_array(DEP).tolist()]
 
 
 def features(
@@ -166,13 +189,13 @@ class DocTable:
 
 def doc_table(doc: Doc, quotes: list[tuple[int, int]]) -> DocTable:
     """The :class:`DocTable` of ``doc``; ``quotes`` are (start, end) character spans."""
-    tokens = list(doc)
+    words, deps = _doc_words(doc)
     starts = [s.start for s in doc.sents]
     sent = [0] * len(doc)
     for k, s in enumerate(starts):
         end = starts[k + 1] if k + 1 < len(starts) else len(doc)
         sent[s:end] = [k] * (end - s)
-    heads = [i + int(h) for i, h in enumerate(doc.to_array(HEAD).astype("int64"))]
+    heads = (numpy.arange(len(doc)) + doc.to_array(HEAD).astype("int64")).tolist()
     depth: list[int] = [-1] * len(doc)
     for i in range(len(doc)):  # steps up to the root, each token's counted once
         path = []
@@ -187,13 +210,12 @@ def doc_table(doc: Doc, quotes: list[tuple[int, int]]) -> DocTable:
     qstarts = sorted(quotes)
     in_quote = []
     k = 0
-    for tok in tokens:
-        while k < len(qstarts) and qstarts[k][1] <= tok.idx:
+    for idx in doc.to_array(IDX).tolist():
+        while k < len(qstarts) and qstarts[k][1] <= idx:
             k += 1
-        in_quote.append(k < len(qstarts) and qstarts[k][0] <= tok.idx < qstarts[k][1])
-    deps = [t.dep_ for t in tokens]
+        in_quote.append(k < len(qstarts) and qstarts[k][0] <= idx < qstarts[k][1])
     return DocTable(
-        words=[_word(t) for t in tokens],
+        words=words,
         head_deps=[f"{deps[h]}_{d}" for h, d in zip(heads, deps, strict=True)],
         in_quote=in_quote,
         sent=sent,
@@ -243,10 +265,69 @@ def _relations(head: Token, lo: int, hi: int, depth: list[int]) -> list[tuple[st
     return out
 
 
-def content_features(
+# The content CRF's features come in groups, each a function of a few values (its key): a
+# token's features are the groups' outputs for its keys. Keys repeat a great deal (the same
+# relation and word, the same neighbour), so in use each group's summed weights are memoised by
+# key and no feature string is built twice; training builds the strings themselves.
+
+
+def _relation_group(lemma: str, rel: str, r2: str, depth: int, c: bool) -> list[str]:
+    """The token's relation to the cue head, with the cue's lemma and the rules' content."""
+    return [
+        f"r2={r2}",
+        f"c_r2={c}_{r2}",
+        f"lemma_rel={lemma}_{rel}",
+        f"rel={rel}",
+        f"reld={rel}{depth}",
+        f"c={c}",
+        f"c_rel={c}_{rel}",
+        f"lemma_c={lemma}_{c}",
+    ]
+
+
+def _rel_word_group(rel: str, w: str) -> list[str]:
+    return [f"rel_w={rel}_{w}"]
+
+
+def _place_group(c: bool, so: int, side: str, is_cue: bool, is_src: bool) -> list[str]:
+    """Where the token is: in the cue or source, its sentence and side relative to the cue."""
+    return [f"cue={is_cue}", f"src={is_src}", f"c_sent={c}_{so}", f"c_side={c}_{side}"]
+
+
+def _edge_group(c: bool, start: bool, end: bool) -> list[str]:
+    """Whether the rules' content (or what is outside it) starts or ends at the token."""
+    return [f"cstart={c}"] * start + [f"cend={c}"] * end
+
+
+def _token_group(w: str, hdep: str, quoted: bool, c: bool) -> list[str]:
+    """The token itself: its word, its and its head's dependency labels, inside a quote."""
+    return [
+        f"qb={w in QUOTE_TOKENS}",
+        f"hdep={hdep}",
+        f"c_hdep={c}_{hdep}",
+        f"w={w}",
+        f"c_w={c}_{w}",
+        f"c_inq={c}_{quoted}",
+    ]
+
+
+def _neighbour_group(name: str, w: str | None, c: bool) -> list[str]:
+    """A neighbour's word (``p``/``n``: 1 before/after, ``pp``/``nn``: 2); None: outside."""
+    if w is None:
+        return [f"{name}w=EDGE"]
+    return [f"{name}w={w}", f"{name}w_c={w}_{c}"]
+
+
+GROUPS = (_relation_group, _rel_word_group, _place_group, _edge_group, _token_group)
+NEIGHBOURS = ((-1, "p"), (1, "n"), (-2, "pp"), (2, "nn"))
+KEYED = GROUPS + (_neighbour_group,) * len(NEIGHBOURS)  # what each of a token's keys feeds
+
+
+def _keys(
     table: DocTable, cue: list[Token], source: set[int], content: set[int], lo: int, hi: int
-) -> list[list[str]]:
-    """One feature list per token of ``doc[lo:hi]`` for the content CRF."""
+) -> Iterator[tuple[tuple, ...]]:
+    """Per token of ``doc[lo:hi]``: its key for each of :data:`GROUPS`, then one per
+    neighbour of :data:`NEIGHBOURS`."""
     head = _cue_head(cue)
     cue_ids = {t.i for t in cue}
     lemma = head.lemma_.lower()
@@ -255,48 +336,91 @@ def content_features(
     words = table.words
     inside = [i in content for i in range(lo, hi)]
     n = hi - lo
-    out = []
     for j in range(n):
         i = lo + j
         rel, r2, depth = rels[j]
-        side = "L" if i < head.i else "R" if i > head.i else "C"
-        so = max(-2, min(2, table.sent[i] - cue_sent))
         c = inside[j]
         w = words[i]
-        q = table.in_quote[i]
-        f = [
-            f"r2={r2}",
-            f"c_r2={c}_{r2}",
-            f"qb={w in QUOTE_TOKENS}",
-            f"hdep={table.head_deps[i]}",
-            f"c_hdep={c}_{table.head_deps[i]}",
-            f"lemma_rel={lemma}_{rel}",
-            f"rel_w={rel}_{w}",
-            f"rel={rel}",
-            f"reld={rel}{min(depth, 4)}",
-            f"w={w}",
-            f"c={c}",
-            f"cue={i in cue_ids}",
-            f"src={i in source}",
-            f"c_rel={c}_{rel}",
-            f"c_sent={c}_{so}",
-            f"c_side={c}_{side}",
-            f"lemma_c={lemma}_{c}",
-            f"c_w={c}_{w}",
-            f"c_inq={c}_{q}",
-        ]
-        if j == 0 or inside[j - 1] != c:
-            f.append(f"cstart={c}")
-        if j == n - 1 or inside[j + 1] != c:
-            f.append(f"cend={c}")
-        for step, name in ((-1, "p"), (1, "n"), (-2, "pp"), (2, "nn")):
-            m = j + step
-            if 0 <= m < n:
-                f += [f"{name}w={words[lo + m]}", f"{name}w_c={words[lo + m]}_{c}"]
-            else:
-                f.append(f"{name}w=EDGE")
-        out.append(f)
-    return out
+        side = "L" if i < head.i else "R" if i > head.i else "C"
+        yield (
+            (lemma, rel, r2, min(depth, 4), c),
+            (rel, w),
+            (c, max(-2, min(2, table.sent[i] - cue_sent)), side, i in cue_ids, i in source),
+            (c, j == 0 or inside[j - 1] != c, j == n - 1 or inside[j + 1] != c),
+            (w, table.head_deps[i], table.in_quote[i], c),
+            *((name, words[i + d] if 0 <= j + d < n else None, c) for d, name in NEIGHBOURS),
+        )
+
+
+def _statement_keys(
+    table: DocTable, cue: list[Token], source: list[Token], content_tokens: list[Token]
+) -> tuple[int, int, Iterator[tuple[tuple, ...]]]:
+    """A statement's window (``lo``, ``hi``) and its tokens' keys."""
+    ids = {x.i for x in content_tokens}
+    lo, hi = content_window(table, [*ids, *(x.i for x in cue), *(x.i for x in source)], max(ids))
+    return lo, hi, _keys(table, cue, {x.i for x in source}, ids, lo, hi)
+
+
+def content_inputs(
+    table: DocTable, cue: list[Token], source: list[Token], content_tokens: list[Token]
+) -> tuple[int, int, list[list[str]]]:
+    """A statement's window (``lo``, ``hi``) and one feature list per token of it, as the
+    content CRF is trained on them."""
+    lo, hi, keys = _statement_keys(table, cue, source, content_tokens)
+    features = [[x for group, k in zip(KEYED, key, strict=True) for x in group(*k)] for key in keys]
+    return lo, hi, features
+
+
+@dataclass
+class Weights:
+    """The content CRF's weights, read out of CRFsuite (label 0 is O, 1 is C), with each
+    feature group's summed weights memoised by key: scoring a token is then a few dictionary
+    lookups, and a two-state Viterbi picks the labels. This gives CRFsuite's labels (a test
+    checks it) at a fraction of the cost of handing it thousands of feature strings."""
+
+    state: dict[str, tuple[float, float]]  # feature -> (weight for O, weight for C)
+    trans: tuple[tuple[float, float], tuple[float, float]]  # [from][to]
+    # one memo per key of a token (GROUPS, then the neighbours): key -> (O, C) weights
+    memo: list[dict] = field(default_factory=lambda: [{} for _ in KEYED])
+
+    def score(self, features: list[str]) -> tuple[float, float]:
+        o = c = 0.0
+        for f in features:
+            w = self.state.get(f)
+            if w is not None:
+                o += w[0]
+                c += w[1]
+        return o, c
+
+    def token(self, key: tuple[tuple, ...]) -> tuple[float, float]:
+        """A token's (O, C) score from its keys (see :func:`_keys`)."""
+        o = c = 0.0
+        for memo, group, k in zip(self.memo, KEYED, key, strict=True):
+            w = memo.get(k)
+            if w is None:
+                w = memo[k] = self.score(group(*k))
+            o += w[0]
+            c += w[1]
+        return o, c
+
+    def viterbi(self, scores: list[tuple[float, float]]) -> list[bool]:
+        """The best label sequence (True: C) under the state scores and transitions."""
+        (oo, oc), (co, cc) = self.trans
+        best_o, best_c = scores[0]
+        back: list[tuple[bool, bool]] = []  # per step: was C the better previous, for O / C
+        for so, sc in scores[1:]:
+            to_o = (best_c + co > best_o + oo, best_c + cc > best_o + oc)
+            best_o, best_c = (
+                (best_c + co if to_o[0] else best_o + oo) + so,
+                (best_c + cc if to_o[1] else best_o + oc) + sc,
+            )
+            back.append(to_o)
+        label = best_c > best_o
+        out = [label]
+        for step in reversed(back):
+            label = step[1] if label else step[0]
+            out.append(label)
+        return out[::-1]
 
 
 def content_tagger():
@@ -304,24 +428,35 @@ def content_tagger():
     return _crf("content_crf.bin")
 
 
-def content_inputs(
-    table: DocTable, cue: list[Token], source: list[Token], content_tokens: list[Token]
-) -> tuple[int, int, list[list[str]]]:
-    """A statement's window (``lo``, ``hi``) and its features, in training and use alike."""
-    ids = {x.i for x in content_tokens}
-    lo, hi = content_window(table, [*ids, *(x.i for x in cue), *(x.i for x in source)], max(ids))
-    return lo, hi, content_features(table, cue, {x.i for x in source}, ids, lo, hi)
+@lru_cache(maxsize=1)
+def content_weights() -> Weights | None:
+    """The content CRF's weights (None without a model)."""
+    t = content_tagger()
+    if t is None:
+        return None
+    info = t.info()
+    state: dict[str, list[float]] = {}
+    for (feature, label), w in info.state_features.items():
+        state.setdefault(feature, [0.0, 0.0])[label == "C"] += w
+    tr = info.transitions
+    return Weights(
+        {f: (w[0], w[1]) for f, w in state.items()},
+        (
+            (tr.get(("O", "O"), 0.0), tr.get(("O", "C"), 0.0)),
+            (tr.get(("C", "O"), 0.0), tr.get(("C", "C"), 0.0)),
+        ),
+    )
 
 
 def content(
     table: DocTable, cue: list[Token], source: list[Token], content_tokens: list[Token]
 ) -> list[Token] | None:
     """The content's tokens as the model draws them (None: no model, or it drew none)."""
-    t = content_tagger()
-    if t is None or not cue or not content_tokens:
+    weights = content_weights()
+    if weights is None or not cue or not content_tokens:
         return None
-    lo, hi, features = content_inputs(table, cue, source, content_tokens)
-    labels = t.tag(features)
+    lo, hi, keys = _statement_keys(table, cue, source, content_tokens)
+    labels = weights.viterbi([weights.token(key) for key in keys])
     doc = cue[0].doc
-    drawn = [doc[lo + j] for j, lab in enumerate(labels) if lab == "C" and not doc[lo + j].is_space]
+    drawn = [doc[lo + j] for j, lab in enumerate(labels) if lab and not doc[lo + j].is_space]
     return drawn or None
