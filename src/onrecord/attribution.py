@@ -28,6 +28,7 @@ from functools import lru_cache
 from importlib import resources
 
 import numpy
+from spacy.attrs import DEP, HEAD
 from spacy.symbols import AUX, NOUN, POS, VERB
 from spacy.tokens import Doc, Token
 
@@ -733,8 +734,7 @@ def find(doc: Doc, collect: list | None = None, edges: bool = True) -> list[Foun
     quoted_tokens = {t.i for f in found for t in f.source + f.cue}
     for f in found:
         quoted_tokens.update(t.i for t in tokens_in(doc, f.content))
-    pos = doc.to_array(POS)  # (cheap first: most tokens are neither verbs nor nouns)
-    for i in numpy.flatnonzero((pos == VERB) | (pos == AUX) | (pos == NOUN)).tolist():
+    for i in _candidates(doc, learned):
         tok = doc[i]
         if tok.i in used_cues or _negated(tok) or _inside(tok.idx, taken):
             continue
@@ -810,6 +810,22 @@ def find(doc: Doc, collect: list | None = None, edges: bool = True) -> list[Foun
         redraw_contents(doc, found, quotes)
     found.sort(key=lambda f: f.content[0][0] if f.content else 0)
     return found
+
+
+def _candidates(doc: Doc, learned: bool) -> list[int]:
+    """Indices of the tokens the reported-speech pass looks at, from the doc's arrays (cheap
+    first: most tokens are none). The cue model looks at verbs that are not auxiliaries and
+    at nouns with a possessor ("Trump's claim that ..."); the lexicon, at verbs and nouns."""
+    pos, dep = doc.to_array(POS), doc.to_array(DEP)
+    verbs = (pos == VERB) | (pos == AUX)
+    if not learned:
+        return numpy.flatnonzero(verbs | (pos == NOUN)).tolist()
+    heads = numpy.arange(len(doc)) + doc.to_array(HEAD).astype("int64")
+    possessed = numpy.zeros(len(doc), dtype=bool)
+    possessed[heads[dep == doc.vocab.strings["poss"]]] = True
+    return numpy.flatnonzero(
+        (verbs & (dep != doc.vocab.strings["aux"])) | ((pos == NOUN) & possessed)
+    ).tolist()
 
 
 def redraw_contents(doc: Doc, found: list[Found], quotes: list[Quote]) -> None:
