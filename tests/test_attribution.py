@@ -248,3 +248,30 @@ def test_source_reached_through_who_is_marked_who_and_named_by_its_antecedent(ex
     assert s.speaker.name == "Lisa Grant" and s.speaker.mention == "Mayor Lisa Grant"
     assert text[slice(*s.speaker.phrase_span)] == "who"  # as PolNeAR's annotators mark it
     assert s.content_text == "it would carry 9,000 cars a day"
+
+
+def test_a_quotation_ending_its_sentence_takes_no_cue_from_the_next(extract):
+    # the second sentence's "said" belongs to "He"; before, it was taken as the cue after the
+    # first quotation and Husted's statement was lost
+    text = (
+        'In a statement, Husted said the ruling "will force us to put voters back on the '
+        'rolls." He said that if "the court insists on it, we will comply with the order."'
+    )
+    stmts = extract(text)
+    assert [(s.speaker.mention, s.cue.text) for s in stmts] == [("Husted", "said"), ("He", "said")]
+    assert stmts[0].content_text == 'the ruling "will force us to put voters back on the rolls."'
+
+
+def test_a_paragraph_leading_into_a_quotation_is_its_own_statement(extract):
+    # "Sanders told the host that he" opens the new paragraph: the quotation after it is
+    # not the previous paragraph's quotation going on
+    text = (
+        'Sanders said on Friday: "Vote early and vote often in this election."\n\n'
+        'Sanders told the host that he "honestly does not know the answer" as to why '
+        "Clinton has struggled."
+    )
+    stmts = extract(text)
+    assert [s.cue.text for s in stmts] == ["said", "told"]
+    assert stmts[0].content_text == '"Vote early and vote often in this election."'
+    told = stmts[1].content_text
+    assert told.startswith("that he") and '"honestly does not know the answer"' in told

@@ -683,7 +683,10 @@ def find(doc: Doc, collect: list | None = None, edges: bool = True) -> list[Foun
         next_start = quotes[k + 1].start if k + 1 < len(quotes) else len(text)
         before = _window_before(text, q, prev_end)
         spans = list(q.spans)
-        cue = _quote_cue_after(doc, _window_after(text, q, next_start))
+        closed = text[q.start : q.end].rstrip(CLOSE_MARKS + STRAIGHT + "’' ").endswith(".")
+        # ("… another address." He said that …: a quotation that ends its sentence takes no
+        # cue from the next one)
+        cue = None if closed else _quote_cue_after(doc, _window_after(text, q, next_start))
         if cue is not None:
             # "The counteroffensive is “making advances,” X said": the lead-in is content too
             lead = _trim(_words(doc, *before))
@@ -912,6 +915,10 @@ def _continues(between: str) -> bool:
         return False
     paragraphs = [p for p in between.split("\n") if p.strip()]
     if len(paragraphs) > 1:
+        return False
+    if "\n" in between and between.rsplit("\n", 1)[1].strip():
+        # words opening the new quote's paragraph lead into it ("Sanders told co-host Joe
+        # Scarborough that he "honestly …""): a statement of its own
         return False
     sentences = re.findall(r"[.!?](?=\s|$)", between)
     return len(between) < 120 and len(sentences) <= 1
