@@ -203,6 +203,14 @@ def test_paraphrase_around_an_interposed_cue(extract):
         "Back in Virginia",
         "he decided to take aim at coal",
     ]
+    # the clause's head before the cue ("was ... , Mr. Clarke said, until ..."): both sides too
+    text = "Lenox was a juggernaut, Mr. Clarke said, until it went bankrupt in 1999."
+    [s] = extract(text)
+    assert s.speaker.mention == "Mr. Clarke" and s.cue.text == "said"
+    assert [text[a:b] for a, b in s.content_spans] == [
+        "Lenox was a juggernaut",
+        "until it went bankrupt in 1999",
+    ]
 
 
 def test_saying_after_a_preposition_takes_the_verbs_subject(extract):

@@ -476,8 +476,12 @@ def _inverted(verb: Token) -> list[Token] | None:
     head = verb.head
     if head is verb or verb.dep_ not in ("parataxis", "ccomp", "advcl", "conj"):
         return None
-    if head.i > verb.i:
-        return _around(verb) if verb.dep_ == "parataxis" else None
+    if verb.dep_ == "parataxis":  # "Lenox was a juggernaut, Mr. Clarke said, until it ..."
+        around = _around(verb)
+        if around or head.i > verb.i:
+            return around
+    elif head.i > verb.i:
+        return None
     if verb.dep_ == "conj" and not any(t.text in ",—–-" for t in verb.doc[head.i : verb.i]):
         return None
     between = verb.doc[verb.left_edge.i - 1] if verb.left_edge.i > 0 else None
