@@ -239,12 +239,15 @@ def test_speaker_before_a_colon_in_transcripts(extract):
         "Radio hosts reacted to the debate on Monday afternoon.\n\n"
         "Rush Limbaugh: The moderators of this debate are afraid of the facts.\n\n"
         "WALLACE: Do you accept the result of the election tonight?\n\n"
-        "Update: This story was changed on Tuesday to add the full transcript.\n"
+        "Poll: Clinton and Trump are in a dead heat before the first debate.\n\n"
+        "Update: This story was changed on Tuesday to add the full transcript.\n\n"
+        "CLARIFICATION: An earlier version gave the wrong date for the debate.\n"
     )
     found = {s.speaker.mention: s.content_text for s in extract(text)}
     assert found == {
         "Rush Limbaugh": "The moderators of this debate are afraid of the facts",
         "WALLACE": "Do you accept the result of the election tonight",
+        "Poll": "Clinton and Trump are in a dead heat before the first debate",
     }
 
 

@@ -611,6 +611,12 @@ def _dash_signature(doc: Doc, window: tuple[int, int]) -> tuple[Token | None, li
     return None, None
 
 
+# what opens a paragraph with a colon without anyone speaking
+PAGE_LABELS = frozenset(
+    "update updated correction corrections clarification note source sources credit "
+    "watch video photo photos breaking exclusive analysis opinion live related read listen "
+    "transcript warning disclaimer advertisement tags topics posted published editor".split()
+)
 _SPEAKER_COLON = re.compile(
     r"(?m)^[\"“]?([A-Z][A-Z.'’ -]{1,30}[A-Z]|[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,2}):"
     r"[ \t]+(\S[^\n]*)$"
@@ -618,17 +624,21 @@ _SPEAKER_COLON = re.compile(
 
 
 def _speaker_colon(doc: Doc, text: str) -> list[Found]:
-    """Transcripts and headlines: a paragraph opening ``WALLACE: …``, ``"PENCE: …"`` or, with
-    a name the parse knows, ``Rush Limbaugh: Hillary …`` is that speaker's."""
+    """Transcripts and headlines: a paragraph opening ``WALLACE: …``, ``"PENCE: …"``,
+    ``Poll: …`` (one word, not a page label such as "Update") or, with a name the parse
+    knows, ``Rush Limbaugh: Hillary …`` is that speaker's."""
     found = []
     for para in re.finditer(_SPEAKER_COLON, text):
         name_start, name_end = para.span(1)
         source = _words(doc, name_start, name_end)
         colon = _words(doc, name_end, name_end + 1)
         content = _trim(_words(doc, *para.span(2)))
-        if not para.group(1).isupper() and not all(
+        name = para.group(1)
+        if name.lower() in PAGE_LABELS:  # "Update: ...", "CLARIFICATION: ..."
+            continue
+        if not (name.isupper() or " " not in name) and not all(
             t.ent_type_ in ("PERSON", "ORG") for t in source
-        ):  # "Pence: Trump was mocking Cuban", not "Update: ..." or "Editor's note: ..."
+        ):  # "Pence: ...", "Poll: ...", "Rush Limbaugh: ...", not "Stealth Over Health: ..."
             continue
         if source and colon and len(content) >= 2:
             found.append(Found(source, colon, _spans(content)))
