@@ -286,3 +286,8 @@ def test_a_paragraph_leading_into_a_quotation_is_its_own_statement(extract):
     assert stmts[0].content_text == '"Vote early and vote often in this election."'
     told = stmts[1].content_text
     assert told.startswith("that he") and '"honestly does not know the answer"' in told
+
+
+def test_a_verb_whose_only_complement_is_a_pronoun_reports_nothing(extract):
+    # "to us" says whom they wrote to, not what: no statement
+    assert extract("Readers wrote to us after the debate about the moderators.") == []

@@ -777,6 +777,8 @@ def find(doc: Doc, collect: list | None = None, edges: bool = True) -> list[Foun
             ):
                 content.pop()
         content = _trim(content)
+        if all(t.pos_ in ("ADP", "PRON") for t in content if not t.is_punct):
+            content = []  # "Readers wrote to us": whom, not what
         if len([t for t in content if not t.is_punct]) < (1 if learned else 2):
             spans = _after_colon(doc, text, tok, quotes)  # "Caddell continued: "The …""
             if not spans:
