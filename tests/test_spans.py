@@ -147,3 +147,23 @@ def test_viterbi_weighs_transitions_against_state_scores():
     assert w.viterbi([(5, 0), (0, 3), (5, 0)]) == [False, False, False]  # gains 3
     three = [(5, 0), (0, 3), (0, 3), (0, 3), (5, 0)]  # gains 9 together
     assert w.viterbi(three) == [False, True, True, True, False]
+
+
+def test_the_memo_stays_under_its_limit_and_the_labels_do_not_change(pipe, monkeypatch):
+    cached = spans.content_weights()
+    monkeypatch.setattr(spans, "MEMO_LIMIT", 5)
+    small = spans.Weights(cached.state, cached.trans)
+    doc = pipe(
+        "The senator said that the bill, which passed on Monday, would cut taxes. "
+        "Activists called on the governor to veto the bill, the group said on Tuesday."
+    )
+    table = spans.doc_table(doc, [])
+    for f in attribution.find(doc, edges=False):
+        content = attribution.tokens_in(doc, f.content)
+        _, _, keys = spans._statement_keys(table, f.cue, f.phrase or f.source, content)
+        keys = list(keys)
+        assert small.viterbi([small.token(k) for k in keys]) == cached.viterbi(
+            [cached.token(k) for k in keys]
+        )
+    assert all(len(m) <= 5 for m in small.memo)
+    assert sum(len(m) for m in small.memo) > 5  # it was used
