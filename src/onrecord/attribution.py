@@ -28,7 +28,7 @@ from functools import lru_cache
 from importlib import resources
 
 import numpy
-from spacy.attrs import DEP, HEAD
+from spacy.attrs import DEP
 from spacy.symbols import AUX, NOUN, POS, VERB
 from spacy.tokens import Doc, Token
 
@@ -839,7 +839,7 @@ def _candidates(doc: Doc, learned: bool) -> list[int]:
     verbs = (pos == VERB) | (pos == AUX)
     if not learned:
         return numpy.flatnonzero(verbs | (pos == NOUN)).tolist()
-    heads = numpy.arange(len(doc)) + doc.to_array(HEAD).astype("int64")
+    heads = nlp.head_indices(doc)
     possessed = numpy.zeros(len(doc), dtype=bool)
     possessed[heads[dep == doc.vocab.strings["poss"]]] = True
     return numpy.flatnonzero(

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
+import numpy
 import spacy
+from spacy.attrs import HEAD
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -55,6 +57,11 @@ def text_of(doc: Doc) -> str:
     if text is None:
         text = doc.user_data["onrecord_text"] = doc.text
     return text
+
+
+def head_indices(doc: Doc) -> numpy.ndarray:
+    """Each token's head as an index into the doc (spaCy's array stores offsets)."""
+    return numpy.arange(len(doc)) + doc.to_array(HEAD).astype("int64")
 
 
 def char_extent(tokens: Sequence[Token]) -> tuple[int, int]:

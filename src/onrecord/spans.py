@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-import numpy
-from spacy.attrs import DEP, ENT_TYPE, HEAD, IDX, IS_PUNCT, IS_STOP, LOWER, POS
+from spacy.attrs import DEP, ENT_TYPE, IDX, IS_PUNCT, IS_STOP, LOWER, POS
 from spacy.tokens import Doc, Token
+
+from . import nlp
 
 LEFT, RIGHT = 6, 10  # the window: 6 tokens before the verb, 10 after, within its sentence
 FUNCTION_POS = {"ADP", "AUX", "PART", "SCONJ", "CCONJ", "DET", "PRON", "ADV"}
@@ -195,7 +196,7 @@ def doc_table(doc: Doc, quotes: list[tuple[int, int]]) -> DocTable:
     for k, s in enumerate(starts):
         end = starts[k + 1] if k + 1 < len(starts) else len(doc)
         sent[s:end] = [k] * (end - s)
-    heads = (numpy.arange(len(doc)) + doc.to_array(HEAD).astype("int64")).tolist()
+    heads = nlp.head_indices(doc).tolist()
     depth: list[int] = [-1] * len(doc)
     for i in range(len(doc)):  # steps up to the root, each token's counted once
         path = []
