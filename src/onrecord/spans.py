@@ -56,11 +56,16 @@ def _relation(tok: Token, verb: Token) -> str:
     return "other"
 
 
-def _word(tok: Token) -> str:
+def _word_of(punct: bool, stop: bool, pos: str, lower: str, ent: str) -> str:
     """A function word or punctuation as itself, any other word as its POS and entity type."""
-    if tok.is_punct or tok.is_stop or tok.pos_ in FUNCTION_POS:
-        return tok.lower_
-    return tok.pos_ + ("_" + tok.ent_type_ if tok.ent_type_ else "")
+    if punct or stop or pos in FUNCTION_POS:
+        return lower
+    return pos + ("_" + ent if ent else "")
+
+
+def _word(tok: Token) -> str:
+    """:func:`_word_of` for one token."""
+    return _word_of(tok.is_punct, tok.is_stop, tok.pos_, tok.lower_, tok.ent_type_)
 
 
 def _doc_words(doc: Doc) -> tuple[list[str], list[str]]:
@@ -74,11 +79,7 @@ def _doc_words(doc: Doc) -> tuple[list[str], list[str]]:
         w = memo.get(key)
         if w is None:
             punct, stop, pos, lower, ent = row
-            if punct or stop or strings[pos] in FUNCTION_POS:
-                w = strings[lower]
-            else:
-                w = strings[pos] + ("_" + strings[ent] if ent else "")
-            memo[key] = w
+            w = memo[key] = _word_of(punct, stop, strings[pos], strings[lower], strings[ent])
         words.append(w)
     return words, [strings[d] for d in doc.to_array(DEP).tolist()]
 
