@@ -291,3 +291,46 @@ def test_a_paragraph_leading_into_a_quotation_is_its_own_statement(extract):
 def test_a_verb_whose_only_complement_is_a_pronoun_reports_nothing(extract):
     # "to us" says whom they wrote to, not what: no statement
     assert extract("Readers wrote to us after the debate about the moderators.") == []
+
+
+def test_subject_after_the_quote_speaks(extract):
+    # the parse also makes "mode", inside the quotation, a subject of "said"
+    text = (
+        "“Hillary Clinton’s campaign is in panic mode. Full panic mode,” said Leslie Wimes, "
+        "a South Florida-based president of the Democratic African-American Women Caucus."
+    )
+    s = _one(extract(text), "Full panic mode")
+    assert s.speaker.name == "Leslie Wimes" and s.cue.text == "said"
+
+
+def test_closing_mark_that_opens_a_paragraph_opens_a_quote():
+    text = "Getty.\n\n”Mr. Trump is a bully. He is not fit.” ― Veronica Cruz\n"
+    [q] = find_quotes(text)
+    assert text[q.start : q.end] == "”Mr. Trump is a bully. He is not fit.”"
+
+
+def test_called_for_someone_to_act(extract):
+    text = "Hillary Clinton is calling for the United States to step up military efforts."
+    [s] = extract(text)
+    assert s.speaker.name == "Hillary Clinton"
+    assert s.content_text == "the United States to step up military efforts"
+
+
+def test_any_verb_signs_a_quote_that_ends_with_a_comma(extract):
+    text = "“Everything you have said and everything that I have said,” the judge exclaimed."
+    [s] = extract(text)
+    assert s.cue.text == "exclaimed" and s.speaker.mention == "the judge"
+    assert s.content_text == "“Everything you have said and everything that I have said,”"
+
+
+def test_quote_goes_on_after_a_name_with_an_initial(extract):
+    text = (
+        '"There is some thought that the same enthusiasm might not be there," said '
+        'Representative Charles B. Rangel of New York. "I think it is very smart for the '
+        'president to say it."'
+    )
+    [s] = extract(text)
+    assert [text[a:b] for a, b in s.content_spans] == [
+        '"There is some thought that the same enthusiasm might not be there,"',
+        '"I think it is very smart for the president to say it."',
+    ]

@@ -228,7 +228,9 @@ def find_quotes(text: str) -> list[Quote]:
         for i, ch in enumerate(line):
             pos = p_start + i
             prev = line[i - 1] if i else " "
-            if ch in OPEN_MARKS or (ch == STRAIGHT and depth == 0 and not prev.isalnum()):
+            # (a closing mark that opens a paragraph before a word opens a quote: ”Mr. …”)
+            typo = ch in CLOSE_MARKS and pos == lead and line[i + 1 : i + 2].isalnum()
+            if ch in OPEN_MARKS or (depth == 0 and (ch == STRAIGHT and not prev.isalnum() or typo)):
                 if depth == 0:
                     open_at = pos
                 depth += 1
@@ -319,13 +321,6 @@ def _subject(verb: Token) -> list[Token] | None:
             return _noun_phrase(verb.head)  # "Putin, saying that ..."
         else:
             return None
-    return None
-
-
-def _own_subject(verb: Token) -> list[Token] | None:
-    for child in verb.children:
-        if child.dep_ in SUBJECTS:
-            return _noun_phrase(child)
     return None
 
 
@@ -438,6 +433,13 @@ def _content(verb: Token, wide: bool = False) -> list[Token]:
     clauses = [c for c in children if c.dep_ == "ccomp"]
     if clauses:
         return [t for c in clauses for t in _subtree(c)]
+    for c in children:  # "calling for the United States to step up ...": the clause after "for"
+        if (
+            c.dep_ == "advcl"
+            and c.i > verb.i
+            and any(g.dep_ == "mark" and g.lower_ == "for" for g in c.children)
+        ):
+            return [t for t in _subtree(c) if not (t.head == c and t.dep_ == "mark")]
     if (
         not wide
         and verb.lemma_.lower() in CLAUSE_ONLY
@@ -577,14 +579,31 @@ def _window_before(text: str, q: Quote, prev_end: int) -> tuple[int, int]:
     return (floor + ends[-1] if ends else floor), start
 
 
-def _quote_cue_after(doc: Doc, window: tuple[int, int]) -> Token | None:
-    """``"...," Putin said`` / ``," said the Russian leader``: a cue close after the quote."""
+def _quote_cue_after(
+    doc: Doc, window: tuple[int, int], comma: bool = False
+) -> tuple[Token, list[Token]] | None:
+    """``"...," Putin said`` / ``," said the Russian leader``: a cue close after the quote,
+    with its subject. The subject must lie after the quote: where the parse also makes a word
+    of the quotation a subject (``Full panic mode," said Leslie Wimes``), that one is not.
+    After a quotation that ends with a comma (``comma``), any verb that takes nothing but its
+    subject and adverbs is the cue too (``"…," Carson continued.``, ``," Trump shot back``)."""
     toks = _words(doc, *window)
     inside = {t.i for t in toks}
     for n, tok in enumerate(toks[:9]):
-        if _is_cue(tok) and tok.lemma_.lower() not in ("believe", "know", "think", "see", "find"):
-            subject = _own_subject(tok) or _inverted_subject(tok)
-            return tok if subject and all(t.i in inside for t in subject) else None
+        bare = (
+            comma and tok.pos_ == "VERB" and all(c.dep_ in BARE_CUE_CHILDREN for c in tok.children)
+        )
+        if (_is_cue(tok) or bare) and tok.lemma_.lower() not in (
+            "believe",
+            "know",
+            "think",
+            "see",
+            "find",
+        ):
+            subjects = [_noun_phrase(c) for c in tok.children if c.dep_ in SUBJECTS]
+            subjects.append(_inverted_subject(tok))
+            subject = next((s for s in subjects if s and all(t.i in inside for t in s)), None)
+            return (tok, subject) if subject else None
         if tok.pos_ in ("VERB",) or (tok.pos_ == "AUX" and tok.dep_ != "aux") or tok.text in (";",):
             return None
         if (
@@ -594,6 +613,12 @@ def _quote_cue_after(doc: Doc, window: tuple[int, int]) -> Token | None:
         ):
             return None
     return None
+
+
+# what a verb signing a quotation may take besides its subject ("," he continued Friday.)
+BARE_CUE_CHILDREN = frozenset(
+    {"nsubj", "punct", "advmod", "npadvmod", "prt", "ccomp", "parataxis", "dep", "aux", "neg"}
+)
 
 
 def _is_dash(tok: Token) -> bool:
@@ -700,7 +725,9 @@ def find(doc: Doc, collect: list | None = None, edges: bool = True) -> list[Foun
         closed = text[q.start : q.end].rstrip(CLOSE_MARKS + STRAIGHT + "’' ").endswith(".")
         # ("… another address." He said that …: a quotation that ends its sentence takes no
         # cue from the next one)
-        cue = None if closed else _quote_cue_after(doc, _window_after(text, q, next_start))
+        comma = text[q.start : q.end].rstrip(CLOSE_MARKS + STRAIGHT + "’' ").endswith(",")
+        after = None if closed else _quote_cue_after(doc, _window_after(text, q, next_start), comma)
+        cue, source = after or (None, None)
         if cue is not None:
             # "The counteroffensive is “making advances,” X said": the lead-in is content too
             lead = _trim(_words(doc, *before))
@@ -714,7 +741,7 @@ def find(doc: Doc, collect: list | None = None, edges: bool = True) -> list[Foun
                 spans[0] = (lead[0].idx, spans[0][1])
         else:
             cue = _quote_cue_before(doc, before, text)
-        source = (_subject(cue) or _inverted_subject(cue)) if cue is not None else None
+            source = (_subject(cue) or _inverted_subject(cue)) if cue is not None else None
         if cue is None or (not source and _is_dash(cue)):  # (the parse calls "―" a verb)
             cue, source = _dash_signature(doc, _window_after(text, q, next_start))
         if source and last is not None and cue is not None and any(t.i == cue.i for t in last.cue):
@@ -936,8 +963,8 @@ def _continues(between: str) -> bool:
         # words opening the new quote's paragraph lead into it ("Sanders told co-host Joe
         # Scarborough that he "honestly …""): a statement of its own
         return False
-    sentences = re.findall(r"[.!?](?=\s|$)", between)
-    return len(between) < 120 and len(sentences) <= 1
+    sentences = _SENTENCE_END.findall(between)  # (not the point of "Charles B. Rangel")
+    return len(between) < 200 and len(sentences) <= 1
 
 
 def _inverted_subject(verb: Token) -> list[Token] | None:
