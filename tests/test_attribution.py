@@ -334,3 +334,10 @@ def test_quote_goes_on_after_a_name_with_an_initial(extract):
         '"There is some thought that the same enthusiasm might not be there,"',
         '"I think it is very smart for the president to say it."',
     ]
+
+
+def test_quote_inside_what_someone_said_is_one_mixed_statement(extract):
+    text = "At one point, Trump said Fox executives were calling “every 15 minutes.”"
+    s = _one(extract(text), "every 15 minutes")
+    assert s.speaker.name == "Trump" and s.cue.text == "said"
+    assert s.content_text == "Fox executives were calling “every 15 minutes.”"

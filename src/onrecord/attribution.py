@@ -680,10 +680,27 @@ def _quote_cue_before(doc: Doc, window: tuple[int, int], text: str) -> Token | N
         return None
     for tok in reversed(toks[-8:]):
         if _is_cue(tok):
+            if not before.endswith((":", ",")) and _reported_within(tok, window[0]):
+                return None  # the verb pass takes the outer verb, quote and all
             return tok
         if tok.pos_ == "VERB" and tok.dep_ not in ("amod",):
             return None
     return None
+
+
+def _reported_within(verb: Token, floor: int) -> bool:
+    """Whether ``verb`` is itself part of what an earlier cue in the same sentence (after
+    ``floor``) reports: in "Trump said Fox executives were calling “every 15 minutes.”",
+    "calling" is inside what Trump said, and the quotation belongs to that mixed statement."""
+    tok = verb
+    while tok.head is not tok and tok.dep_ in ("ccomp", "xcomp", "conj"):
+        head = tok.head
+        if head.idx < floor:
+            return False
+        if tok.dep_ == "ccomp" and _is_cue(head):
+            return True
+        tok = head
+    return False
 
 
 def _sources_near(doc: Doc, start: int) -> list[Token] | None:
