@@ -341,3 +341,8 @@ def test_quote_inside_what_someone_said_is_one_mixed_statement(extract):
     s = _one(extract(text), "every 15 minutes")
     assert s.speaker.name == "Trump" and s.cue.text == "said"
     assert s.content_text == "Fox executives were calling “every 15 minutes.”"
+
+
+def test_cue_alone_after_a_quote_that_ends_its_sentence(extract):
+    [s] = extract("He stood up. “We will win this war in the end.” Trump said.")
+    assert s.speaker.name == "Trump" and s.content_text == "“We will win this war in the end.”"

@@ -621,6 +621,13 @@ BARE_CUE_CHILDREN = frozenset(
 )
 
 
+def _signs_alone(verb: Token) -> bool:
+    """A cue after a quotation that ends its sentence is that quotation's only when it makes a
+    sentence of its own with its subject (``…missing.” Trump said.``), not when it reports
+    something else (``… address." He said that …``)."""
+    return all(c.dep_ in BARE_CUE_CHILDREN - {"ccomp", "parataxis"} for c in verb.children)
+
+
 def _is_dash(tok: Token) -> bool:
     """A dash, or a closing quote mark the tokenizer glued to one ("”―")."""
     return tok.text.lstrip(CLOSE_MARKS + STRAIGHT) in DASHES
@@ -743,7 +750,9 @@ def find(doc: Doc, collect: list | None = None, edges: bool = True) -> list[Foun
         # ("… another address." He said that …: a quotation that ends its sentence takes no
         # cue from the next one)
         comma = text[q.start : q.end].rstrip(CLOSE_MARKS + STRAIGHT + "’' ").endswith(",")
-        after = None if closed else _quote_cue_after(doc, _window_after(text, q, next_start), comma)
+        after = _quote_cue_after(doc, _window_after(text, q, next_start), comma)
+        if closed and after and not _signs_alone(after[0]):
+            after = None
         cue, source = after or (None, None)
         if cue is not None:
             # "The counteroffensive is “making advances,” X said": the lead-in is content too
