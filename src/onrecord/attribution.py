@@ -751,7 +751,9 @@ def find(doc: Doc, collect: list | None = None, edges: bool = True) -> list[Foun
         # cue from the next one)
         comma = text[q.start : q.end].rstrip(CLOSE_MARKS + STRAIGHT + "’' ").endswith(",")
         after = _quote_cue_after(doc, _window_after(text, q, next_start), comma)
-        if closed and after and not _signs_alone(after[0]):
+        if closed and after and (
+            not _signs_alone(after[0]) or _quote_cue_before(doc, before, text) is not None
+        ):
             after = None
         cue, source = after or (None, None)
         if cue is not None:
