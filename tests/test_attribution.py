@@ -346,3 +346,16 @@ def test_quote_inside_what_someone_said_is_one_mixed_statement(extract):
 def test_cue_alone_after_a_quote_that_ends_its_sentence(extract):
     [s] = extract("He stood up. “We will win this war in the end.” Trump said.")
     assert s.speaker.name == "Trump" and s.content_text == "“We will win this war in the end.”"
+
+
+def test_words_linking_the_parts_of_a_split_quote_are_content(extract):
+    text = (
+        '"You know, I love Larry," Obama said, but "when it comes to energy issues, Larry has '
+        'a history of representing fossil fuel industries."'
+    )
+    [s] = extract(text)
+    assert [text[a:b] for a, b in s.content_spans] == [
+        '"You know, I love Larry,"',
+        'but "when it comes to energy issues, Larry has a history of representing fossil fuel '
+        'industries."',
+    ]

@@ -751,8 +751,10 @@ def find(doc: Doc, collect: list | None = None, edges: bool = True) -> list[Foun
         # cue from the next one)
         comma = text[q.start : q.end].rstrip(CLOSE_MARKS + STRAIGHT + "’' ").endswith(",")
         after = _quote_cue_after(doc, _window_after(text, q, next_start), comma)
-        if closed and after and (
-            not _signs_alone(after[0]) or _quote_cue_before(doc, before, text) is not None
+        if (
+            closed
+            and after
+            and (not _signs_alone(after[0]) or _quote_cue_before(doc, before, text) is not None)
         ):
             after = None
         cue, source = after or (None, None)
@@ -774,7 +776,7 @@ def find(doc: Doc, collect: list | None = None, edges: bool = True) -> list[Foun
             cue, source = _dash_signature(doc, _window_after(text, q, next_start))
         if source and last is not None and cue is not None and any(t.i == cue.i for t in last.cue):
             # "A," he said, "B.": the second part continues the first statement
-            last.content.extend(spans)
+            last.content.extend(_with_link(text, last.quotes[-1].end, spans))
             last.quotes.append(q)
             continue
         if source and (words >= 2 or _split_after(text, q, quotes[k + 1 :], cue)):
@@ -792,7 +794,7 @@ def find(doc: Doc, collect: list | None = None, edges: bool = True) -> list[Foun
         if words < 4 and not (opens and words >= 2):
             continue
         if last is not None and between is not None and _continues(between):
-            last.content.extend(q.spans)
+            last.content.extend(_with_link(text, last.quotes[-1].end, list(q.spans)))
             last.quotes.append(q)
             continue
         starts_para = q.start == 0 or text[: q.start].rstrip(" ").endswith("\n")
@@ -978,6 +980,18 @@ def _split_after(text: str, q: Quote, rest: list[Quote], cue: Token | None) -> b
         and "\n" not in between
         and between.rstrip().endswith(",")
     )
+
+
+_LINK = re.compile(r",\s*((?:(?:but|and|or|yet|still|then|so|also|even|now|though)\s+){1,2})$")
+
+
+def _with_link(text: str, prev_end: int, spans: list[Span]) -> list[Span]:
+    """A quotation going on after its cue clause takes the words that link it to the first
+    part (``"I love Larry," he said, but "when it comes to …"``: "but" is content too)."""
+    link = _LINK.search(text[prev_end : spans[0][0]])
+    if link is None:
+        return spans
+    return [(prev_end + link.start(1), spans[0][1])] + spans[1:]
 
 
 def _continues(between: str) -> bool:
