@@ -359,3 +359,20 @@ def test_words_linking_the_parts_of_a_split_quote_are_content(extract):
         'but "when it comes to energy issues, Larry has a history of representing fossil fuel '
         'industries."',
     ]
+
+
+def test_name_between_quote_and_speech_verb_speaks_where_the_parse_lost_it(extract):
+    # the parse attaches "Flynn" to the quotation and leaves "said" without a subject
+    text = (
+        "“There is a severe disconnect between this White House and frankly the president and "
+        "our military,” Flynn, a top Trump surrogate, said Thursday morning on Fox News."
+    )
+    [s] = extract(text)
+    assert s.speaker.mention == "Flynn, a top Trump surrogate" and s.cue.text.startswith("said")
+    # and takes "Tulsa" for a verb
+    text = (
+        "“I will just make this promise to you: We will achieve justice in this case,” "
+        "Tulsa police Chief Chuck Jordan said Monday."
+    )
+    [s] = extract(text)
+    assert s.speaker.mention == "Tulsa police Chief Chuck Jordan"

@@ -588,6 +588,12 @@ def _quote_cue_after(
     After a quotation that ends with a comma (``comma``), any verb that takes nothing but its
     subject and adverbs is the cue too (``"…," Carson continued.``, ``," Trump shot back``)."""
     toks = _words(doc, *window)
+    found = _cue_after(toks, comma)
+    return found if found or not comma else _signed_by_name(toks)
+
+
+def _cue_after(toks: list[Token], comma: bool) -> tuple[Token, list[Token]] | None:
+    """The cue among the first words after a quotation, when its subject is there too."""
     inside = {t.i for t in toks}
     for n, tok in enumerate(toks[:9]):
         bare = (
@@ -611,6 +617,28 @@ def _quote_cue_after(
             and tok.text not in ",—–-"
             and tok.pos_ not in ("PROPN", "PRON", "DET", "NOUN", "ADJ", "ADV")
         ):
+            return None
+    return None
+
+
+COMPLEMENTS = frozenset({"ccomp", "xcomp", "dobj", "dative"})
+
+
+def _signed_by_name(toks: list[Token]) -> tuple[Token, list[Token]] | None:
+    """``"…," Tulsa police Chief Chuck Jordan said Monday``, where the parse left the speech
+    verb without a subject (or took "Tulsa" for a verb): the name between the quotation and
+    the verb speaks."""
+    for k, tok in enumerate(toks[:12]):
+        if tok.pos_ == "VERB" and tok.lemma_.lower() in SPEECH_VERBS:
+            name = _trim(toks[:k])
+            if (
+                name
+                and name[0].pos_ not in ("CCONJ", "SCONJ", "ADV", "ADP")
+                and all(t.ent_type_ or t.pos_ != "VERB" for t in name)
+                and any(t.ent_type_ in ("PERSON", "ORG", "NORP") or t.pos_ == "PRON" for t in name)
+                and not any(c.dep_ in COMPLEMENTS and c.i > tok.i for c in tok.children)
+            ):
+                return tok, name
             return None
     return None
 
