@@ -376,3 +376,15 @@ def test_name_between_quote_and_speech_verb_speaks_where_the_parse_lost_it(extra
     )
     [s] = extract(text)
     assert s.speaker.mention == "Tulsa police Chief Chuck Jordan"
+
+
+def test_according_to_a_name_the_parse_runs_into_the_clause(extract):
+    # the parse makes "the move reeks" an apposition of "Limbaugh"
+    text = (
+        "The Clinton campaign asked the moderator to fact check Donald Trump during the debate. "
+        "According to conservative talk radio host Rush Limbaugh, the move reeks of “fear” and "
+        "desperation."
+    )
+    s = _one(extract(text), "reeks")
+    assert s.speaker.mention == "conservative talk radio host Rush Limbaugh"
+    assert s.content_text == "the move reeks of “fear” and desperation"

@@ -531,7 +531,6 @@ def _according_to(doc: Doc, text: str) -> list[Found]:
             pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
         if pobj is None:
             continue
-        skip = set(range(tok.i, pobj.right_edge.i + 1))
         sent = tok.sent
         head = tok.head
         while (
@@ -541,10 +540,23 @@ def _according_to(doc: Doc, text: str) -> list[Found]:
         ):
             head = head.head
         clause = _subtree(head) if head.pos_ in ("VERB", "AUX") else list(sent)
-        content = _trim([t for t in clause if t.i not in skip and sent.start <= t.i < sent.end])
-        if len([t for t in content if not t.is_punct]) >= 3:
-            found.append(Found(_noun_phrase(pobj), [tok, to], _spans(content)))
+        source = _noun_phrase(pobj)
+        for end in (pobj.right_edge.i, _comma_after(pobj)):
+            # ("According to Rush Limbaugh, the move reeks …", parsed as Limbaugh's apposition)
+            skip = set(range(tok.i, end + 1))
+            content = _trim([t for t in clause if t.i not in skip and sent.start <= t.i < sent.end])
+            if len([t for t in content if not t.is_punct]) >= 3:
+                found.append(Found([t for t in source if t.i <= end], [tok, to], _spans(content)))
+                break
     return found
+
+
+def _comma_after(tok: Token) -> int:
+    """The index of the last word before the first comma after ``tok`` in its subtree."""
+    for t in tok.doc[tok.i : tok.right_edge.i + 1]:
+        if t.text == ",":
+            return t.i - 1
+    return tok.right_edge.i
 
 
 def _inside(pos: int, quotes: list[Quote]) -> Quote | None:
