@@ -388,3 +388,13 @@ def test_according_to_a_name_the_parse_runs_into_the_clause(extract):
     s = _one(extract(text), "reeks")
     assert s.speaker.mention == "conservative talk radio host Rush Limbaugh"
     assert s.content_text == "the move reeks of “fear” and desperation"
+
+
+def test_headline_name_the_article_names_elsewhere_speaks(extract):
+    # the parse does not know "Cecile Richards" as a name in the headline
+    text = (
+        "Cecile Richards: ‘I’m Sick Of Men Telling Us What To Do With Our Bodies.’\n\n"
+        "Planned Parenthood president Cecile Richards spoke on Sunday at a rally in Ohio."
+    )
+    s = _one(extract(text), "Sick Of Men")
+    assert s.speaker.mention == "Cecile Richards" and s.cue.text == ":"

@@ -708,13 +708,26 @@ def _speaker_colon(doc: Doc, text: str) -> list[Found]:
         name = para.group(1)
         if name.lower() in PAGE_LABELS:  # "Update: ...", "CLARIFICATION: ..."
             continue
-        if not (name.isupper() or " " not in name) and not all(
+        if not (name.isupper() or " " not in name or _named_elsewhere(doc, source)) and not all(
             t.ent_type_ in ("PERSON", "ORG") for t in source
         ):  # "Pence: ...", "Poll: ...", "Rush Limbaugh: ...", not "Stealth Over Health: ..."
             continue
         if source and colon and len(content) >= 2:
             found.append(Found(source, colon, _spans(content)))
     return found
+
+
+def _named_elsewhere(doc: Doc, name: list[Token]) -> bool:
+    """Whether a run of proper nouns (a headline's "Cecile Richards", which the parse does not
+    know as a name there) ends in a word the article names as a person or organisation
+    elsewhere ("Richards said …")."""
+    if not name or not all(t.pos_ == "PROPN" for t in name):
+        return False
+    last = name[-1].text
+    return any(
+        t.text == last and t.ent_type_ in ("PERSON", "ORG") and t.i not in {n.i for n in name}
+        for t in doc
+    )
 
 
 def _quote_cue_before(doc: Doc, window: tuple[int, int], text: str) -> Token | None:
