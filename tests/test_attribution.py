@@ -398,3 +398,12 @@ def test_headline_name_the_article_names_elsewhere_speaks(extract):
     )
     s = _one(extract(text), "Sick Of Men")
     assert s.speaker.mention == "Cecile Richards" and s.cue.text == ":"
+
+
+def test_participle_set_off_by_commas_is_not_part_of_the_source(extract):
+    text = (
+        "Donald Trump, speaking to a veterans group in Virginia, said the military had been "
+        "depleted."
+    )
+    [s] = extract(text)
+    assert text[slice(*s.speaker.phrase_span)] == "Donald Trump"

@@ -1103,7 +1103,9 @@ def _relative_subject(doc: Doc, f: Found) -> Token | None:
 def _source_phrase(doc: Doc, f: Found) -> list[Token]:
     """The source as annotators mark it: the whole noun phrase of the mention, with its
     apposition, relative clause or participle ("A report released last year"), unless that
-    would take in the cue or the content. The mention itself stays tight, for naming."""
+    would take in the cue or the content; a participle set off by a comma ("Trump, speaking
+    to a veterans group, said") is an aside, not part of it. The mention itself stays tight,
+    for naming."""
     src = f.source
     if not src or src[0].pos_ == "PRON":
         return src
@@ -1115,7 +1117,13 @@ def _source_phrase(doc: Doc, f: Found) -> list[Token]:
     taken = {t.i for t in f.cue} | {t.i for t in tokens_in(doc, f.content)}
     if any(t.i in taken for t in phrase):
         return src
-    tokens = _after_dateline([t for t in phrase if not t.is_space], head)
+    aside: set[int] = set()  # "Trump, speaking to …"
+    for child in head.children:
+        if child.dep_ == "acl" and child.i > head.i:
+            before = doc[child.left_edge.i - 1]
+            if before.text == ",":
+                aside.update(range(before.i, child.right_edge.i + 1))
+    tokens = _after_dateline([t for t in phrase if not t.is_space and t.i not in aside], head)
     while tokens and tokens[0].is_punct:
         tokens.pop(0)
     while tokens and tokens[-1].is_punct and tokens[-1].text not in ')"”':
