@@ -407,3 +407,25 @@ def test_participle_set_off_by_commas_is_not_part_of_the_source(extract):
     )
     [s] = extract(text)
     assert text[slice(*s.speaker.phrase_span)] == "Donald Trump"
+
+
+def test_as_someone_reported_the_clause_after_is_content(extract):
+    text = "As Breitbart News reported, the White House was refusing to call the attack terrorism."
+    s = _one(extract(text), "refusing")
+    assert s.speaker.name == "Breitbart News" and s.cue.text == "reported"
+    assert s.content_text == "the White House was refusing to call the attack terrorism"
+
+
+def test_what_someone_is_critical_of_is_the_cue_models_candidate_content():
+    from onrecord.attribution import _content
+
+    doc = nlp.load()("Bolton was sternly critical of Republicans who want a pardon.")
+    was = next(t for t in doc if t.text == "was")
+    assert [t.text for t in _content(was, wide=True)] == [
+        "Republicans",
+        "who",
+        "want",
+        "a",
+        "pardon",
+    ]
+    assert _content(was, wide=False) == []

@@ -468,7 +468,17 @@ def _content(verb: Token, wide: bool = False) -> list[Token]:
     if preps:
         pobj = next(g for g in preps[0].children if g.dep_ in ("pobj", "pcomp"))
         return _subtree(pobj)
+    if wide:
+        for c in children:  # "Bolton was critical of Republicans who …": what of
+            if c.dep_ == "acomp" and c.i > verb.i:
+                for g in c.children:
+                    obj = next((o for o in g.children if o.dep_ in ("pobj", "pcomp")), None)
+                    if g.dep_ == "prep" and g.lower_ in ADJECTIVE_PREPS and obj is not None:
+                        return _subtree(obj)
     return _inverted(verb) or []
+
+
+ADJECTIVE_PREPS = frozenset({"of", "about", "on", "over", "toward", "towards", "with"})
 
 
 def _inverted(verb: Token) -> list[Token] | None:
@@ -478,6 +488,12 @@ def _inverted(verb: Token) -> list[Token] | None:
     head = verb.head
     if head is verb or verb.dep_ not in ("parataxis", "ccomp", "advcl", "conj"):
         return None
+    if (
+        verb.dep_ == "advcl"
+        and head.i > verb.i
+        and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+    ):  # "As Breitbart News reported, the White House was …": the clause after
+        return [t for t in _subtree(head) if t.i > verb.right_edge.i]
     if verb.dep_ == "parataxis":  # "Lenox was a juggernaut, Mr. Clarke said, until it ..."
         around = _around(verb)
         if around or head.i > verb.i:

@@ -73,6 +73,7 @@ def features(verb: Token, source: list[Token], content: list[Token], rate: float
         out.append(f"src_noun={head.lemma_.lower()}")
     if first is not None:
         out.append(f"first_w={first.lower_ if first.is_stop else first.pos_}")
+    out += [f"acomp={c.lemma_.lower()}" for c in verb.children if c.dep_ == "acomp"]
     if verb.dep_ in ("ccomp", "xcomp", "advcl", "conj") and verb.head.i != verb.i:
         out.append(f"parent={verb.head.lemma_.lower()}_{verb.dep_}")
     root = verb
