@@ -614,7 +614,9 @@ def _quote_cue_after(
     with its subject. The subject must lie after the quote: where the parse also makes a word
     of the quotation a subject (``Full panic mode," said Leslie Wimes``), that one is not.
     After a quotation that ends with a comma (``comma``), any verb that takes nothing but its
-    subject and adverbs is the cue too (``"…," Carson continued.``, ``," Trump shot back``)."""
+    subject and adverbs is the cue too (``"…," Carson continued.``, ``," the judge
+    exclaimed``), and a speech verb whose subject the parse lost takes the name before it
+    (:func:`_signed_by_name`)."""
     toks = _words(doc, *window)
     found = _cue_after(toks, comma)
     return found if found or not comma else _signed_by_name(toks)
