@@ -822,11 +822,8 @@ def find(doc: Doc, collect: list | None = None, edges: bool = True) -> list[Foun
         # cue from the next one)
         comma = text[q.start : q.end].rstrip(CLOSE_MARKS + STRAIGHT + "’' ").endswith(",")
         after = _quote_cue_after(doc, _window_after(text, q, next_start), comma)
-        if (
-            closed
-            and after
-            and (not _signs_alone(after[0]) or _quote_cue_before(doc, before, text) is not None)
-        ):
+        cue_before = _quote_cue_before(doc, before, text) if closed or not after else None
+        if closed and after and (not _signs_alone(after[0]) or cue_before is not None):
             after = None
         cue, source = after or (None, None)
         if cue is not None:
@@ -841,7 +838,7 @@ def find(doc: Doc, collect: list | None = None, edges: bool = True) -> list[Foun
             ):
                 spans[0] = (lead[0].idx, spans[0][1])
         else:
-            cue = _quote_cue_before(doc, before, text)
+            cue = cue_before
             source = (_subject(cue) or _inverted_subject(cue)) if cue is not None else None
         if cue is None or (not source and _is_dash(cue)):  # (the parse calls "―" a verb)
             cue, source = _dash_signature(doc, _window_after(text, q, next_start))
