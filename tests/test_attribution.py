@@ -429,3 +429,13 @@ def test_what_someone_is_critical_of_is_the_cue_models_candidate_content():
         "pardon",
     ]
     assert _content(was, wide=False) == []
+
+
+def test_sentence_opening_cue_with_the_name_before_the_quote(extract):
+    # the parse makes "Ellis" the head of the sentence and "Said" its compound
+    text = (
+        "Clinton has largely ignored the issue of tax reform. Said Ellis: “I don’t get the "
+        "sense she’s the least bit interested in tax reform.”"
+    )
+    s = _one(extract(text), "least bit interested")
+    assert s.speaker.name == "Ellis" and s.cue.text == "Said"

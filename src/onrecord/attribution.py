@@ -766,6 +766,35 @@ def _quote_cue_before(doc: Doc, window: tuple[int, int], text: str) -> Token | N
     return None
 
 
+def _without(cue: list[Token], source: list[Token], verb: Token) -> list[Token]:
+    """A drawn cue never takes in its source's words (``Said Ellis: "…"`` is cued by "Said"):
+    what is left is the run of words around the cue verb."""
+    taken = {t.i for t in source}
+    if not any(t.i in taken for t in cue):
+        return cue
+    ids = {t.i for t in cue if t.i not in taken} | {verb.i}
+    lo = hi = verb.i
+    while lo - 1 in ids:
+        lo -= 1
+    while hi + 1 in ids:
+        hi += 1
+    return list(verb.doc[lo : hi + 1])
+
+
+def _name_after(verb: Token, end: int) -> list[Token] | None:
+    """``Said Ellis: "…"``: the name between a sentence-opening cue and its quotation, which
+    the parse takes for the sentence's head (with the cue its compound)."""
+    if verb.i != verb.sent.start:
+        return None
+    words = []
+    for t in verb.doc[verb.i + 1 : verb.sent.end]:
+        if t.idx >= end:
+            break
+        words.append(t)
+    words = _trim(words)
+    return words if words and all(t.pos_ == "PROPN" for t in words) else None
+
+
 def _reported_within(verb: Token, floor: int) -> bool:
     """Whether ``verb`` is itself part of what an earlier cue in the same sentence (after
     ``floor``) reports: in "Trump said Fox executives were calling “every 15 minutes.”",
@@ -839,7 +868,11 @@ def find(doc: Doc, collect: list | None = None, edges: bool = True) -> list[Foun
                 spans[0] = (lead[0].idx, spans[0][1])
         else:
             cue = cue_before
-            source = (_subject(cue) or _inverted_subject(cue)) if cue is not None else None
+            source = (
+                (_subject(cue) or _inverted_subject(cue) or _name_after(cue, q.start))
+                if cue is not None
+                else None
+            )
         if cue is None or (not source and _is_dash(cue)):  # (the parse calls "―" a verb)
             cue, source = _dash_signature(doc, _window_after(text, q, next_start))
         if source and last is not None and cue is not None and any(t.i == cue.i for t in last.cue):
@@ -851,6 +884,7 @@ def find(doc: Doc, collect: list | None = None, edges: bool = True) -> list[Foun
             drawn = None
             if learned and collect is None and cue is not None:
                 drawn = span_model.cue(cue, source, {t.i for t in tokens_in(doc, spans)})
+                drawn = _without(drawn, source, cue) if drawn else None
             stmt = Found(source, drawn or [cue], spans, [q])
             found.append(stmt)
             used_cues.add(cue.i)
