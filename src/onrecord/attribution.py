@@ -557,7 +557,7 @@ def _according_to(doc: Doc, text: str) -> list[Found]:
             head = head.head
         clause = _subtree(head) if head.pos_ in ("VERB", "AUX") else list(sent)
         source = _noun_phrase(pobj)
-        for end in (pobj.right_edge.i, _comma_after(pobj)):
+        for end in dict.fromkeys((pobj.right_edge.i, _comma_after(pobj))):  # (once if no comma)
             # ("According to Rush Limbaugh, the move reeks …", parsed as Limbaugh's apposition)
             skip = set(range(tok.i, end + 1))
             content = _trim([t for t in clause if t.i not in skip and sent.start <= t.i < sent.end])
