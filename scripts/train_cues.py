@@ -15,7 +15,7 @@ import argparse
 import json
 from pathlib import Path
 
-from onrecord import attribution, cues
+from onrecord import attribution, cues, phrases
 from onrecord.evaluate import parsed_corpus
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "onrecord" / "data" / "cue_model.json"
@@ -23,7 +23,7 @@ OUT = Path(__file__).resolve().parents[1] / "src" / "onrecord" / "data" / "cue_m
 
 def examples(root: Path, docbin: Path | None):
     """(features, label) for every candidate verb of the corpus under ``root``."""
-    rates = attribution.cue_rates()
+    rates = phrases.cue_rates()
     for gold, doc in parsed_corpus(root, docbin):
         cue_spans = [span for a in gold.attributions for span in a.cue]
         candidates: list = []

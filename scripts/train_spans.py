@@ -22,8 +22,9 @@ from pathlib import Path
 
 import pycrfsuite
 
-from onrecord import attribution, nlp, spans
+from onrecord import attribution, nlp, phrases, spans
 from onrecord.evaluate import parsed_corpus
+from onrecord.quotes import find_quotes
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "onrecord" / "data"
 
@@ -44,7 +45,7 @@ def sequences(pairs):
             if match is None:
                 continue
             lo, hi = spans.window(verb)
-            inside = {t.i for t in attribution.tokens_in(doc, found_spans)}
+            inside = {t.i for t in phrases.tokens_in(doc, found_spans)}
             feats = spans.features(verb, {t.i for t in source}, inside, lo, hi)
             labels = [
                 "K"
@@ -58,7 +59,7 @@ def sequences(pairs):
 def content_sequences(pairs):
     """(features, labels) for every statement the rules find whose cue is a gold cue's."""
     for gold, doc in pairs:
-        quotes = [(q.start, q.end) for q in attribution.find_quotes(nlp.text_of(doc))]
+        quotes = [(q.start, q.end) for q in find_quotes(nlp.text_of(doc))]
         table = spans.doc_table(doc, quotes)
         for f in attribution.find(doc, edges=False):
             if not f.cue or not f.content:
@@ -71,7 +72,7 @@ def content_sequences(pairs):
             if match is None:
                 continue
             lo, hi, feats = spans.content_inputs(
-                table, f.cue, f.phrase or f.source, attribution.tokens_in(doc, f.content)
+                table, f.cue, f.phrase or f.source, phrases.tokens_in(doc, f.content)
             )
             labels = [
                 "C"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from onrecord import nlp
-from onrecord.attribution import _trim, find_quotes
+from onrecord.phrases import trim
+from onrecord.quotes import find_quotes
 
 
 def _one(stmts, words):
@@ -146,7 +147,7 @@ def test_weak_cue_needs_a_source_that_can_speak(extract):
 
 
 def test_learned_cue_lexicon_is_loaded():
-    from onrecord.attribution import SPEECH_VERBS, cue_lemmas, cue_rates
+    from onrecord.phrases import SPEECH_VERBS, cue_lemmas, cue_rates
 
     assert "decry" not in SPEECH_VERBS and "decry" in cue_lemmas()  # learned from train only
     assert cue_rates()["say"] == 1.0
@@ -176,8 +177,8 @@ def test_words_after_a_colon(extract):
 def test_content_does_not_end_in_a_dangling_conjunction():
     # what the parse hands over when ", and human rights groups warned ..." hangs elsewhere
     doc = nlp.load()("that Burma's reforms were not complete, and")
-    assert _trim(list(doc))[-1].text == "complete"
-    assert [t.text for t in _trim(list(nlp.load()("and")))] == ["and"]  # nothing else left
+    assert trim(list(doc))[-1].text == "complete"
+    assert [t.text for t in trim(list(nlp.load()("and")))] == ["and"]  # nothing else left
 
 
 def test_a_dateline_is_not_part_of_the_speaker(extract):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from onrecord import attribution, cues, nlp
+from onrecord import attribution, cues, nlp, phrases
 
 
 def candidates(text: str) -> dict[str, float]:
@@ -10,7 +10,7 @@ def candidates(text: str) -> dict[str, float]:
     doc = nlp.load()(text)
     found: list = []
     attribution.find(doc, collect=found)
-    rates = attribution.cue_rates()
+    rates = phrases.cue_rates()
     return {
         verb.text: cues.score(cues.features(verb, source, content, rates.get(verb.lemma_, 0.0)))
         for verb, source, content, _ in found

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from onrecord import attribution, nlp, spans
+from onrecord import attribution, nlp, phrases, spans
+from onrecord.quotes import find_quotes
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +55,7 @@ def test_content_model_ships():
 def test_doc_table_marks_quotes_and_sentences(pipe):
     text = 'He spoke. "We will win," she said.'
     doc = pipe(text)
-    quotes = [(q.start, q.end) for q in attribution.find_quotes(text)]
+    quotes = [(q.start, q.end) for q in find_quotes(text)]
     table = spans.doc_table(doc, quotes)
     inside = [t.text for t in doc if table.in_quote[t.i]]
     assert inside == ['"', "We", "will", "win", ",", '"']
@@ -124,12 +125,12 @@ def test_scoring_in_python_gives_crfsuite_s_labels_on_the_seeds(pipe):
     windows = 0
     for path in sorted(SEEDS.glob("*.txt")):
         doc = pipe(path.read_text(encoding="utf-8"))
-        quotes = [(q.start, q.end) for q in attribution.find_quotes(doc.text)]
+        quotes = [(q.start, q.end) for q in find_quotes(doc.text)]
         table = spans.doc_table(doc, quotes)
         for f in attribution.find(doc, edges=False):
             if not f.cue or not f.content:
                 continue
-            content = attribution.tokens_in(doc, f.content)
+            content = phrases.tokens_in(doc, f.content)
             lo, hi, features = spans.content_inputs(table, f.cue, f.phrase or f.source, content)
             _, _, keys = spans._statement_keys(table, f.cue, f.phrase or f.source, content)
             ours = weights.viterbi([weights.token(k) for k in keys])
@@ -159,7 +160,7 @@ def test_the_memo_stays_under_its_limit_and_the_labels_do_not_change(pipe, monke
     )
     table = spans.doc_table(doc, [])
     for f in attribution.find(doc, edges=False):
-        content = attribution.tokens_in(doc, f.content)
+        content = phrases.tokens_in(doc, f.content)
         _, _, keys = spans._statement_keys(table, f.cue, f.phrase or f.source, content)
         keys = list(keys)
         assert small.viterbi([small.token(k) for k in keys]) == cached.viterbi(

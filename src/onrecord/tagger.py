@@ -3,7 +3,7 @@
 all-MiniLM-L6-v2 (Apache-2.0), fine-tuned on PolNeAR train by ``scripts/train_tagger.py``,
 labels every word piece O, B or I for each of the three roles. The int8 ONNX graph and its
 tokenizer ship in ``data/``; onnxruntime and tokenizers run them on the CPU, without torch.
-:func:`find` turns the tags into :class:`~onrecord.attribution.Found` statements:
+:func:`find` turns the tags into :class:`~onrecord.phrases.Found` statements:
 
 - each content span goes to the nearest cue (fewest words between them) in its sentence or
   the one before, so a quote split by its cue ("A," he said, "B.") is one statement;
@@ -28,8 +28,9 @@ import numpy as np
 from spacy.tokens import Doc
 
 from . import nlp
-from .attribution import Found, _noun_phrase, find_quotes, tokens_in
 from .model import Span
+from .phrases import Found, noun_phrase, tokens_in
+from .quotes import find_quotes
 
 ROLES = ("cue", "source", "content")
 WINDOW = 254  # pieces per window, [CLS] and [SEP] aside, as in training (windows overlapping
@@ -194,7 +195,7 @@ def assemble(doc: Doc, spans: dict[str, list[Span]]) -> list[Found]:
             if all(t.head.i >= t.i and not t.is_punct and t.dep_ != "cc" for t in lead):
                 phrase = list(lead) + phrase
             ids = {t.i for t in phrase}
-            mention = [t for t in _noun_phrase(root) if t.i in ids] or phrase
+            mention = [t for t in noun_phrase(root) if t.i in ids] or phrase
         found.append(
             Found(
                 source=mention,
