@@ -181,6 +181,16 @@ def test_content_does_not_end_in_a_dangling_conjunction():
     assert [t.text for t in trim(list(nlp.load()("and")))] == ["and"]  # nothing else left
 
 
+def test_content_keeps_a_closing_bracket_it_opened(extract):
+    (stmt,) = extract(
+        "The council later confirmed that it had supplied Ukraine with a type with a range "
+        "of just 165 kilometers (102 miles)."
+    )
+    assert stmt.content_text.endswith("165 kilometers (102 miles)")
+    # a stray closing bracket with no opening one inside stays out
+    assert [t.text for t in trim(list(nlp.load()("the vote was close)")))][-1] == "close"
+
+
 def test_a_dateline_is_not_part_of_the_speaker(extract):
     text = (
         "BRUSSELS - European leaders said Friday that the bloc would take more refugees.\n"

@@ -278,7 +278,8 @@ def noun_phrase(head: Token) -> list[Token]:
 
 def trim(tokens: list[Token]) -> list[Token]:
     """Drop space, commas and sentence-final punctuation at the edges, and a conjunction
-    left dangling at the end ("... not complete and"); keep quote marks."""
+    left dangling at the end ("... not complete and"); keep quote marks, and a closing
+    bracket whose opening one is kept ("a range of 165 kilometers (102 miles)")."""
     keep_edges = set(OPEN_MARKS + CLOSE_MARKS + STRAIGHT + "’‘'")
     while tokens and (
         tokens[0].is_space or (tokens[0].is_punct and tokens[0].text not in keep_edges)
@@ -286,11 +287,21 @@ def trim(tokens: list[Token]) -> list[Token]:
         tokens = tokens[1:]
     while tokens and (
         tokens[-1].is_space
-        or (tokens[-1].is_punct and tokens[-1].text not in keep_edges)
+        or (tokens[-1].is_punct and tokens[-1].text not in keep_edges and not _closes(tokens))
         or (tokens[-1].pos_ == "CCONJ" and len(tokens) > 1)
     ):
         tokens = tokens[:-1]
     return tokens
+
+
+def _closes(tokens: list[Token]) -> bool:
+    """Whether the last token closes a bracket opened among the others."""
+    close = tokens[-1].text
+    if close not in (")", "]"):
+        return False
+    opening = "(" if close == ")" else "["
+    texts = [t.text for t in tokens]
+    return texts.count(opening) >= texts.count(close)
 
 
 def char_spans(tokens: list[Token]) -> list[Span]:
