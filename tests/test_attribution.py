@@ -450,3 +450,11 @@ def test_sentence_opening_cue_with_the_name_before_the_quote(extract):
     )
     s = _one(extract(text), "least bit interested")
     assert s.speaker.name == "Ellis" and s.cue.text == "Said"
+
+
+def test_a_claim_a_cue_verb_reports_is_not_a_statement_of_its_own(extract):
+    # "his claim that …" is a candidate of its own (the possessor speaks), but here it is
+    # what "repeated" reports: one statement, not two for the same words
+    statements = extract("Putin repeated his claim that the counteroffensive has failed.")
+    assert [(s.cue.text, s.speaker.mention) for s in statements] == [("repeated", "Putin")]
+    assert statements[0].content_text == "his claim that the counteroffensive has failed"

@@ -310,6 +310,8 @@ def find(doc: Doc, collect: list | None = None, edges: bool = True) -> list[Foun
         if tok.i in used_cues or negated(tok) or quote_at(tok.idx, taken):
             continue
         clause = _nominal_clause(tok) if learned else None
+        if clause is not None and tok.dep_ == "dobj" and any(tok.head in f.cue for f in found):
+            continue  # "Putin repeated his claim that …": the claim is what "repeated" reports
         if learned:
             if (tok.pos_ not in ("VERB", "AUX") or tok.dep_ == "aux") and clause is None:
                 continue
