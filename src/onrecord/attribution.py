@@ -150,7 +150,7 @@ def _inverted(verb: Token) -> list[Token] | None:
     with the cue set off inside it, the whole clause around the cue ("Acts of protest, Mr.
     Obama said, are acts of patriotism": two pieces)."""
     head = verb.head
-    if head is verb or verb.dep_ not in ("parataxis", "ccomp", "advcl", "conj"):
+    if head.i == verb.i or verb.dep_ not in ("parataxis", "ccomp", "advcl", "conj"):
         return None
     if (
         verb.dep_ == "advcl"
@@ -215,7 +215,7 @@ def _according_to(doc: Doc, text: str) -> list[Found]:
         head = tok.head
         while (
             head.dep_ not in ("ROOT",)
-            and head.head is not head
+            and head.head.i != head.i
             and head.pos_ not in ("VERB", "AUX")
         ):
             head = head.head
@@ -485,7 +485,7 @@ def _relative_subject(doc: Doc, f: Found) -> Token | None:
     if not f.cue:
         return None
     verb = doc[f.cue[0].i : f.cue[-1].i + 1].root
-    while verb.dep_ == "conj" and verb.head is not verb:  # "who joined ... and said"
+    while verb.dep_ == "conj" and verb.head.i != verb.i:  # "who joined ... and said"
         verb = verb.head
     if verb.dep_ != "relcl":
         return None

@@ -205,7 +205,7 @@ def subject_of(verb: Token) -> list[Token] | None:
                 return noun_phrase(child)
         if verb.dep_ in ("advcl", "dep") and verb.tag_ != "VBG":
             return None  # "when asked why ...": the subject of the clause is not the speaker
-        if verb.dep_ in ("conj", "advcl", "xcomp", "dep") and verb.head is not verb:
+        if verb.dep_ in ("conj", "advcl", "xcomp", "dep") and verb.head.i != verb.i:
             verb = verb.head  # "urged X ... and said"; "criticized ..., arguing that"
         elif verb.dep_ == "pcomp" and verb.tag_ == "VBG" and verb.head.head.pos_ == "VERB":
             verb = verb.head.head  # "responded by saying", "after saying"

@@ -284,7 +284,7 @@ def _reported_within(verb: Token, floor: int) -> bool:
     ``floor``) reports: in "Trump said Fox executives were calling “every 15 minutes.”",
     "calling" is inside what Trump said, and the quotation belongs to that mixed statement."""
     tok = verb
-    while tok.head is not tok and tok.dep_ in ("ccomp", "xcomp", "conj"):
+    while tok.head.i != tok.i and tok.dep_ in ("ccomp", "xcomp", "conj"):
         head = tok.head
         if head.idx < floor:
             return False
