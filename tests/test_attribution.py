@@ -458,3 +458,17 @@ def test_a_claim_a_cue_verb_reports_is_not_a_statement_of_its_own(extract):
     statements = extract("Putin repeated his claim that the counteroffensive has failed.")
     assert [(s.cue.text, s.speaker.mention) for s in statements] == [("repeated", "Putin")]
     assert statements[0].content_text == "his claim that the counteroffensive has failed"
+
+
+def test_a_drawn_cue_does_not_stop_inside_a_phrase(extract):
+    # the cue span model drew "said in response to America's claims during his visit to",
+    # leaving "to" without its object ("China"), which is neither source nor content
+    (stmt,) = extract(
+        "“If the war is lost, then why supply ATACMS? Let them take back ATACMS and other "
+        "equipment,” Putin said in response to America’s claims during his visit to China on "
+        "Wednesday (18/10/2023)."
+    )
+    assert stmt.cue.text == "said"
+    # the verb's own preposition stays when its object is the source or the content
+    (stmt,) = extract("Rep. Jim Jordan called on the governor to veto the bill.")
+    assert stmt.cue.text.startswith("called on")

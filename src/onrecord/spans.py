@@ -157,7 +157,29 @@ def cue(verb: Token, source: list[Token], content: set[int]) -> list[Token] | No
     while hi + 1 in marked:
         hi += 1
     doc = verb.doc
+    hi = _whole_phrases(verb, hi, {s.i for s in source} | content)
     return [doc[i] for i in range(lo, hi + 1) if not doc[i].is_space]
+
+
+def _whole_phrases(verb: Token, hi: int, keep: set[int]) -> int:
+    """The cue's last index, cut back where the CRF stopped inside a phrase: a preposition
+    inside one of the verb's phrases, whose object is in neither the cue, the source nor the
+    content ("said in response to America's claims during his visit to [China]"), loses the
+    verb's phrase that holds it. The verb's own prepositions stay ("according to [X]",
+    "called on [X]", "told about")."""
+    doc = verb.doc
+    last = doc[hi]
+    if last.pos_ != "ADP" or hi <= verb.i:
+        return hi
+    objects = [c for c in last.children if c.dep_ in ("pobj", "pcomp")]
+    if not objects or any(o.i in keep or verb.i <= o.i <= hi for o in objects):
+        return hi
+    top = last  # (spaCy makes a new Token object on each access: compare indices)
+    while top.head.i != verb.i and top.head.i != top.i:
+        top = top.head
+    if top.head.i != verb.i or top.i <= verb.i or top.i == last.i:
+        return hi  # ("called on", "told about": the verb's own preposition stays)
+    return top.i - 1
 
 
 # --- content edges ----------------------------------------------------------------------------
