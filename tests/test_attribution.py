@@ -472,3 +472,16 @@ def test_a_drawn_cue_does_not_stop_inside_a_phrase(extract):
     # the verb's own preposition stays when its object is the source or the content
     (stmt,) = extract("Rep. Jim Jordan called on the governor to veto the bill.")
     assert stmt.cue.text.startswith("called on")
+
+
+def test_a_one_word_quotation_that_is_a_sentence_is_a_statement(extract):
+    assert [(s.speaker.mention, s.content_text) for s in extract('"Technicals," Bob said.')] == [
+        ("Bob", '"Technicals,"')
+    ]
+    text = "Asked whether he would fire the writer, Priebus said, “Probably.”"
+    assert [(s.speaker.mention, s.content_text) for s in extract(text)] == [
+        ("Priebus", "“Probably.”")
+    ]
+    # a word quoted inside a sentence is not a quotation of its own
+    (stmt,) = extract("De Blasio called Trump a “blowhard,” and left.")
+    assert stmt.content_text == "Trump a “blowhard,”"

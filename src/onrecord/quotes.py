@@ -309,6 +309,18 @@ def _sources_near(doc: Doc, start: int) -> list[Token] | None:
     return None
 
 
+def _a_sentence(text: str, q: Quote) -> bool:
+    """A one-word quotation that is a sentence of its own (``"Technicals," Bob said.``,
+    ``Priebus said, "Probably."``): it opens a paragraph or follows a sentence end, a colon or
+    a comma, and ends with punctuation inside its marks. A word quoted inside a sentence
+    ("called Trump a “blowhard,”") is not."""
+    inner = text[q.start : q.end].strip(OPEN_MARKS + CLOSE_MARKS + STRAIGHT + "'’‘ ")
+    before = text[: q.start].rstrip(" \t")
+    return inner.endswith((",", ".", "!", "?")) and (
+        not before or before.endswith(("\n", ".", "!", "?", ":", ","))
+    )
+
+
 def _split_after(text: str, q: Quote, rest: list[Quote], cue: Token | None) -> bool:
     """``"That," he added, "promises …"``: a cue after ``q`` and the quotation goes on."""
     if cue is None or not rest:
@@ -400,7 +412,9 @@ def claim_quotes(
             last.content.extend(_with_link(text, last.quotes[-1].end, spans))
             last.quotes.append(q)
             continue
-        if source and (words >= 2 or _split_after(text, q, quotes[k + 1 :], cue)):
+        if source and (
+            words >= 2 or _split_after(text, q, quotes[k + 1 :], cue) or _a_sentence(text, q)
+        ):
             drawn = None
             if draw and cue is not None:
                 drawn = span_model.cue(cue, source, {t.i for t in tokens_in(doc, spans)})
