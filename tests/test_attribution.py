@@ -485,3 +485,10 @@ def test_a_one_word_quotation_that_is_a_sentence_is_a_statement(extract):
     # a word quoted inside a sentence is not a quotation of its own
     (stmt,) = extract("De Blasio called Trump a “blowhard,” and left.")
     assert stmt.content_text == "Trump a “blowhard,”"
+
+
+def test_a_mention_keeps_its_closing_bracket(extract):
+    # the parse hangs "D-N.C." on the name and leaves ")" outside the noun phrase
+    (stmt,) = extract("“This is a disgusting day,” said Rep. G.K. Butterfield (D-N.C.), who left.")
+    assert stmt.speaker.mention == "Rep. G.K. Butterfield (D-N.C.)"
+    assert stmt.speaker.name == "G.K. Butterfield"

@@ -267,11 +267,18 @@ def noun_phrase(head: Token) -> list[Token]:
                 continue
             break
         right = child.right_edge
-    tokens = [t for t in head.doc[left.i : right.i + 1] if not t.is_space]
+    doc = head.doc
+    if (
+        right.i + 1 < len(doc)
+        and doc[right.i + 1].text == ")"
+        and _closes(list(doc[left.i : right.i + 2]))
+    ):  # ("Rep. G.K. Butterfield (D-N.C.)": the parse hangs "D-N.C." on the name, not ")")
+        right = doc[right.i + 1]
+    tokens = [t for t in doc[left.i : right.i + 1] if not t.is_space]
     tokens = after_dateline(tokens, head)
     while tokens and (tokens[0].is_punct or tokens[0].dep_ == "cc"):
         tokens.pop(0)
-    while tokens and tokens[-1].is_punct:
+    while tokens and tokens[-1].is_punct and not _closes(tokens):  # "Butterfield (D-N.C.)"
         tokens.pop()
     return tokens
 
