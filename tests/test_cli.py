@@ -192,7 +192,7 @@ def test_show_highlights_the_statement(runner, db):
     result = runner.invoke(main, ["show", rows[0]["id"], "--db", db])
     assert result.exit_code == 0, result.output
     assert "«“If the war is lost, then why supply ATACMS?" in result.stdout
-    assert "[Putin] {said in response" in result.stdout
+    assert "[Putin] {said} in response to" in result.stdout
     assert "said on: 2023-10-18 (day, from 'on Wednesday (18/10/2023)')" in result.stdout
     assert "venue: during his visit to China" in result.stdout
     assert runner.invoke(main, ["show", "nope", "--db", db]).exit_code == 1

@@ -105,8 +105,8 @@ def test_statement_page_highlights_speaker_cue_and_content(page):
     content = " ".join(text.locator("span.content:not(.other)").all_inner_texts())
     assert "If the war is lost, then why supply ATACMS?" in content
     expect(text.locator("span.speaker")).to_have_text("Putin")
-    # the cue phrase as annotators mark it, starting at the verb: "said in response to ..."
-    expect(text.locator("span.cue")).to_have_text(re.compile(r"^said in response\b"))
+    # the cue phrase, not the phrases around it ("in response to America's claims …")
+    expect(text.locator("span.cue")).to_have_text("said")
     colours = {background(text.locator(f"span.{c}").first) for c in ("speaker", "cue", "content")}
     assert len(colours) == 3  # marked differently
     expect(page.locator("dd.said-on")).to_contain_text("2023-10-18")
