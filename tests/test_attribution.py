@@ -492,3 +492,16 @@ def test_a_mention_keeps_its_closing_bracket(extract):
     (stmt,) = extract("“This is a disgusting day,” said Rep. G.K. Butterfield (D-N.C.), who left.")
     assert stmt.speaker.mention == "Rep. G.K. Butterfield (D-N.C.)"
     assert stmt.speaker.name == "G.K. Butterfield"
+
+
+def test_the_subject_of_a_passive_cue_is_spoken_of_not_speaking(extract):
+    (stmt,) = extract(
+        "Moscow has frequently been accused of exaggerating its battlefield successes."
+    )
+    assert stmt.speaker.mention is None and stmt.speaker.kind == "anonymous"
+    assert stmt.content_text == "Moscow … exaggerating its battlefield successes"
+    # with an agent, the agent speaks; with a speech verb going on, the subject does
+    (stmt,) = extract("The plan was criticized by Democrats as a giveaway.")
+    assert stmt.speaker.mention == "Democrats"
+    quoted = extract("Braynard is quoted as saying that the method works.")
+    assert {s.speaker.mention for s in quoted} == {"Braynard"}

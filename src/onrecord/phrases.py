@@ -155,6 +155,9 @@ class Found:
     content: list[Span]
     quotes: list[Quote] = field(default_factory=list)
     phrase: list[Token] | None = None  # the source as annotators mark it, where known
+    # the source is who the statement is about, not who made it: the subject of a passive
+    # cue with no agent ("Moscow has been accused of …"); the models read it, no one speaks
+    unnamed: bool = False
 
 
 def words_in(doc: Doc, start: int, end: int) -> list[Token]:
