@@ -479,8 +479,8 @@ def test_a_one_word_quotation_that_is_a_sentence_is_a_statement(extract):
         ("Bob", '"Technicals,"')
     ]
     text = "Asked whether he would fire the writer, Priebus said, “Probably.”"
-    assert [(s.speaker.mention, s.content_text) for s in extract(text)] == [
-        ("Priebus", "“Probably.”")
+    assert ("Priebus", "“Probably.”") in [
+        (s.speaker.mention, s.content_text) for s in extract(text)
     ]
     # a word quoted inside a sentence is not a quotation of its own
     (stmt,) = extract("De Blasio called Trump a “blowhard,” and left.")
@@ -505,3 +505,15 @@ def test_the_subject_of_a_passive_cue_is_spoken_of_not_speaking(extract):
     assert stmt.speaker.mention == "Democrats"
     quoted = extract("Braynard is quoted as saying that the method works.")
     assert {s.speaker.mention for s in quoted} == {"Braynard"}
+
+
+def test_a_question_put_by_someone_unnamed(extract):
+    text = "Asked whether he would fire the writer, Priebus said, “Probably.”"
+    asked, answer = extract(text)
+    assert (asked.speaker.mention, asked.cue.text, asked.content_text) == (
+        None,
+        "Asked",
+        "whether he would fire the writer",
+    )
+    assert asked.speech_act == "question"
+    assert answer.speaker.mention == "Priebus"

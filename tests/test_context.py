@@ -17,6 +17,8 @@ from onrecord.context import SPEECH_ACTS, resolve_date, speech_act
         ("reject", "the proposal as a provocation", "rejected", "deny"),
         ("ask", "whether the talks would resume", "asked", "question"),
         ("ask", "Congress to approve the aid package", "asked", "appeal"),
+        ("ask", "the merger", "Asked about", "question"),
+        ("ask", "about the merger", "asked", "question"),
         ("call", "a ceasefire", "called for", "appeal"),
         ("urge", "allies to send more air defence", "urged", "appeal"),
         ("say", "“If the war is lost, then why supply ATACMS?”", "said", "question"),

@@ -140,8 +140,9 @@ def speech_act(cue_lemma: str | None, content: str, cue_text: str | None = None)
     lemma = (cue_lemma or "").lower()
     stripped = content.strip().rstrip("\"'”’ ,.")
     asks = stripped.endswith("?") or bool(_QUESTION_START.match(content))
-    if lemma == "ask":
-        return "question" if asks else "appeal"
+    if lemma == "ask":  # ("asked about the merger": a question too)
+        about = re.search(r"\babout\b", f"{cue_text or ''} {content[:6]}".lower())
+        return "question" if asks or about else "appeal"
     if lemma == "call" and cue_text and re.search(r"\b(for|on|upon)\b", cue_text.lower()):
         return "appeal"
     if lemma in ACT_OF_LEMMA:
