@@ -517,3 +517,9 @@ def test_a_question_put_by_someone_unnamed(extract):
     )
     assert asked.speech_act == "question"
     assert answer.speaker.mention == "Priebus"
+
+
+def test_what_seems_so_is_nobody_s_statement(extract):
+    (stmt,) = extract("New Hampshire seems stable, but that could change.")
+    assert stmt.speaker.mention is None and stmt.speaker.kind == "anonymous"
+    assert stmt.content_text == "New Hampshire … stable"
