@@ -523,3 +523,13 @@ def test_what_seems_so_is_nobody_s_statement(extract):
     (stmt,) = extract("New Hampshire seems stable, but that could change.")
     assert stmt.speaker.mention is None and stmt.speaker.kind == "anonymous"
     assert stmt.content_text == "New Hampshire … stable"
+
+
+def test_what_is_reportedly_so_is_said_by_unnamed_reports(extract):
+    (stmt,) = extract(
+        "The Club for Growth is reportedly spending $1.5 million on advertisements in Indiana."
+    )
+    assert (stmt.speaker.mention, stmt.cue.text) == (None, "reportedly")
+    assert stmt.content_text == (
+        "The Club for Growth is … spending $1.5 million on advertisements in Indiana"
+    )
