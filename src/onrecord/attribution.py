@@ -450,6 +450,8 @@ def redraw_contents(doc: Doc, found: list[Found], quotes: list[Quote]) -> None:
             for t in tokens[k] + f.cue:
                 quoted.setdefault(t.i, set()).add(k)
     for k, f in enumerate(found):
+        if f.cue and all(t.pos_ == "ADV" for t in f.cue):
+            continue  # ("reportedly": a cue the model never learned to draw around)
         own = {t.i for t in tokens[k]}
         drawn = span_model.content(table, f.cue, f.phrase or f.source, tokens[k])
         drawn = trim(drawn) if drawn else None  # edge punctuation as the rules leave it
