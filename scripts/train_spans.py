@@ -72,7 +72,7 @@ def content_sequences(pairs):
             if match is None:
                 continue
             lo, hi, feats = spans.content_inputs(
-                table, f.cue, f.phrase or f.source, phrases.tokens_in(doc, f.content)
+                table, f.cue, f.speaking, phrases.tokens_in(doc, f.content)
             )
             labels = [
                 "C"

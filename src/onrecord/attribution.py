@@ -453,7 +453,7 @@ def redraw_contents(doc: Doc, found: list[Found], quotes: list[Quote]) -> None:
         if f.cue and all(t.pos_ == "ADV" for t in f.cue):
             continue  # ("reportedly": a cue the model never learned to draw around)
         own = {t.i for t in tokens[k]}
-        drawn = span_model.content(table, f.cue, f.phrase or f.source, tokens[k])
+        drawn = span_model.content(table, f.cue, f.speaking, tokens[k])
         drawn = trim(drawn) if drawn else None  # edge punctuation as the rules leave it
         if drawn and not any(t.i not in own and quoted.get(t.i, {k}) - {k} for t in drawn):
             f.content = char_spans(drawn)

@@ -159,6 +159,11 @@ class Found:
     # cue with no agent ("Moscow has been accused of …"); the models read it, no one speaks
     unnamed: bool = False
 
+    @property
+    def speaking(self) -> list[Token]:
+        """Who speaks, as the span models read it: nobody where the source is spoken of."""
+        return [] if self.unnamed else self.phrase or self.source
+
 
 def words_in(doc: Doc, start: int, end: int) -> list[Token]:
     span = doc.char_span(start, end, alignment_mode="expand")
