@@ -143,3 +143,17 @@ def test_the_model_keeps_its_content_edges_only_when_sure():
     assert _belief(text, {}, {"that": 0.01}).prefers_own(shorter, rules)
     assert not _belief(text, {}, {"that": 0.3}).prefers_own(shorter, rules)
     assert not sure.prefers_own(rules, rules)
+
+
+def test_a_statement_the_rules_find_spoken_of_keeps_no_speaker():
+    text = "Moscow has been accused of exaggerating its successes."
+    doc = nlp.load()(text)
+    # the model tags "Moscow" as the source; the rules know it is spoken of
+    spans = {
+        "content": [_at(text, "exaggerating its successes")],
+        "cue": [_at(text, "has been accused of")],
+        "source": [_at(text, "Moscow")],
+    }
+    [s] = to_statements(doc, with_rules(doc, assemble(doc, spans), find(doc)), "a")
+    assert s.speaker.mention is None
+    assert s.content_text.startswith("Moscow")

@@ -269,6 +269,7 @@ def with_rules(
         f.cue = r.cue
         if r.source:  # the parse follows "who said", "he and she said" to a name
             f.source, f.phrase = r.source, None
+        f.unnamed = r.unnamed  # ("Moscow has been accused of …": nobody named speaks)
         if _overlap(r.content, f.content) and not (
             belief and belief.prefers_own(f.content, r.content)
         ):
