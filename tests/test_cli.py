@@ -234,3 +234,18 @@ def test_evaluate_accurate_mode_on_a_small_corpus(runner, tmp_path):
     report = json.loads(result.stdout)
     for role in ("content", "source", "cue"):
         assert report[role]["exact"]["f1"] == 1.0, (role, report[role])
+
+
+def test_show_a_statement_with_no_named_speaker(runner, db):
+    runner.invoke(main, ["ingest", str(SEEDS), "--db", db])
+    rows = json.loads(
+        runner.invoke(
+            main, ["statements", "--db", db, "--search", "exaggerating", "--format", "json"]
+        ).stdout
+    )
+    # "Moscow has frequently been accused of exaggerating …": said of Moscow, by nobody named
+    assert [(r["speaker"]["mention"], r["content"]["text"]) for r in rows] == [
+        (None, "Moscow … exaggerating its battlefield successes")
+    ]
+    result = runner.invoke(main, ["show", rows[0]["id"], "--db", db])
+    assert "speaker: - (anonymous), not named in the article" in result.stdout

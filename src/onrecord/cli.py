@@ -360,7 +360,11 @@ def show(statement_id, db, fmt) -> None:
         (
             "speaker",
             f"{stmt['speaker']['name'] or '-'} ({stmt['speaker']['kind']}), "
-            f"as {stmt['speaker']['mention']!r}",
+            + (
+                f"as {stmt['speaker']['mention']!r}"
+                if stmt["speaker"]["mention"]
+                else "not named in the article"
+            ),
         ),
         ("kind", f"{stmt['kind']}, {stmt['speech_act']}"),
         (
