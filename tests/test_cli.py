@@ -182,13 +182,15 @@ def test_timeline_and_about(runner, db):
     assert missing.exit_code == 1 and "no speaker" in missing.output
 
 
-def test_show_highlights_the_statement(runner, db):
+def _seed_statements(runner, db, words: str) -> list[dict]:
+    """The seeds ingested, then the statements a search for ``words`` finds (as JSON)."""
     runner.invoke(main, ["ingest", str(SEEDS), "--db", db])
-    rows = json.loads(
-        runner.invoke(
-            main, ["statements", "--db", db, "--search", "why supply", "--format", "json"]
-        ).stdout
-    )
+    found = runner.invoke(main, ["statements", "--db", db, "--search", words, "--format", "json"])
+    return json.loads(found.stdout)
+
+
+def test_show_highlights_the_statement(runner, db):
+    rows = _seed_statements(runner, db, "why supply")
     result = runner.invoke(main, ["show", rows[0]["id"], "--db", db])
     assert result.exit_code == 0, result.output
     assert "«“If the war is lost, then why supply ATACMS?" in result.stdout
@@ -237,12 +239,7 @@ def test_evaluate_accurate_mode_on_a_small_corpus(runner, tmp_path):
 
 
 def test_show_a_statement_with_no_named_speaker(runner, db):
-    runner.invoke(main, ["ingest", str(SEEDS), "--db", db])
-    rows = json.loads(
-        runner.invoke(
-            main, ["statements", "--db", db, "--search", "exaggerating", "--format", "json"]
-        ).stdout
-    )
+    rows = _seed_statements(runner, db, "exaggerating")
     # "Moscow has frequently been accused of exaggerating …": said of Moscow, by nobody named
     assert [(r["speaker"]["mention"], r["content"]["text"]) for r in rows] == [
         (None, "Moscow … exaggerating its battlefield successes")
