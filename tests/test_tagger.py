@@ -6,9 +6,20 @@ import re
 
 import numpy as np
 
-from onrecord import nlp
+from onrecord import nlp, tagger
 from onrecord.attribution import find, to_statements
-from onrecord.tagger import Belief, assemble, decode, with_rules
+from onrecord.phrases import Found
+from onrecord.tagger import (
+    MARKS,
+    WINDOW,
+    Belief,
+    assemble,
+    cue_pieces,
+    decode,
+    edge_window,
+    redraw_edges,
+    with_rules,
+)
 
 O, B, I = 0, 1, 2  # noqa: E741 (the tag names)
 
@@ -157,3 +168,115 @@ def test_a_statement_the_rules_find_spoken_of_keeps_no_speaker():
     [s] = to_statements(doc, with_rules(doc, assemble(doc, spans), find(doc)), "a")
     assert s.speaker.mention is None
     assert s.content_text.startswith("Moscow")
+
+
+def test_cue_pieces_are_those_the_cue_overlaps():
+    offsets = [(0, 5), (6, 10), (10, 10), (11, 13), (13, 19)]  # a piece may be empty
+    assert cue_pieces(offsets, [(6, 10)]) == [1]
+    assert cue_pieces(offsets, [(0, 3), (12, 14)]) == [0, 3, 4]
+    assert cue_pieces(offsets, [(5, 6)]) == []
+
+
+def test_the_edge_window_marks_the_cue_and_centres_it():
+    ids = list(range(1000, 2000))
+    out, where = edge_window(ids, [500, 501], cls=-1, sep=-2)
+    assert len(out) == WINDOW + 4  # the pieces, two marks, [CLS] and [SEP]
+    assert (out[0], out[-1], where[0], where[-1]) == (-1, -2, None, None)
+    k = where.index(500)
+    assert out[k - 1 : k + 3] == [MARKS[0], 1500, 1501, MARKS[1]]
+    assert where[1] == 500 - 126 and where[-2] == 501 + 126  # as many pieces on each side
+
+
+def test_the_edge_window_gives_room_it_cannot_use_on_one_side_to_the_other():
+    ids = list(range(1000, 2000))
+    out, where = edge_window(ids, [3, 10, 11], cls=-1, sep=-2)
+    assert where[1] == 0 and where[-2] == WINDOW - 1
+    # each run of the cue between its own marks
+    assert out[1:7] == [1000, 1001, 1002, MARKS[0], 1003, MARKS[1]]
+    k = where.index(10)
+    assert out[k - 2 : k + 3] == [1009, MARKS[0], 1010, 1011, MARKS[1]]
+    short, _ = edge_window(ids[:20], [5], cls=-1, sep=-2)
+    assert len(short) == 20 + 4
+
+
+def test_the_model_redraws_a_statements_content_and_source_from_its_cue():
+    for text, content, source in [
+        (
+            "Officials in Ohio said on Monday that the bridge would reopen in May.",
+            ["that the bridge would reopen in May"],
+            "Officials in Ohio",
+        ),
+        (  # a quotation split by its cue is one content in two parts
+            '"The bridge will reopen in May," the governor told reporters, "and not a day later."',
+            ['"The bridge will reopen in May,"', '"and not a day later."'],
+            "the governor",
+        ),
+    ]:
+        doc = nlp.load()(text)
+        cue = [t for t in doc if t.lemma_ in ("say", "tell")]
+        # given the whole sentence as content and no source
+        f = Found(source=[], cue=cue, content=[(0, len(text))])
+        redraw_edges(doc, [f])
+        assert [text[s:e] for s, e in f.content] == content
+        assert " ".join(t.text for t in f.source) == source
+
+
+def _edges(doc, marked: dict[str, tuple[str, str]]):
+    """What the model would give ``edge_probs``: per cue word, its source and content."""
+    text = doc.text
+    offsets = [(t.idx, t.idx + len(t)) for t in doc]
+
+    def probs(cue_spans):
+        cue = text[cue_spans[0][0] : cue_spans[-1][1]]
+        p = np.zeros((len(doc), 2, 3), dtype=np.float32)
+        p[:, :, 0] = 1.0
+        for r, part in enumerate(marked[cue]):
+            if part:
+                s, e = _at(text, part)
+                inside = [t.i for t in doc if s <= t.idx < e]
+                p[inside, r] = [0.0, 0.0, 1.0]
+                p[inside[0], r] = [0.0, 1.0, 0.0]
+        return p
+
+    return lambda _text, cues: (offsets, [probs(c) for c in cues])
+
+
+def test_a_redrawn_content_does_not_take_in_another_statements_cue(monkeypatch):
+    text = "Kyiv reported gains and Putin said Russian forces had inflicted losses."
+    doc = nlp.load()(text)
+    reported = Found(source=[doc[0]], cue=[doc[1]], content=[_at(text, "gains")])
+    said = Found(source=[doc[4]], cue=[doc[5]], content=[_at(text, "Russian forces")])
+    edges = {
+        "reported": ("", "gains and Putin said Russian forces had inflicted losses"),
+        "said": ("", "Russian forces had inflicted losses"),
+    }
+    monkeypatch.setattr(tagger, "edge_probs", _edges(doc, edges))
+    redraw_edges(doc, [reported, said])
+    assert [text[s:e] for s, e in reported.content] == ["gains"]
+    assert [text[s:e] for s, e in said.content] == ["Russian forces had inflicted losses"]
+
+
+def test_a_nested_statement_stays_in_the_content_that_held_it(monkeypatch):
+    text = "Smith said Jones claimed the plan would fail."
+    doc = nlp.load()(text)
+    said = Found(source=[doc[0]], cue=[doc[1]], content=[_at(text, "Jones claimed the plan")])
+    claimed = Found(source=[doc[2]], cue=[doc[3]], content=[_at(text, "the plan")])
+    edges = {
+        "said": ("", "Jones claimed the plan would fail"),
+        "claimed": ("", "the plan would fail"),
+    }
+    monkeypatch.setattr(tagger, "edge_probs", _edges(doc, edges))
+    redraw_edges(doc, [said, claimed])
+    assert [text[s:e] for s, e in said.content] == ["Jones claimed the plan would fail"]
+    assert [text[s:e] for s, e in claimed.content] == ["the plan would fail"]
+
+
+def test_a_redrawn_who_is_the_source_but_the_speaker_stays_named(monkeypatch):
+    text = "It was Biden who said the bloc faces a crucial moment."
+    doc = nlp.load()(text)
+    said = Found(source=[doc[2]], cue=[doc[4]], content=[_at(text, "the bloc faces")])
+    edges = {"said": ("who", "the bloc faces a crucial moment")}
+    monkeypatch.setattr(tagger, "edge_probs", _edges(doc, edges))
+    redraw_edges(doc, [said])
+    assert [t.text for t in said.phrase] == ["who"]  # as annotators mark it
+    assert [t.text for t in said.source] == ["Biden"]  # whom the statement is given to
