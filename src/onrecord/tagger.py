@@ -57,9 +57,10 @@ def _model():
     data = resources.files("onrecord") / "data"
     options = ort.SessionOptions()
     options.log_severity_level = 3
-    # one thread: pipeline.analyze runs the tagger beside spaCy's parse, which takes one
-    # core; on 2 cores, more threads here fought the parse and lost time spinning
-    options.intra_op_num_threads = 1
+    # two threads that sleep when idle: the tagging runs beside spaCy's parse, where
+    # spinning threads fought the parse for the cores; the edge pass runs after the parse
+    options.intra_op_num_threads = 2
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     session = ort.InferenceSession(
         str(data / "tagger.onnx"), options, providers=["CPUExecutionProvider"]
     )
