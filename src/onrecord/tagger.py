@@ -29,7 +29,7 @@ from functools import lru_cache
 from importlib import resources
 
 import numpy as np
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from . import nlp
 from .model import Span
@@ -104,10 +104,16 @@ def edge_window(ids, cue: list[int], cls: int, sep: int) -> tuple[list[int], lis
     return out + [sep], where + [None]
 
 
-def labels_of(p: np.ndarray) -> np.ndarray:
+def labels_of(p: np.ndarray, at=IN_AT) -> np.ndarray:
     """Labels (pieces x roles; 0 O, 1 B, 2 I) from probabilities: a piece is in a role when
-    P(O) is below ``IN_AT`` (0.6, chosen on dev), then B or I, whichever is likelier."""
-    return np.where(p[..., 0] < IN_AT, np.where(p[..., 1] > p[..., 2], 1, 2), 0)
+    P(O) is below ``at`` (one for all roles, or one per role), then B or I, whichever is
+    likelier."""
+    return np.where(p[..., 0] < at, np.where(p[..., 1] > p[..., 2], 1, 2), 0)
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max(-1, keepdims=True))
+    return e / e.sum(-1, keepdims=True)
 
 
 def piece_probs(text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
@@ -130,10 +136,7 @@ def piece_probs(text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
         out = session.run(["logits"], {"input_ids": x, "attention_mask": np.ones_like(x)})[0]
         for k, (s, e) in enumerate(batch):
             logits[s:e] = out[k, 1 : e - s + 1, :9]
-    z = logits.reshape(n, 3, 3)
-    p = np.exp(z - z.max(-1, keepdims=True))
-    p /= p.sum(-1, keepdims=True)
-    return list(enc.offsets), p
+    return list(enc.offsets), _softmax(logits.reshape(n, 3, 3))
 
 
 def edge_probs(text: str, cues: list[list[Span]]) -> tuple[list[tuple[int, int]], list[np.ndarray]]:
@@ -159,9 +162,7 @@ def edge_probs(text: str, cues: list[list[Span]]) -> tuple[list[tuple[int, int]]
             batch = group[b : b + BATCH]
             x = np.array([ids for _, ids, _ in batch])
             z = session.run(["logits"], {"input_ids": x, "attention_mask": np.ones_like(x)})[0]
-            z = z[:, :, 9:].reshape(len(batch), x.shape[1], 2, 3)
-            e = np.exp(z - z.max(-1, keepdims=True))
-            e /= e.sum(-1, keepdims=True)
+            e = _softmax(z[:, :, 9:].reshape(len(batch), x.shape[1], 2, 3))
             for (k, _, where), probs in zip(batch, e, strict=True):
                 keep = [j for j, i in enumerate(where) if i is not None]
                 out[k][[where[j] for j in keep]] = probs[keep]
@@ -264,8 +265,7 @@ def assemble(doc: Doc, spans: dict[str, list[Span]]) -> list[Found]:
             lead = doc[root.left_edge.i : phrase[0].i]  # "The former" the model left out
             if all(t.head.i >= t.i and not t.is_punct and t.dep_ != "cc" for t in lead):
                 phrase = list(lead) + phrase
-            ids = {t.i for t in phrase}
-            mention = [t for t in noun_phrase(root) if t.i in ids] or phrase
+            mention = _mention(doc, phrase, root)
         found.append(
             Found(
                 source=mention,
@@ -276,6 +276,13 @@ def assemble(doc: Doc, spans: dict[str, list[Span]]) -> list[Found]:
             )
         )
     return found
+
+
+def _mention(doc: Doc, phrase: list[Token], root: Token | None = None) -> list[Token]:
+    """Who a source phrase names: its head's (``root``'s) noun phrase, within the phrase."""
+    ids = {t.i for t in phrase}
+    root = root if root is not None else doc[phrase[0].i : phrase[-1].i + 1].root
+    return [t for t in noun_phrase(root) if t.i in ids] or phrase
 
 
 def _overlap(a: list[Span], b: list[Span]) -> bool:
@@ -388,11 +395,7 @@ def redraw_edges(doc: Doc, found: list[Found]) -> None:
     offsets, probs = edge_probs(text, [char_spans(f.cue) for f in stated])
     cues = [nlp.char_extent(f.cue) for f in stated]
     for f, p in zip(stated, probs, strict=True):
-        labels = [
-            np.where(p[:, r, 0] < EDGE_IN[r], np.where(p[:, r, 1] > p[:, r, 2], 1, 2), 0)
-            for r in (0, 1)
-        ]
-        spans = decode(text, offsets, np.stack(labels, axis=1), ("source", "content"))
+        spans = decode(text, offsets, labels_of(p, np.array(EDGE_IN)), ("source", "content"))
         content = [sp for sp in spans["content"] if _WORD.search(text, *sp)]  # not a stray "."
         if content:
             content = _close_gaps(text, sorted(content), nlp.char_extent(f.cue))
@@ -404,6 +407,4 @@ def redraw_edges(doc: Doc, found: list[Found]) -> None:
             f.phrase = words
             if f.source and all(t.lower_ in RELATIVE for t in words):
                 continue  # "who said": the mention stays the name the rules found
-            root = doc[words[0].i : words[-1].i + 1].root
-            ids = {t.i for t in words}
-            f.source = [t for t in noun_phrase(root) if t.i in ids] or words
+            f.source = _mention(doc, words)
