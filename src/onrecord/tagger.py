@@ -37,6 +37,8 @@ from .phrases import RELATIVE, Found, char_spans, noun_phrase, tokens_in
 from .quotes import find_quotes
 
 ROLES = ("cue", "source", "content")
+TAGGING = 3 * len(ROLES)  # the logits of the tagging heads (O, B, I per role); the edge
+# heads' six (O, B, I for source and content) follow them
 WINDOW = 254  # pieces per window, [CLS] and [SEP] aside, as in training (windows overlapping
 # by a quarter gave the same dev scores, 15% slower)
 BATCH = 16
@@ -125,7 +127,7 @@ def piece_probs(text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
         return [], np.zeros((0, 3, 3), dtype=np.float32)
     cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
     ids = np.array(enc.ids, dtype=np.int64)
-    logits = np.zeros((n, 9), dtype=np.float32)
+    logits = np.zeros((n, TAGGING), dtype=np.float32)
     wins = windows(n)
     full = [w for w in wins if w[1] - w[0] == WINDOW]
     short = [w for w in wins if w[1] - w[0] < WINDOW]  # the last one, if any
@@ -135,7 +137,7 @@ def piece_probs(text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
         x = np.array([np.concatenate(([cls], ids[s:e], [sep])) for s, e in batch])
         out = session.run(["logits"], {"input_ids": x, "attention_mask": np.ones_like(x)})[0]
         for k, (s, e) in enumerate(batch):
-            logits[s:e] = out[k, 1 : e - s + 1, :9]
+            logits[s:e] = out[k, 1 : e - s + 1, :TAGGING]
     return list(enc.offsets), _softmax(logits.reshape(n, 3, 3))
 
 
@@ -162,7 +164,7 @@ def edge_probs(text: str, cues: list[list[Span]]) -> tuple[list[tuple[int, int]]
             batch = group[b : b + BATCH]
             x = np.array([ids for _, ids, _ in batch])
             z = session.run(["logits"], {"input_ids": x, "attention_mask": np.ones_like(x)})[0]
-            e = _softmax(z[:, :, 9:].reshape(len(batch), x.shape[1], 2, 3))
+            e = _softmax(z[:, :, TAGGING:].reshape(len(batch), x.shape[1], 2, 3))
             for (k, _, where), probs in zip(batch, e, strict=True):
                 keep = [j for j, i in enumerate(where) if i is not None]
                 out[k][[where[j] for j in keep]] = probs[keep]
@@ -394,11 +396,11 @@ def redraw_edges(doc: Doc, found: list[Found]) -> None:
     quotes = find_quotes(text)
     offsets, probs = edge_probs(text, [char_spans(f.cue) for f in stated])
     cues = [nlp.char_extent(f.cue) for f in stated]
-    for f, p in zip(stated, probs, strict=True):
+    for f, p, cue in zip(stated, probs, cues, strict=True):
         spans = decode(text, offsets, labels_of(p, np.array(EDGE_IN)), ("source", "content"))
         content = [sp for sp in spans["content"] if _WORD.search(text, *sp)]  # not a stray "."
         if content:
-            content = _close_gaps(text, sorted(content), nlp.char_extent(f.cue))
+            content = _close_gaps(text, sorted(content), cue)
         if content and not any(_overlap([c], content) > _overlap([c], f.content) for c in cues):
             f.content = content
             f.quotes = [q for q in quotes if _overlap([(q.start, q.end)], content)]
