@@ -208,8 +208,10 @@ def main(argv=None) -> None:
 
 def export(model, base: Path, out: Path) -> None:
     """Write the int8 ONNX graph and the tokenizer into ``out``."""
+    import onnx
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
+    from simplify_tagger import simplify
 
     model.eval()
     out.mkdir(parents=True, exist_ok=True)
@@ -231,6 +233,9 @@ def export(model, base: Path, out: Path) -> None:
     )
     quantize_dynamic(str(full), str(out / "tagger.onnx"), weight_type=QuantType.QInt8)
     full.unlink()
+    graph = onnx.load(str(out / "tagger.onnx"))
+    simplify(graph)  # windows are never padded: the attention mask goes
+    onnx.save(graph, str(out / "tagger.onnx"))
     shutil.copy(base / "tokenizer.json", out / "tagger_tokenizer.json")
     print(f"wrote {out / 'tagger.onnx'}")
 

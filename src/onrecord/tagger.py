@@ -135,7 +135,7 @@ def piece_probs(text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
     batches = [full[b : b + BATCH] for b in range(0, len(full), BATCH)] + [short]
     for batch in filter(None, batches):
         x = np.array([np.concatenate(([cls], ids[s:e], [sep])) for s, e in batch])
-        out = session.run(["logits"], {"input_ids": x, "attention_mask": np.ones_like(x)})[0]
+        out = session.run(["logits"], {"input_ids": x})[0]
         for k, (s, e) in enumerate(batch):
             logits[s:e] = out[k, 1 : e - s + 1, :TAGGING]
     return list(enc.offsets), _softmax(logits.reshape(n, 3, 3))
@@ -163,7 +163,7 @@ def edge_probs(text: str, cues: list[list[Span]]) -> tuple[list[tuple[int, int]]
         for b in range(0, len(group), BATCH):
             batch = group[b : b + BATCH]
             x = np.array([ids for _, ids, _ in batch])
-            z = session.run(["logits"], {"input_ids": x, "attention_mask": np.ones_like(x)})[0]
+            z = session.run(["logits"], {"input_ids": x})[0]
             e = _softmax(z[:, :, TAGGING:].reshape(len(batch), x.shape[1], 2, 3))
             for (k, _, where), probs in zip(batch, e, strict=True):
                 keep = [j for j, i in enumerate(where) if i is not None]
