@@ -15,32 +15,42 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "examples" / "seeds"
 
 
-@pytest.fixture(scope="session")
-def seed_results():
-    """{file name: Result} for the five seed articles, with the bundled metadata."""
+def _seeds(mode: str) -> dict:
     from onrecord.ingest import read_paths
     from onrecord.pipeline import analyze
 
     articles = list(read_paths([str(SEEDS)]))
-    return {Path(r.article.path).name: r for r in analyze(articles)}
+    return {Path(r.article.path).name: r for r in analyze(articles, mode=mode)}
+
+
+@pytest.fixture(scope="session")
+def seed_results():
+    """{file name: Result} for the five seed articles, with the bundled metadata (default
+    mode: the rules with the fine-tuned tagger)."""
+    return _seeds("default")
+
+
+@pytest.fixture(scope="session")
+def seed_results_fast():
+    """The same, found by the fast mode (the rules alone)."""
+    return _seeds("fast")
 
 
 @pytest.fixture(scope="session")
 def seed_results_accurate():
-    """The same, found by the accurate mode (the fine-tuned tagger)."""
-    from onrecord.ingest import read_paths
-    from onrecord.pipeline import analyze
-
-    articles = list(read_paths([str(SEEDS)]))
-    return {Path(r.article.path).name: r for r in analyze(articles, accurate=True)}
+    """The same, found by the accurate mode (the tagger redraws every statement's edges)."""
+    return _seeds("accurate")
 
 
-@pytest.fixture()
-def extract():
-    """onrecord.extract, for small texts written in the tests."""
+@pytest.fixture(params=["fast", "default"])
+def extract(request):
+    """onrecord.extract, for small texts written in the tests, in the fast mode (the rules
+    alone) and in the default mode (the rules with the tagger): each test runs in both."""
+    from functools import partial
+
     from onrecord import extract as run
 
-    return run
+    return partial(run, mode=request.param)
 
 
 HOSTILE = (

@@ -210,12 +210,21 @@ def test_extract_and_ingest_accurate_mode(runner, tmp_path):
     assert kremlin["cue"] == {"text": "criticized", "span": [586, 596]}
     assert kremlin["content"]["text"].startswith("Washington’s supply of long-range ATACMS")
     db = str(tmp_path / "a.db")
-    assert runner.invoke(main, ["ingest", path, "--db", db]).exit_code == 0
-    result = runner.invoke(main, ["ingest", path, "--db", db, "--accurate"])  # found again
+    assert runner.invoke(main, ["ingest", path, "--db", db, "--fast"]).exit_code == 0
+    result = runner.invoke(main, ["ingest", path, "--db", db])  # found again
+    assert "0 article(s) added, 1 found again in default mode, 0 already stored" in result.stdout
+    result = runner.invoke(main, ["ingest", path, "--db", db, "--accurate"])  # and again
     assert result.exit_code == 0, result.output
     assert "0 article(s) added, 1 found again in accurate mode, 0 already stored" in result.stdout
     stored = json.loads(runner.invoke(main, ["statements", "--db", db, "--format", "json"]).stdout)
     assert len(stored) == len(rows)
+
+
+def test_fast_and_accurate_exclude_each_other(runner):
+    path = str(SEEDS / "000_fde3fa9627d4bcef.txt")
+    result = runner.invoke(main, ["extract", path, "--fast", "--accurate"])
+    assert result.exit_code == 2
+    assert "--fast and --accurate exclude each other" in result.output
 
 
 def test_evaluate_accurate_mode_on_a_small_corpus(runner, tmp_path):

@@ -143,6 +143,11 @@ def test_expected_statement(seed_results, name, speaker, cue, words, kind):
 
 
 @pytest.mark.parametrize("name,speaker,cue,words,kind", CASES)
+def test_expected_statement_fast_mode(seed_results_fast, name, speaker, cue, words, kind):
+    _check_expected(seed_results_fast, name, speaker, cue, words, kind)
+
+
+@pytest.mark.parametrize("name,speaker,cue,words,kind", CASES)
 def test_expected_statement_accurate_mode(seed_results_accurate, name, speaker, cue, words, kind):
     _check_expected(seed_results_accurate, name, speaker, cue, words, kind)
 

@@ -54,26 +54,29 @@ def test_reingest_changes_nothing(tmp_path, folder):
     assert query.counts(conn) == before
 
 
-def test_accurate_ingest_finds_default_mode_articles_again(tmp_path, folder):
+def test_a_more_accurate_ingest_finds_articles_again(tmp_path, folder):
     conn = store.connect(tmp_path / "x.db")
-    ingest(conn, [str(folder)])
+    ingest(conn, [str(folder)], mode="fast")
     ids = [r[0] for r in conn.execute("SELECT id FROM articles ORDER BY id")]
-    assert [store.stored_mode(conn, i) for i in ids] == ["default", "default"]
+    assert [store.stored_mode(conn, i) for i in ids] == ["fast", "fast"]
     assert store.stored_mode(conn, "no such article") is None
-    again = ingest(conn, [str(folder)], accurate=True)
+    again = ingest(conn, [str(folder)])
+    assert (again.added, again.redone, again.already) == (0, 2, 0)
+    assert [store.stored_mode(conn, i) for i in ids] == ["default", "default"]
+    again = ingest(conn, [str(folder)], mode="accurate")
     assert (again.added, again.redone, again.already) == (0, 2, 0)
     assert [store.stored_mode(conn, i) for i in ids] == ["accurate", "accurate"]
     assert query.article(conn, ids[0])["extractor"] == "accurate"
     # the same statements as an accurate ingest into an empty database: nothing left over
     fresh = store.connect(tmp_path / "fresh.db")
-    ingest(fresh, [str(folder)], accurate=True)
+    ingest(fresh, [str(folder)], mode="accurate")
     sql = "SELECT id, content_text, speaker_name FROM statements ORDER BY id"
     assert conn.execute(sql).fetchall() == fresh.execute(sql).fetchall()
     assert query.counts(conn) == query.counts(fresh)
     conn.execute("INSERT INTO statements_fts(statements_fts) VALUES ('integrity-check')")
-    # neither mode finds accurate-mode articles again
-    for accurate in (True, False):
-        rerun = ingest(conn, [str(folder)], accurate=accurate)
+    # no mode finds accurate-mode articles again
+    for mode in ("accurate", "default", "fast"):
+        rerun = ingest(conn, [str(folder)], mode=mode)
         assert (rerun.added, rerun.redone, rerun.already) == (0, 0, 2)
     assert [store.stored_mode(conn, i) for i in ids] == ["accurate", "accurate"]
 
@@ -83,7 +86,7 @@ def test_unknown_extractor_is_refused(tmp_path):
 
     conn = store.connect(tmp_path / "x.db")
     with pytest.raises(ValueError, match="unknown extractor"):
-        store.write_article(conn, make_article(ARTICLE_A), [], extractor="fast")
+        store.write_article(conn, make_article(ARTICLE_A), [], extractor="quick")
     assert query.counts(conn)["articles"] == 0
 
 
@@ -181,6 +184,32 @@ def test_version_1_database_is_upgraded_with_its_rows(tmp_path):
     assert query.statements(conn, search="taxes")[0]["said_on"]["from"] == "published"
     assert store.stored_mode(conn, "a1") == "unrecorded"  # written before modes were recorded
     assert query.article(conn, "a1")["extractor"] is None
+
+
+def test_version_7_default_mode_articles_become_fast_mode_ones(tmp_path):
+    """Before schema 8 the default mode was the rules alone, which is now the fast mode: an
+    article it stored is found again by the default mode, an accurate one is kept."""
+    path = tmp_path / "v7.db"
+    raw = sqlite3.connect(path)
+    for step in store.MIGRATIONS[:7]:
+        if callable(step):
+            step(raw)
+        else:
+            store._run_script(raw, step)
+    raw.execute("PRAGMA user_version = 7")
+    for aid, mode in (("a1", "default"), ("a2", "accurate"), ("a3", None)):
+        raw.execute(
+            "INSERT INTO articles(id, text, ingested_at, extractor) VALUES (?, 'x', 'now', ?)",
+            (aid, mode),
+        )
+    raw.commit()
+    raw.close()
+    conn = store.connect(path)
+    assert [store.stored_mode(conn, a) for a in ("a1", "a2", "a3")] == [
+        "fast",
+        "accurate",
+        "unrecorded",
+    ]
 
 
 def test_failed_migration_changes_nothing(tmp_path, monkeypatch):

@@ -1,4 +1,5 @@
-"""The accurate mode: piece labels to spans, spans to statements, and the shipped model."""
+"""The tagger (default and accurate modes): piece labels to spans, spans to statements, and
+the shipped model."""
 
 from __future__ import annotations
 

@@ -85,7 +85,7 @@ def test_article_json_keeps_original_text_and_leftovers(api):
     assert article["text"][a:b] in stmt["content"]["text"]
     assert any(s["reason"] == "caption" for s in article["skips"])
     assert stmt["id"] in {s["id"] for s in article["statements"]}
-    assert article["extractor"] == "default"  # the fixture ingests without --accurate
+    assert article["extractor"] == "default"  # the fixture ingests in the default mode
 
 
 @pytest.mark.parametrize(

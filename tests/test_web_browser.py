@@ -138,15 +138,14 @@ def test_article_page_marks_statements_and_greys_leftovers(page):
 
 
 def test_markup_in_articles_is_shown_not_run(page):
-    page.goto("/?q=files+contained")
+    page.goto("/?q=bold+tags")
     expect(page.locator("li.statement")).to_have_count(1)
-    expect(page.locator("li.statement a.text")).to_contain_text(
-        '<script>document.title = "pwned"</script>'
-    )
+    expect(page.locator("li.statement a.text")).to_contain_text("We found <b>bold</b> tags")
     expect(page.locator(".facet li", has_text="Hostile <i>Times</i>")).to_have_count(1)
     page.locator("li.statement .source a").click()
     assert page.title() != "pwned" and page.title() != "img"
     text = page.locator("article.article-text")
+    expect(text).to_contain_text('<script>document.title = "pwned"</script>')
     expect(text).to_contain_text("<img src=x onerror=")
     assert text.locator("script, img, b").count() == 0
     assert page.locator("i", has_text="Times").count() == 0

@@ -32,13 +32,26 @@ def _db_option(f):
     )(f)
 
 
-def _accurate_option(f):
-    return click.option(
+def _mode_options(f):
+    """``--fast`` and ``--accurate``: the modes of finding statements beside the default one
+    (rules with the fine-tuned tagger on a second core)."""
+    f = click.option(
         "--accurate",
         is_flag=True,
-        help="Find statements with the fine-tuned tagger too: more accurate, uses a second core "
-        "and ~370 MB more (see README).",
+        help="Also redraw every statement's content and source with the tagger: the most "
+        "accurate mode, about four times bare spaCy's time (see README).",
     )(f)
+    return click.option(
+        "--fast",
+        is_flag=True,
+        help="The parse rules and cue models alone, without the tagger: one core, less accurate.",
+    )(f)
+
+
+def _mode(fast: bool, accurate: bool) -> str:
+    if fast and accurate:
+        raise click.UsageError("--fast and --accurate exclude each other")
+    return "fast" if fast else "accurate" if accurate else "default"
 
 
 def _problem(p: Problem) -> None:
@@ -117,15 +130,18 @@ def main() -> None:
     type=click.Path(exists=True, dir_okay=False),
     help="CSV or JSON Lines file mapping file names to published, outlet, url, title.",
 )
-@_accurate_option
-def ingest(paths: tuple[str, ...], db: str | None, metadata: str | None, accurate: bool) -> None:
+@_mode_options
+def ingest(
+    paths: tuple[str, ...], db: str | None, metadata: str | None, fast: bool, accurate: bool
+) -> None:
     """Store the statements of the articles in PATHS (files, folders, '-' for stdin).
 
-    Articles already stored are skipped; with --accurate, those the default mode stored are
+    Articles already stored are skipped, except those a faster mode stored: these are
     analysed again and their statements replaced.
     """
     from .pipeline import ingest as run
 
+    mode = _mode(fast, accurate)
     conn = store.connect(db)
     meta = load_sidecar(Path(metadata)) if metadata else None
     bar = _progress("ingesting")
@@ -135,13 +151,13 @@ def ingest(paths: tuple[str, ...], db: str | None, metadata: str | None, accurat
         metadata=meta,
         on_problem=_problem,
         on_article=lambda _r: bar.update(),
-        accurate=accurate,
+        mode=mode,
     )
     bar.close()
     total = query.counts(conn)
     click.echo(
         f"{summary.added} article(s) added, "
-        + (f"{summary.redone} found again in accurate mode, " if summary.redone else "")
+        + (f"{summary.redone} found again in {mode} mode, " if summary.redone else "")
         + f"{summary.already} already stored, "
         f"{len(summary.problems)} skipped; {summary.statements} new statement(s). "
         f"Database {db or store.default_path()}: {total['articles']} articles, "
@@ -159,15 +175,18 @@ def ingest(paths: tuple[str, ...], db: str | None, metadata: str | None, accurat
     type=click.Path(exists=True, dir_okay=False),
     help="CSV or JSON Lines file mapping file names to published, outlet, url, title.",
 )
-@_accurate_option
-def extract(paths: tuple[str, ...], fmt: str, metadata: str | None, accurate: bool) -> None:
+@_mode_options
+def extract(
+    paths: tuple[str, ...], fmt: str, metadata: str | None, fast: bool, accurate: bool
+) -> None:
     """Print the statements of the articles in PATHS, without a database."""
     from .pipeline import Summary, analyze, read_sources
 
     summary = Summary()
     meta = load_sidecar(Path(metadata)) if metadata else None
     out: list[dict] = []
-    for result in analyze(read_sources(paths, summary, meta, _problem), accurate=accurate):
+    articles = read_sources(paths, summary, meta, _problem)
+    for result in analyze(articles, mode=_mode(fast, accurate)):
         summary.added += 1
         for stmt in result.statements:
             out.append(stmt.to_dict(result.article))
@@ -522,14 +541,17 @@ def demo(db: str) -> None:
     help="Score speech acts instead, against hand labels (TSV: file, start, end, act), e.g. "
     "tests/fixtures/speech_acts.tsv for PolNeAR dev.",
 )
-@_accurate_option
-def evaluate(directory: str, fmt: str, as_json: bool, acts: str | None, accurate: bool) -> None:
+@_mode_options
+def evaluate(
+    directory: str, fmt: str, as_json: bool, acts: str | None, fast: bool, accurate: bool
+) -> None:
     """Score the pipeline against annotated articles (e.g. PolNeAR dev)."""
+    mode = _mode(fast, accurate)
     if acts:
-        report = evaluation.evaluate_acts(Path(directory), Path(acts))
+        report = evaluation.evaluate_acts(Path(directory), Path(acts), mode=mode)
         click.echo(json.dumps(report, indent=2) if as_json else evaluation.format_acts(report))
         return
-    report = evaluation.evaluate_dir(Path(directory), accurate=accurate)
+    report = evaluation.evaluate_dir(Path(directory), mode=mode)
     click.echo(json.dumps(report, indent=2) if as_json else evaluation.format_report(report))
 
 

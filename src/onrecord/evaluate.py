@@ -287,14 +287,15 @@ def statements_to_attributions(statements) -> list[Attribution]:
     ]
 
 
-def evaluate_dir(root: Path, extract_fn=None, *, accurate: bool = False) -> dict:
-    """Run the pipeline over ``root``'s texts and score it against the annotations."""
+def evaluate_dir(root: Path, extract_fn=None, *, mode: str = "default") -> dict:
+    """Run the pipeline (in ``mode``) over ``root``'s texts and score it against the
+    annotations."""
     from .pipeline import extract_many
 
     docs = load_corpus(root)
     if extract_fn is None:
         results = extract_many(
-            [d.text for d in docs], check_language=False, clean_text=False, accurate=accurate
+            [d.text for d in docs], check_language=False, clean_text=False, mode=mode
         )
     else:
         results = [extract_fn(d.text) for d in docs]
@@ -356,7 +357,7 @@ def score_acts(pairs: list[tuple[str, str]]) -> dict:
     }
 
 
-def evaluate_acts(root: Path, labels_path: Path) -> dict:
+def evaluate_acts(root: Path, labels_path: Path, *, mode: str = "default") -> dict:
     """Run the pipeline on the labelled texts of ``root`` and score its speech acts.
 
     A label is matched to the predicted statement of the same file whose content overlaps it
@@ -368,7 +369,7 @@ def evaluate_acts(root: Path, labels_path: Path) -> dict:
     labels = load_act_labels(labels_path)
     files = sorted({lab.file for lab in labels})
     texts = [(root / "text" / f).read_text(encoding="utf-8") for f in files]
-    found = dict(zip(files, extract_many(texts, clean_text=False), strict=True))
+    found = dict(zip(files, extract_many(texts, clean_text=False, mode=mode), strict=True))
     pairs, unmatched = [], 0
     for lab in labels:
         best, share = None, 0.0

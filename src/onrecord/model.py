@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+# the modes of finding statements, from the fastest to the most accurate (pipeline.analyze)
+MODES = ("fast", "default", "accurate")
+
 Span = tuple[int, int]
 """A half-open character range ``(start, end)`` into an article's original text."""
 

@@ -4,6 +4,16 @@
 and the headline blanked, offsets unchanged), ``attribution`` finds statements, ``speakers``
 resolves their speakers. :func:`analyze` runs the last three over any number of articles in
 batches; :func:`extract` is the one-text convenience behind ``onrecord.extract``.
+
+Statements are found in one of three :data:`MODES`, each more accurate and slower than the
+one before (figures in the README):
+
+- ``fast``: the parse rules and the learned cue and span models (:mod:`onrecord.attribution`),
+  on one core;
+- ``default``: the same, with the fine-tuned tagger (:mod:`onrecord.tagger`) finding
+  statements beside them; the tagger reads each text on a second core while spaCy parses;
+- ``accurate``: the default, then the tagger reads every statement again with its cue
+  marked to draw its content and source (about four times bare spaCy's time).
 """
 
 from __future__ import annotations
@@ -16,7 +26,7 @@ from dataclasses import dataclass, field
 from . import attribution, context, dedup, identity, nlp, speakers, store, tagger
 from .clean import analysis_view
 from .ingest import IngestError, make_article, read_paths
-from .model import Article, Problem, Statement
+from .model import MODES, Article, Problem, Statement
 
 BATCH_SIZE = 32
 
@@ -31,17 +41,16 @@ class Result:
 
 
 def analyze(
-    articles: Iterable[Article], batch_size: int = BATCH_SIZE, *, accurate: bool = False
+    articles: Iterable[Article], batch_size: int = BATCH_SIZE, *, mode: str = "default"
 ) -> Iterator[Result]:
-    """Statements of each article, in input order, parsed in batches (streaming).
-
-    ``accurate`` finds them with the fine-tuned tagger (:mod:`onrecord.tagger`) as well as
-    the parse rules and the cue model: more accurate, and it keeps a second core busy.
-    """
+    """Statements of each article, in input order, parsed in batches (streaming), found in
+    ``mode`` (one of :data:`MODES`, see the module doc)."""
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}; one of {MODES}")
     pipeline = nlp.load()
     pairs = ((analysis_view(a.text, a.skips, a.title_span), a) for a in articles)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        if accurate:
+        if mode != "fast":
             # the tagger reads the text alone, so it runs on a batch while spaCy parses it
             # (onnxruntime lets go of the interpreter lock)
             pairs = ((v, (a, v, pool.submit(tagger.piece_probs, v))) for v, a in pairs)
@@ -51,7 +60,10 @@ def analyze(
             pairs, as_tuples=True, batch_size=batch_size
         ):
             doc.user_data["onrecord_text"] = view  # doc.text, without joining the tokens again
-            found = tagger.find(doc, probs.result()) if probs else attribution.find(doc)
+            if probs is None:
+                found = attribution.find(doc)
+            else:
+                found = tagger.find(doc, probs.result(), edges=mode == "accurate")
             statements = attribution.to_statements(doc, found, article.id)
             resolver = speakers.resolve(doc, statements)
             context.annotate(doc, statements, article.published)
@@ -59,16 +71,14 @@ def analyze(
 
 
 def extract(
-    text: str, *, clean_text: bool = True, accurate: bool = False, **meta
+    text: str, *, clean_text: bool = True, mode: str = "default", **meta
 ) -> list[Statement]:
     """Every attributed statement in ``text``, speakers resolved (the Python API).
 
     ``clean_text=False`` skips leftover detection (for text known to be clean);
-    ``accurate=True`` uses the fine-tuned tagger (see :func:`analyze`).
+    ``mode`` is one of :data:`MODES` (see the module doc).
     """
-    return extract_many(
-        [text], clean_text=clean_text, check_language=False, accurate=accurate, **meta
-    )[0]
+    return extract_many([text], clean_text=clean_text, check_language=False, mode=mode, **meta)[0]
 
 
 def extract_many(
@@ -76,7 +86,7 @@ def extract_many(
     *,
     clean_text: bool = True,
     check_language: bool = False,
-    accurate: bool = False,
+    mode: str = "default",
     **meta,
 ) -> list[list[Statement]]:
     """:func:`extract` over many texts at once (batched parsing)."""
@@ -90,7 +100,7 @@ def extract_many(
         if not clean_text:
             article.skips, article.title_span = [], None
         articles.append(article)
-    results = iter(analyze((a for a in articles if a is not None), accurate=accurate))
+    results = iter(analyze((a for a in articles if a is not None), mode=mode))
     return [next(results).statements if a is not None else [] for a in articles]
 
 
@@ -100,7 +110,7 @@ class Summary:
 
     added: int = 0
     already: int = 0
-    redone: int = 0  # stored articles found again by the accurate mode
+    redone: int = 0  # stored articles found again by a more accurate mode
     statements: int = 0
     problems: list[Problem] = field(default_factory=list)
 
@@ -131,10 +141,11 @@ def ingest(
     metadata: dict[str, dict] | None = None,
     on_problem: Callable[[Problem], None] | None = None,
     on_article: Callable[[Result], None] | None = None,
-    accurate: bool = False,
+    mode: str = "default",
 ) -> Summary:
-    """Read, analyse and store every article under ``paths``; already-stored ones are skipped,
-    except that ``accurate`` finds again those another mode found (their statements replaced).
+    """Read, analyse and store every article under ``paths`` in ``mode``; already-stored ones
+    are skipped, except those a less accurate mode found (earlier in :data:`MODES`, or not
+    recorded): these are found again and their statements replaced.
 
     Each article is committed with its statements, so an interrupted ingest keeps every
     article it finished and a re-run picks up the rest.
@@ -142,7 +153,6 @@ def ingest(
     summary = Summary()
     seen: set[str] = set()
     redo: set[str] = set()
-    mode = "accurate" if accurate else "default"
 
     def skip(article: Article) -> bool:
         if article.id in seen:
@@ -151,13 +161,13 @@ def ingest(
         stored = store.stored_mode(conn, article.id)
         if stored is None:
             return False
-        if accurate and stored != "accurate":
+        if _rank(stored) < _rank(mode):
             redo.add(article.id)
             return False
         return True
 
     articles = read_sources(paths, summary, metadata, on_problem, skip)
-    for result in analyze(articles, accurate=accurate):
+    for result in analyze(articles, mode=mode):
         again = result.article.id in redo
         written = store.write_article(
             conn, result.article, result.statements, result.titles, extractor=mode, replace=again
@@ -176,3 +186,9 @@ def ingest(
         identity.rebuild(conn)
         dedup.update(conn)
     return summary
+
+
+def _rank(mode: str) -> int:
+    """How accurate a mode is: its place in :data:`MODES`; -1 for "unrecorded" (stored
+    before modes were recorded, by the rules alone)."""
+    return MODES.index(mode) if mode in MODES else -1

@@ -5,7 +5,7 @@
 - Each article is written with its statements in one transaction: an ingest killed half-way
   leaves whole articles only, and the next run completes the rest.
 - Writing an article that is already stored (same id: same original bytes) changes nothing,
-  unless asked to replace it: an article found by the default mode is found again by the
+  unless asked to replace it: an article found by a faster mode is found again by a more
   accurate one. ``articles.extractor`` records which mode found an article's statements.
 - ``statements_fts`` (FTS5) indexes statement text and speaker names, kept in step by triggers.
 """
@@ -20,10 +20,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .context import speech_act
-from .model import Article, Statement
+from .model import MODES, Article, Statement
 
 DEFAULT_DB = "onrecord.db"
-EXTRACTORS = ("default", "accurate")  # the modes of finding statements (see pipeline.analyze)
 
 
 def _context_columns(conn: sqlite3.Connection) -> None:
@@ -186,6 +185,11 @@ MIGRATIONS: list = [
     """
     ALTER TABLE articles ADD COLUMN extractor TEXT;
     """,
+    # 8: the default mode takes the tagger in; what it stored before is the rules' alone,
+    # which is now the fast mode
+    """
+    UPDATE articles SET extractor = 'fast' WHERE extractor = 'default';
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -270,7 +274,7 @@ def has_article(conn: sqlite3.Connection, article_id: str) -> bool:
 
 
 def stored_mode(conn: sqlite3.Connection, article_id: str) -> str | None:
-    """The mode that found a stored article's statements (``EXTRACTORS``), ``"unrecorded"``
+    """The mode that found a stored article's statements (``MODES``), ``"unrecorded"``
     for an article stored before modes were recorded, None if the article is not stored."""
     row = conn.execute("SELECT extractor FROM articles WHERE id = ?", (article_id,)).fetchone()
     return None if row is None else (row[0] or "unrecorded")
@@ -341,8 +345,8 @@ def write_article(
     ``extractor`` is the mode that found the statements. ``replace`` puts them in place of
     those of the stored article (and of its clusters), in the same transaction.
     """
-    if extractor not in EXTRACTORS:
-        raise ValueError(f"unknown extractor {extractor!r}; one of {EXTRACTORS}")
+    if extractor not in MODES:
+        raise ValueError(f"unknown extractor {extractor!r}; one of {MODES}")
     titles = titles or {}
     with conn:
         if has_article(conn, article.id):

@@ -1,4 +1,5 @@
-"""The accurate mode: a fine-tuned encoder tags cue, source and content, rules tie them up.
+"""The default and accurate modes: a fine-tuned encoder tags cue, source and content, rules
+tie them up.
 
 all-MiniLM-L6-v2 (Apache-2.0), fine-tuned on PolNeAR train by ``scripts/train_tagger.py``,
 labels every word piece O, B or I for each of the three roles. The int8 ONNX graph and its
@@ -11,14 +12,17 @@ tokenizer ship in ``data/``; onnxruntime and tokenizers run them on the CPU, wit
 - :func:`with_rules` then merges these with what the parse rules found
   (:func:`onrecord.attribution.find`): the rules draw cue phrases more exactly, the model
   finds more statements;
-- :func:`redraw_edges` last asks the same model, once per statement with its cue marked in
-  the input, for that statement's own content and source, and takes them where it marks any.
+- :func:`redraw_edges`, in the accurate mode only, last asks the same model, once per
+  statement with its cue marked in the input, for that statement's own content and source,
+  and takes them where it marks any.
 
 The thresholds (``IN_AT``, ``EDGE_IN``, ``MIN_ALONE``, ``MAX_GAP``, the 0.9 / 0.05 of
 :meth:`Belief.prefers_own`) were chosen on PolNeAR dev.
 
-The rest of the flow (speakers, context, store) is the same as in the default mode. The
-mode is a flag (``--accurate``, ``accurate=True``) because it is slower: see the README.
+The model reads one window at a time, on one thread: a window's output depends on that
+window alone (int8 activations are scaled per run, so a batch would let windows sway each
+other), and on this model one window at a time is the fastest on the CPU. The rest of the
+flow (speakers, context, store) is the same in every mode.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from spacy.tokens import Doc, Token
 
 from . import nlp
 from .model import Span
-from .phrases import RELATIVE, Found, char_spans, noun_phrase, tokens_in
+from .phrases import RELATIVE, Found, char_spans, negated, noun_phrase, tokens_in
 from .quotes import find_quotes
 
 ROLES = ("cue", "source", "content")
@@ -41,7 +45,6 @@ TAGGING = 3 * len(ROLES)  # the logits of the tagging heads (O, B, I per role); 
 # heads' six (O, B, I for source and content) follow them
 WINDOW = 254  # pieces per window, [CLS] and [SEP] aside, as in training (windows overlapping
 # by a quarter gave the same dev scores, 15% slower)
-BATCH = 16
 MIN_ALONE = 0.8  # the cue confidence a statement the rules did not find needs
 MAX_GAP = 6  # content pieces this many words apart or fewer are one piece
 IN_AT = 0.6  # a piece is in a role when P(O) is below this
@@ -59,10 +62,9 @@ def _model():
     data = resources.files("onrecord") / "data"
     options = ort.SessionOptions()
     options.log_severity_level = 3
-    # two threads that sleep when idle: the tagging runs beside spaCy's parse, where
-    # spinning threads fought the parse for the cores; the edge pass runs after the parse
-    options.intra_op_num_threads = 2
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    # one thread: the tagging runs beside spaCy's parse, on the second core (two threads
+    # fought the parse for the cores; in the accurate mode they gained 8% for 27% more time)
+    options.intra_op_num_threads = 1
     session = ort.InferenceSession(
         str(data / "tagger.onnx"), options, providers=["CPUExecutionProvider"]
     )
@@ -128,46 +130,32 @@ def piece_probs(text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
     cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
     ids = np.array(enc.ids, dtype=np.int64)
     logits = np.zeros((n, TAGGING), dtype=np.float32)
-    wins = windows(n)
-    full = [w for w in wins if w[1] - w[0] == WINDOW]
-    short = [w for w in wins if w[1] - w[0] < WINDOW]  # the last one, if any
-    # the short window runs alone: padded to the others' width it cost 11% more time
-    batches = [full[b : b + BATCH] for b in range(0, len(full), BATCH)] + [short]
-    for batch in filter(None, batches):
-        x = np.array([np.concatenate(([cls], ids[s:e], [sep])) for s, e in batch])
-        out = session.run(["logits"], {"input_ids": x})[0]
-        for k, (s, e) in enumerate(batch):
-            logits[s:e] = out[k, 1 : e - s + 1, :TAGGING]
+    for s, e in windows(n):
+        x = np.concatenate(([cls], ids[s:e], [sep]))[None, :]
+        logits[s:e] = session.run(["logits"], {"input_ids": x})[0][0, 1 : e - s + 1, :TAGGING]
     return list(enc.offsets), _softmax(logits.reshape(n, 3, 3))
 
 
 def edge_probs(text: str, cues: list[list[Span]]) -> tuple[list[tuple[int, int]], list[np.ndarray]]:
     """The pieces' character offsets and, per cue (its character spans), P(O, B, I) of
     source and content for every piece (pieces x 2 x 3), as the model reads that one
-    statement with its cue marked: outside the cue's window a piece is O. Windows of one
-    length run as one batch (int8 activations are scaled per batch: padding would shift them)."""
+    statement with its cue marked: outside the cue's window a piece is O."""
     session, tokenizer = _model()
     enc = tokenizer.encode(text, add_special_tokens=False)
     cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
     out = []
-    inputs: dict[int, list[tuple[int, list[int], list[int | None]]]] = {}
-    for k, spans in enumerate(cues):
+    for spans in cues:
         p = np.zeros((len(enc.ids), 2, 3), dtype=np.float32)
         p[:, :, 0] = 1.0
         out.append(p)
         cue = cue_pieces(enc.offsets, spans)
-        if cue:
-            ids, where = edge_window(enc.ids, cue, cls, sep)
-            inputs.setdefault(len(ids), []).append((k, ids, where))
-    for group in inputs.values():
-        for b in range(0, len(group), BATCH):
-            batch = group[b : b + BATCH]
-            x = np.array([ids for _, ids, _ in batch])
-            z = session.run(["logits"], {"input_ids": x})[0]
-            e = _softmax(z[:, :, TAGGING:].reshape(len(batch), x.shape[1], 2, 3))
-            for (k, _, where), probs in zip(batch, e, strict=True):
-                keep = [j for j, i in enumerate(where) if i is not None]
-                out[k][[where[j] for j in keep]] = probs[keep]
+        if not cue:
+            continue
+        ids, where = edge_window(enc.ids, cue, cls, sep)
+        z = session.run(["logits"], {"input_ids": np.array([ids], dtype=np.int64)})[0][0]
+        probs = _softmax(z[:, TAGGING:].reshape(len(ids), 2, 3))
+        keep = [j for j, i in enumerate(where) if i is not None]
+        p[[where[j] for j in keep]] = probs[keep]
     return list(enc.offsets), out
 
 
@@ -231,13 +219,15 @@ def assemble(doc: Doc, spans: dict[str, list[Span]]) -> list[Found]:
         return int(np.searchsorted(starts, pos, side="right")) - 1
 
     cues = spans["cue"]
+    cue_sent = [sent(q[0]) for q in cues]  # (once each: the loops below pair every span)
+    source_sent = [sent(s[0]) for s in spans["source"]]
     taken: dict[int, list[Span]] = {}
     for c in spans["content"]:
         first, last = sent(c[0]), sent(max(c[0], c[1] - 1))
         best = None
         for k, q in enumerate(cues):
-            where = sent(q[0])
-            if _inside(q, c) or _inside(c, q) or not first - 1 <= where <= last:
+            where = cue_sent[k]
+            if not first - 1 <= where <= last or _inside(q, c) or _inside(c, q):
                 continue
             # a cue in the content's own sentences before one in the sentence before it
             d = (where < first, _gap_words(text, q, c), q[0] > c[0])
@@ -254,8 +244,8 @@ def assemble(doc: Doc, spans: dict[str, list[Span]]) -> list[Found]:
         if not cue_tokens:
             continue
         best_src = None
-        for s in spans["source"]:
-            if sent(s[0]) != sent(q[0]) or _overlap([s], content):
+        for s, where in zip(spans["source"], source_sent, strict=True):
+            if where != cue_sent[k] or _overlap([s], content):
                 continue
             d = _gap_words(text, s, q)
             if best_src is None or d < best_src[0]:
@@ -330,17 +320,24 @@ class Belief:
 def with_rules(
     doc: Doc, tagged: list[Found], ruled: list[Found], belief: Belief | None = None
 ) -> list[Found]:
-    """Where the rules found the same statement (their cues share a word), take the parts
-    the rules draw more exactly on dev: the cue phrase (the cue CRF), the source and the
-    content, unless ``belief`` shows the model sure of its own content edges; add what only
-    the rules found. A statement the model found alone needs a sure cue (``MIN_ALONE``):
-    below that, half of them were wrong on dev. The model decides most of which statements
-    there are, the parse most of where their edges lie."""
+    """Where the rules found the same statement (their cues share a word, or the model's cue
+    has no verb and :func:`_same_statement` finds it), take the parts the rules draw more
+    exactly on dev: the cue phrase (the cue CRF), the source and the content, unless
+    ``belief`` shows the model sure of its own content edges; add what only the rules found.
+    A statement the model found alone needs a sure cue (``MIN_ALONE``): below that, half of
+    them were wrong on dev; and a cue that is not a negated verb ("has not announced"): a
+    record of what was said leaves out what was not, as the rules do. The model decides most
+    of which statements there are, the parse most of where their edges lie."""
     by_cue = {t.i: r for r in ruled for t in r.cue}
+    tagged_cues = {t.i for f in tagged for t in f.cue}
     kept = []
     for f in tagged:
         r = next((by_cue[t.i] for t in f.cue if t.i in by_cue), None)
+        if r is None and not any(t.pos_ in ("VERB", "AUX") for t in f.cue):
+            r = _same_statement(f, ruled, tagged_cues)  # "Sanders said on [Friday:] "…""
         if r is None:
+            if _negated(doc, f):  # "has not announced …": nothing said (as in the rules)
+                continue
             if belief is None or belief.cue(f) >= MIN_ALONE:
                 kept.append(f)
             continue
@@ -370,16 +367,45 @@ def with_rules(
     return tagged
 
 
-def find(doc: Doc, probs: tuple[list[tuple[int, int]], np.ndarray] | None = None) -> list[Found]:
-    """:func:`onrecord.attribution.find`'s accurate counterpart. ``probs`` is what
-    :func:`piece_probs` gives for the doc's text, where it was computed beforehand."""
+def _same_statement(f: Found, ruled: list[Found], taken: set[int]) -> Found | None:
+    """The rules' statement that a tagged one with a cue of no verb ("Friday:") misreads:
+    its content overlaps, its cue is in the same sentence and no tagged cue shares a word
+    with it."""
+    if not f.cue:
+        return None
+    start = f.cue[0].sent.start
+    for r in ruled:
+        if (
+            r.cue
+            and not any(t.i in taken for t in r.cue)
+            and _overlap(r.content, f.content)
+            and r.cue[0].sent.start == start
+        ):
+            return r
+    return None
+
+
+def _negated(doc: Doc, f: Found) -> bool:
+    """Whether a statement's cue is a negated verb ("has not announced its results")."""
+    verb = doc[f.cue[0].i : f.cue[-1].i + 1].root
+    return negated(verb) or any(t.dep_ == "neg" for t in f.cue)
+
+
+def find(
+    doc: Doc, probs: tuple[list[tuple[int, int]], np.ndarray] | None = None, edges: bool = True
+) -> list[Found]:
+    """:func:`onrecord.attribution.find` with the model. ``probs`` is what :func:`piece_probs`
+    gives for the doc's text, where it was computed beforehand; ``edges`` (the accurate mode)
+    redraws each statement's content and source with :func:`redraw_edges`."""
     from .attribution import find as find_by_rules
 
     text = nlp.text_of(doc)
     offsets, p = probs if probs is not None else piece_probs(text)
     tagged = assemble(doc, decode(text, offsets, labels_of(p)))
     found = with_rules(doc, tagged, find_by_rules(doc), Belief(text, offsets, p))
-    redraw_edges(doc, found)
+    if edges:
+        redraw_edges(doc, found)
+    found.sort(key=lambda f: f.content[0][0] if f.content else 0)  # in text order
     return found
 
 
