@@ -54,6 +54,9 @@ class Quote:
         return self.spans[-1][1]
 
 
+_MARKS = re.compile("[" + re.escape(OPEN_MARKS + CLOSE_MARKS + STRAIGHT) + "]")
+
+
 def find_quotes(text: str) -> list[Quote]:
     """Top-level double quotations in ``text``, joined over paragraphs where they run on."""
     quotes: list[Quote] = []
@@ -67,7 +70,8 @@ def find_quotes(text: str) -> list[Quote]:
             quotes.append(pending)
             pending = None
         depth, open_at = 0, None
-        for i, ch in enumerate(line):
+        for mark in _MARKS.finditer(line):  # (no other character changes anything)
+            i, ch = mark.start(), mark.group()
             pos = p_start + i
             prev = line[i - 1] if i else " "
             # (a closing mark that opens a paragraph before a word opens a quote: ”Mr. …”)

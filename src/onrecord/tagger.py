@@ -164,17 +164,21 @@ def decode(
 ) -> dict[str, list[Span]]:
     """Character spans per role from piece labels: a span opens at B, or at an I after O,
     and runs over the following I pieces; a word takes the label of its first piece."""
+    glued = [  # the rest of a word goes with its first piece
+        i > 0 and s == offsets[i - 1][1] and text[s - 1 : s + 1].isalnum()
+        for i, (s, _) in enumerate(offsets)
+    ]
+    rows = labels.tolist() if isinstance(labels, np.ndarray) else labels  # (plain ints: faster)
     out: dict[str, list[Span]] = {}
     for r, role in enumerate(roles):
         spans: list[Span] = []
         run: list[int] | None = None
         for i, (s, e) in enumerate(offsets):
-            glued = i > 0 and s == offsets[i - 1][1] and text[s - 1 : s + 1].isalnum()
-            if glued:  # the rest of a word goes with its first piece
+            if glued[i]:
                 if run is not None:
                     run[1] = e
                 continue
-            lab = labels[i][r]
+            lab = rows[i][r]
             if run is not None and lab != 2:
                 spans.append((run[0], run[1]))
                 run = None
