@@ -51,8 +51,8 @@ def analyze(
     pairs = ((analysis_view(a.text, a.skips, a.title_span), a) for a in articles)
     with ThreadPoolExecutor(max_workers=1) as pool:
         if mode != "fast":
-            # the tagger reads the text alone, so it runs on a batch while spaCy parses it
-            # (onnxruntime lets go of the interpreter lock)
+            # the tagger reads the text alone, so it runs on each text while spaCy parses
+            # the batch it is in (onnxruntime lets go of the interpreter lock)
             pairs = ((v, (a, v, pool.submit(tagger.piece_probs, v))) for v, a in pairs)
         else:
             pairs = ((v, (a, v, None)) for v, a in pairs)
