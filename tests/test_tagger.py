@@ -281,3 +281,45 @@ def test_a_redrawn_who_is_the_source_but_the_speaker_stays_named(monkeypatch):
     redraw_edges(doc, [said])
     assert [t.text for t in said.phrase] == ["who"]  # as annotators mark it
     assert [t.text for t in said.source] == ["Biden"]  # whom the statement is given to
+
+
+def test_the_edge_pass_leaves_a_settled_statement(monkeypatch):
+    text = "Smith said the plan would fail, and Jones said it would work."
+    doc = nlp.load()(text)
+    smith = Found(source=[doc[0]], cue=[doc[1]], content=[_at(text, "the plan would fail")])
+    jones = Found(source=[doc[8]], cue=[doc[9]], content=[_at(text, "it would")])
+    smith.settled = True  # (the rules and the tagger drew the same content)
+    edges = {"said": ("", "the plan")}  # what the model would say for either cue
+    monkeypatch.setattr(tagger, "edge_probs", _edges(doc, edges))
+    redraw_edges(doc, [smith, jones])
+    assert [text[s:e] for s, e in smith.content] == ["the plan would fail"]  # left as it was
+    # (the fake model gives both cues "the plan": jones's content is redrawn, so it moved)
+    assert [text[s:e] for s, e in jones.content] == ["the plan"]
+
+
+def test_a_statement_is_settled_when_the_rules_and_the_model_agree():
+    text = "The minister said the plan had failed. Aides said it was a success."
+    doc = nlp.load()(text)
+    ruled = find(doc)
+    ruled_content = {text[s:e] for r in ruled for s, e in r.content}
+    assert {"the plan had failed", "it was a success"} <= ruled_content  # (the rules' reading)
+    spans = {
+        "content": [_at(text, "the plan had failed"), _at(text, "a success")],
+        "cue": [_at(text, "said"), _at(text, "said", 1)],
+        "source": [_at(text, "The minister"), _at(text, "Aides")],
+    }
+    merged = with_rules(doc, assemble(doc, spans), ruled)
+    by_cue = {f.cue[0].i: f for f in merged}
+    assert by_cue[2].settled  # the same content in both readings
+    assert not by_cue[9].settled  # "a success" against "it was a success"
+    assert [text[s:e] for s, e in by_cue[9].content] == ["it was a success"]  # the rules'
+
+
+def test_a_quotation_only_the_rules_found_is_settled():
+    text = '"We will win," the mayor said. Aides said the plan had failed.'
+    doc = nlp.load()(text)
+    merged = with_rules(doc, [], find(doc))  # the model found nothing
+    quoted = next(f for f in merged if f.quotes)
+    reported = next(f for f in merged if not f.quotes)
+    assert quoted.settled  # its quotation marks are its edges
+    assert not reported.settled  # the edge pass reads it again

@@ -346,6 +346,7 @@ def with_rules(
                 kept.append(f)
             continue
         kept.append(f)
+        f.settled = f.content == r.content  # two readings agree: the edge pass leaves it
         f.cue = r.cue
         if r.source:  # the parse follows "who said", "he and she said" to a name
             f.source, f.phrase = r.source, None
@@ -367,8 +368,10 @@ def with_rules(
             for f in tagged
         )
 
-    tagged += [r for r in ruled if not any(t.i in used for t in r.cue) and not clashes(r)]
-    return tagged
+    alone = [r for r in ruled if not any(t.i in used for t in r.cue) and not clashes(r)]
+    for r in alone:
+        r.settled = bool(r.quotes)  # a quotation the model missed: its marks are its edges
+    return tagged + alone
 
 
 def _same_statement(f: Found, ruled: list[Found], taken: set[int]) -> Found | None:
@@ -414,19 +417,21 @@ def find(
 
 
 def redraw_edges(doc: Doc, found: list[Found]) -> None:
-    """Draw each statement's content and source again with the model, its cue marked in
-    the input: it reads one statement at a time, so nested and split statements keep
-    apart, and on dev it draws both more exactly than the rules and the tags. A statement
+    """Draw each unsettled statement's content and source again with the model, its cue
+    marked in the input: it reads one statement at a time, so nested and split statements
+    keep apart, and on dev it draws both more exactly than the rules and the tags where
+    those two disagree (where they agree, a second reading did worse). A statement
     keeps its own content where the model marks none for its cue, or where the model's
     would take in another statement's cue that its own does not hold ("Ukraine reported
     taking villages ... and Putin said ..."); its own source where the model marks none,
     and its own speaker where the model marks "who" (annotators' source, not a name)."""
     text = nlp.text_of(doc)
-    stated = [f for f in found if f.cue]
+    cues = [nlp.char_extent(f.cue) for f in found if f.cue]
+    todo = [f for f in found if f.cue and not f.settled]
     quotes = find_quotes(text)
-    offsets, probs = edge_probs(text, [char_spans(f.cue) for f in stated])
-    cues = [nlp.char_extent(f.cue) for f in stated]
-    for f, p, cue in zip(stated, probs, cues, strict=True):
+    offsets, probs = edge_probs(text, [char_spans(f.cue) for f in todo])
+    for f, p in zip(todo, probs, strict=True):
+        cue = nlp.char_extent(f.cue)
         spans = decode(text, offsets, labels_of(p, np.array(EDGE_IN)), ("source", "content"))
         content = [sp for sp in spans["content"] if _WORD.search(text, *sp)]  # not a stray "."
         if content:
