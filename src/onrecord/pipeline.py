@@ -12,8 +12,9 @@ one before (figures in the README):
   on one core;
 - ``default``: the same, with the fine-tuned tagger (:mod:`onrecord.tagger`) finding
   statements beside them; the tagger reads each text on a second core while spaCy parses;
-- ``accurate``: the default, then the tagger reads every statement again with its cue
-  marked to draw its content and source (about four times bare spaCy's time).
+- ``accurate``: the default, then the tagger reads again, with its cue marked, each
+  statement that the rules and the tagger read differently, to draw its content and source
+  (about three and a half times bare spaCy's time).
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ tokenizer ship in ``data/``; onnxruntime and tokenizers run them on the CPU, wit
   finds more statements;
 - :func:`redraw_edges`, in the accurate mode only, last asks the same model, once per
   statement with its cue marked in the input, for that statement's own content and source,
-  and takes them where it marks any.
+  and takes them where it marks any; only for statements whose edges are unsettled (the
+  rules and the tags drew different contents).
 
 The thresholds (``IN_AT``, ``EDGE_IN``, ``MIN_ALONE``, ``MAX_GAP``, the 0.9 / 0.05 of
 :meth:`Belief.prefers_own`) were chosen on PolNeAR dev.
@@ -281,6 +282,11 @@ def _mention(doc: Doc, phrase: list[Token], root: Token | None = None) -> list[T
     return [t for t in noun_phrase(root) if t.i in ids] or phrase
 
 
+def _words(text: str, spans: list[Span]) -> set[int]:
+    """Where the words the spans hold start (quote marks and commas at their edges aside)."""
+    return {m.start() for s, e in spans for m in _WORD.finditer(text, s, e)}
+
+
 def _overlap(a: list[Span], b: list[Span]) -> bool:
     return any(min(x[1], y[1]) > max(x[0], y[0]) for x in a for y in b)
 
@@ -311,14 +317,11 @@ class Belief:
     def prefers_own(self, own: list[Span], rules: list[Span]) -> bool:
         """Whether the model's content edges beat the rules': it is sure of the words it
         adds to theirs (mean P >= 0.9), or sure the words it leaves out are none (<= 0.05)."""
-        a, b = self._words(own), self._words(rules)
+        a, b = _words(self.text, own), _words(self.text, rules)
         if a == b:
             return False
         mean = self.content(sorted(a ^ b))
         return mean >= 0.9 if len(a) > len(b) else mean <= 0.05
-
-    def _words(self, spans: list[Span]) -> set[int]:
-        return {m.start() for s, e in spans for m in _WORD.finditer(self.text, s, e)}
 
 
 def with_rules(
@@ -332,6 +335,7 @@ def with_rules(
     them were wrong on dev; and a cue that is not a negated verb ("has not announced"): a
     record of what was said leaves out what was not, as the rules do. The model decides most
     of which statements there are, the parse most of where their edges lie."""
+    text = nlp.text_of(doc)
     by_cue = {t.i: r for r in ruled for t in r.cue}
     tagged_cues = {t.i for f in tagged for t in f.cue}
     kept = []
@@ -346,7 +350,8 @@ def with_rules(
                 kept.append(f)
             continue
         kept.append(f)
-        f.settled = f.content == r.content  # two readings agree: the edge pass leaves it
+        # the two readings hold the same words: the edge pass leaves the statement
+        f.settled = _words(text, f.content) == _words(text, r.content)
         f.cue = r.cue
         if r.source:  # the parse follows "who said", "he and she said" to a name
             f.source, f.phrase = r.source, None
