@@ -158,8 +158,8 @@ class Found:
     # the source is who the statement is about, not who made it: the subject of a passive
     # cue with no agent ("Moscow has been accused of …"); the models read it, no one speaks
     unnamed: bool = False
-    # its edges need no second reading (the accurate mode's edge pass leaves them): the rules
-    # and the tagger drew the same content, or the rules alone found it in a quotation
+    # its edges need no second reading (the accurate mode's edge pass leaves them): the rules'
+    # and the tagger's contents hold the same words, or the rules alone found it, quoted
     settled: bool = False
 
     @property

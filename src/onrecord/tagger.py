@@ -15,7 +15,7 @@ tokenizer ship in ``data/``; onnxruntime and tokenizers run them on the CPU, wit
 - :func:`redraw_edges`, in the accurate mode only, last asks the same model, once per
   statement with its cue marked in the input, for that statement's own content and source,
   and takes them where it marks any; only for statements whose edges are unsettled (the
-  rules and the tags drew different contents).
+  rules' and the tags' contents hold different words).
 
 The thresholds (``IN_AT``, ``EDGE_IN``, ``MIN_ALONE``, ``MAX_GAP``, the 0.9 / 0.05 of
 :meth:`Belief.prefers_own`) were chosen on PolNeAR dev.
@@ -431,12 +431,12 @@ def redraw_edges(doc: Doc, found: list[Found]) -> None:
     taking villages ... and Putin said ..."); its own source where the model marks none,
     and its own speaker where the model marks "who" (annotators' source, not a name)."""
     text = nlp.text_of(doc)
-    cues = [nlp.char_extent(f.cue) for f in found if f.cue]
-    todo = [f for f in found if f.cue and not f.settled]
+    stated = [(f, nlp.char_extent(f.cue)) for f in found if f.cue]
+    cues = [cue for _, cue in stated]
+    todo = [(f, cue) for f, cue in stated if not f.settled]
     quotes = find_quotes(text)
-    offsets, probs = edge_probs(text, [char_spans(f.cue) for f in todo])
-    for f, p in zip(todo, probs, strict=True):
-        cue = nlp.char_extent(f.cue)
+    offsets, probs = edge_probs(text, [char_spans(f.cue) for f, _ in todo])
+    for (f, cue), p in zip(todo, probs, strict=True):
         spans = decode(text, offsets, labels_of(p, np.array(EDGE_IN)), ("source", "content"))
         content = [sp for sp in spans["content"] if _WORD.search(text, *sp)]  # not a stray "."
         if content:
