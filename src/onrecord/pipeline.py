@@ -20,8 +20,10 @@ one before (figures in the README):
 from __future__ import annotations
 
 import sqlite3
+import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from . import attribution, context, dedup, identity, nlp, speakers, store, tagger
@@ -45,30 +47,57 @@ def analyze(
     articles: Iterable[Article], batch_size: int = BATCH_SIZE, *, mode: str = "default"
 ) -> Iterator[Result]:
     """Statements of each article, in input order, parsed in batches (streaming), found in
-    ``mode`` (one of :data:`MODES`, see the module doc)."""
+    ``mode`` (one of :data:`MODES`, see the module doc).
+
+    spaCy parses on this thread; a second thread runs the tagger on each text as it enters
+    the parse (it reads the text alone), and finds the statements of each parsed article
+    while the parse goes on: both the parse and onnxruntime let go of the interpreter lock
+    for much of their time. Where the tagger is behind, this thread finds them itself, so
+    that neither core waits for the other.
+    """
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; one of {MODES}")
     pipeline = nlp.load()
     pairs = ((analysis_view(a.text, a.skips, a.title_span), a) for a in articles)
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    pending: deque[Future] = deque()  # results in input order, at most a batch ahead
+    with ThreadPoolExecutor(max_workers=1) as worker:  # (one worker: its tasks run in order)
         if mode != "fast":
-            # the tagger reads the text alone, so it runs on each text while spaCy parses
-            # the batch it is in (onnxruntime lets go of the interpreter lock)
-            pairs = ((v, (a, v, pool.submit(tagger.piece_probs, v))) for v, a in pairs)
+            pairs = ((v, (a, v, worker.submit(tagger.piece_probs, v))) for v, a in pairs)
         else:
             pairs = ((v, (a, v, None)) for v, a in pairs)
         for doc, (article, view, probs) in pipeline.pipe(
             pairs, as_tuples=True, batch_size=batch_size
         ):
             doc.user_data["onrecord_text"] = view  # doc.text, without joining the tokens again
-            if probs is None:
-                found = attribution.find(doc)
-            else:
-                found = tagger.find(doc, probs.result(), edges=mode == "accurate")
-            statements = attribution.to_statements(doc, found, article.id)
-            resolver = speakers.resolve(doc, statements)
-            context.annotate(doc, statements, article.published)
-            yield Result(article, statements, resolver.titles())
+            if probs is None or probs.done():
+                probs = probs.result() if probs else None
+                pending.append(worker.submit(_find, doc, article, probs, mode))
+            else:  # the tagger is behind this article: find its statements here, once it is
+                # done (waiting outside the lock: the worker may have finding still to do)
+                here: Future = Future()
+                here.set_result(_find(doc, article, probs.result(), mode))
+                pending.append(here)
+            while len(pending) > batch_size or (pending and pending[0].done()):
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+_FINDING = threading.Lock()  # one article at a time: the CRFsuite taggers keep state
+
+
+def _find(doc, article: Article, probs: tuple | None, mode: str) -> Result:
+    """One parsed article's statements, speakers resolved and context annotated (``probs``:
+    what :func:`onrecord.tagger.piece_probs` gave for its text, None in the fast mode)."""
+    with _FINDING:
+        if probs is None:
+            found = attribution.find(doc)
+        else:
+            found = tagger.find(doc, probs, edges=mode == "accurate")
+        statements = attribution.to_statements(doc, found, article.id)
+        resolver = speakers.resolve(doc, statements)
+        context.annotate(doc, statements, article.published)
+        return Result(article, statements, resolver.titles())
 
 
 def extract(

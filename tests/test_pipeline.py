@@ -1,0 +1,60 @@
+"""The flow's threads: statements are found beside the parse, and come out in input order the
+same whichever thread found them."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from onrecord import attribution, tagger
+from onrecord.ingest import read_paths
+from onrecord.pipeline import analyze
+
+from .conftest import SEEDS
+
+
+def _records(results) -> list[tuple[str, list[dict]]]:
+    return [(r.article.id, [s.to_dict() for s in r.statements]) for r in results]
+
+
+def test_results_keep_input_order_whichever_thread_finds(monkeypatch):
+    articles = list(read_paths([str(SEEDS)]))
+    assert len(articles) == 5
+    alone = _records(next(analyze([a])) for a in articles)
+    assert sum(len(stmts) for _, stmts in alone) > 20
+    # batches of two: most articles are found on the worker, beside the next batch's parse
+    assert _records(analyze(articles, batch_size=2)) == alone
+
+    # a slow tagger is behind every article as it leaves the parse: the parsing thread finds
+    # them itself, and the order and the statements stay the same
+    piece_probs = tagger.piece_probs
+
+    def slow(text):
+        time.sleep(0.8)
+        return piece_probs(text)
+
+    found_on: list[str] = []
+    find = tagger.find
+
+    def spy(*args, **kwargs):
+        found_on.append(threading.current_thread().name)
+        return find(*args, **kwargs)
+
+    monkeypatch.setattr(tagger, "piece_probs", slow)
+    monkeypatch.setattr(tagger, "find", spy)
+    assert _records(analyze(articles, batch_size=2)) == alone
+    assert threading.main_thread().name in found_on
+
+
+def test_fast_mode_finds_beside_the_parse(monkeypatch):
+    found_on: list[str] = []
+    find = attribution.find
+
+    def spy(doc, *args, **kwargs):
+        found_on.append(threading.current_thread().name)
+        return find(doc, *args, **kwargs)
+
+    monkeypatch.setattr(attribution, "find", spy)
+    results = list(analyze(read_paths([str(SEEDS)]), mode="fast"))
+    assert len(results) == 5 and any(r.statements for r in results)
+    assert len(found_on) == 5 and threading.main_thread().name not in found_on
