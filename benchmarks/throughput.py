@@ -11,8 +11,9 @@ measurements K times, interleaved (spaCy, extract, ingest, ..., spaCy, ...), and
 one's median time: on a shared 2-core machine one run of the same code varies by about 10%.
 extract and ingest run in the default mode, ``extract-fast`` and ``ingest-fast`` in the fast
 one; ``--accurate`` adds extract and ingest in the accurate mode.
-"CPU s" is processor time over all threads: bare spaCy and the fast mode keep one core busy;
-the default and accurate modes run the tagger on a second core, beside the parse.
+"CPU s" is processor time over all threads: bare spaCy keeps one core busy; onrecord finds
+statements on a second thread while spaCy parses, and the default and accurate modes run the
+tagger there too.
 ``--modes spacy,extract-accurate`` runs only the runs named (bare spaCy must come first, as
 the others are compared to it), to spend a long x10 run on one mode.
 """

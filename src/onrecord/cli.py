@@ -34,7 +34,7 @@ def _db_option(f):
 
 def _mode_options(f):
     """``--fast`` and ``--accurate``: the modes of finding statements beside the default one
-    (rules with the fine-tuned tagger on a second core)."""
+    (rules with the fine-tuned tagger beside the parse)."""
     f = click.option(
         "--accurate",
         is_flag=True,
@@ -45,7 +45,8 @@ def _mode_options(f):
     return click.option(
         "--fast",
         is_flag=True,
-        help="The parse rules and cue models alone, without the tagger: one core, less accurate.",
+        help="The parse rules and cue models alone, without the tagger: less processor time, "
+        "less accurate.",
     )(f)
 
 

@@ -9,9 +9,10 @@ Statements are found in one of three :data:`MODES`, each more accurate and slowe
 one before (figures in the README):
 
 - ``fast``: the parse rules and the learned cue and span models (:mod:`onrecord.attribution`),
-  on one core;
+  found on a second thread while spaCy parses the next articles;
 - ``default``: the same, with the fine-tuned tagger (:mod:`onrecord.tagger`) finding
-  statements beside them; the tagger reads each text on a second core while spaCy parses;
+  statements beside them; the tagger reads each text on the second thread while spaCy
+  parses;
 - ``accurate``: the default, then the tagger reads again, with its cue marked, each
   statement that the rules and the tagger read differently, to draw its content and source
   (about three and a half times bare spaCy's time).
@@ -52,8 +53,8 @@ def analyze(
     spaCy parses on this thread; a second thread runs the tagger on each text as it enters
     the parse (it reads the text alone), and finds the statements of each parsed article
     while the parse goes on: both the parse and onnxruntime let go of the interpreter lock
-    for much of their time. Where the tagger is behind, this thread finds them itself, so
-    that neither core waits for the other.
+    for much of their time. Where the tagger is behind an article as it leaves the parse,
+    this thread finds its statements itself, so that the worker is not left with all of it.
     """
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; one of {MODES}")
