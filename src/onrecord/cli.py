@@ -39,7 +39,7 @@ def _mode_options(f):
         "--accurate",
         is_flag=True,
         help="Also redraw with the tagger the content and source of each statement the rules "
-        "and the tagger read differently: the most accurate mode, about three and a half "
+        "and the tagger read differently: the most accurate mode, three to four "
         "times bare spaCy's time (see README).",
     )(f)
     return click.option(

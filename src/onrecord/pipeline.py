@@ -15,7 +15,7 @@ one before (figures in the README):
   parses;
 - ``accurate``: the default, then the tagger reads again, with its cue marked, each
   statement that the rules and the tagger read differently, to draw its content and source
-  (about three and a half times bare spaCy's time).
+  (three to four times bare spaCy's time).
 """
 
 from __future__ import annotations
