@@ -71,8 +71,8 @@ def analyze(
         ):
             doc.user_data["onrecord_text"] = view  # doc.text, without joining the tokens again
             if probs is None or probs.done():
-                probs = probs.result() if probs else None
-                pending.append(worker.submit(_find, doc, article, probs, mode))
+                tags = probs.result() if probs else None  # (ready: no wait)
+                pending.append(worker.submit(_find, doc, article, tags, mode))
             else:  # the tagger is behind this article: find its statements here, once it is
                 # done (waiting outside the lock: the worker may have finding still to do)
                 here: Future = Future()
