@@ -256,13 +256,14 @@ def speakers(db, fmt, aliases) -> None:
     """List speakers: names, kinds, titles (with dates seen), counts, first and last dates."""
     if aliases:
         from . import identity
+        from .pipeline import complete
 
         conn = store.connect(db)
         try:
             rules = identity.save_aliases(conn, Path(aliases))
         except ValueError as err:
             raise click.ClickException(f"{aliases}: {err}") from None
-        n = identity.rebuild(conn)
+        n = complete(conn)
         click.echo(
             f"{len(rules.merge)} merge and {len(rules.apart)} keep-apart rule(s) applied; "
             f"{n} speakers.",

@@ -117,6 +117,41 @@ def update(conn: sqlite3.Connection) -> int:
         return _merge(conn, pairs)
 
 
+def dissolve(conn: sqlite3.Connection, clusters: list[str]) -> None:
+    """Every report of these clusters becomes a cluster of its own again, unsigned, so that
+    :func:`update` clusters them anew with what is stored (inside the caller's transaction)."""
+    for start in range(0, len(clusters), 500):
+        part = clusters[start : start + 500]
+        marks = ",".join("?" * len(part))
+        conn.execute(
+            f"""DELETE FROM minhashes WHERE statement_id IN
+                (SELECT id FROM statements WHERE cluster_id IN ({marks}))""",
+            part,
+        )
+        conn.execute(
+            f"""UPDATE statements SET cluster_id = id, cluster_first = 1
+                WHERE cluster_id IN ({marks})""",
+            part,
+        )
+
+
+def regroup(conn: sqlite3.Connection, names: list[tuple[str, str]]) -> None:
+    """The statements of these speaker names (name, kind) changed entity: the clusters that
+    hold any of them are dissolved, so that :func:`update` checks their reports again
+    under the new identities (a cluster of one speaker may now be of two, and statements
+    kept apart as two speakers' may now be one's). Inside the caller's transaction."""
+    clusters: set[str] = set()
+    for name, kind in names:
+        clusters.update(
+            row[0]
+            for row in conn.execute(
+                "SELECT cluster_id FROM statements WHERE speaker_name = ? AND speaker_kind = ?",
+                (name, kind),
+            )
+        )
+    dissolve(conn, sorted(clusters))
+
+
 def _merge(conn: sqlite3.Connection, pairs: set[tuple[str, str]]) -> int:
     """Check candidate pairs, and join the clusters of those that pass."""
     if not pairs:

@@ -224,10 +224,21 @@ def save_aliases(conn: sqlite3.Connection, path: Path) -> Aliases:
     return aliases
 
 
-def rebuild(conn: sqlite3.Connection, *, commit: bool = True) -> int:
-    """Re-group every stored speaker name into entities; returns how many entities there are.
+@dataclass
+class Rebuilt:
+    """What :func:`rebuild` did: how many entities there are, and the names (name, kind)
+    whose statements it moved to another entity (their clusters may no longer hold)."""
 
-    One transaction (``commit=False``: inside the caller's, as a migration does).
+    entities: int
+    moved: list[tuple[str, str]]
+
+
+def rebuild(conn: sqlite3.Connection, *, commit: bool = True) -> Rebuilt:
+    """Re-group every stored speaker name into entities.
+
+    One transaction (``commit=False``: inside the caller's, as a migration does). The result
+    depends on the stored names alone, not on the order they were stored in: a record grown
+    in many ingests gets the same entities as one ingest of the same articles.
     """
     aliases = load_aliases(conn)
     counts = Counter(
@@ -246,14 +257,8 @@ def rebuild(conn: sqlite3.Connection, *, commit: bool = True) -> int:
                LEFT JOIN statements s ON s.entity_id = e.id GROUP BY e.id"""
         )
     }
-    current = dict(
-        ((name, kind), eid)
-        for name, kind, eid in conn.execute(
-            "SELECT DISTINCT speaker_name, speaker_kind, entity_id FROM statements "
-            "WHERE speaker_name IS NOT NULL"
-        )
-    )
     with conn if commit else _nothing():
+        moved: list[tuple[str, str]] = []
         used: set[int] = set()
         final: dict[int, tuple[str, str]] = {}
         for group in group_names(counts, aliases):
@@ -274,13 +279,16 @@ def rebuild(conn: sqlite3.Connection, *, commit: bool = True) -> int:
                 "UPDATE entities SET name = ?, aliases = ? WHERE id = ?",
                 (f"\0{eid}", json.dumps(sorted(names, key=lambda n: (-names[n], n))), eid),
             )
+            # every statement of these names, whichever entity it points at now: the
+            # statements of one name may point at two entities (a name stored after the last
+            # rebuild gets an entity of its own, see store._entity)
             for item in group:
-                if current.get(item) != eid:
-                    conn.execute(
-                        "UPDATE statements SET entity_id = ? "
-                        "WHERE speaker_name = ? AND speaker_kind = ?",
-                        (eid, *item),
-                    )
+                if conn.execute(
+                    "UPDATE statements SET entity_id = ? "
+                    "WHERE speaker_name = ? AND speaker_kind = ? AND entity_id IS NOT ?",
+                    (eid, *item, eid),
+                ).rowcount:
+                    moved.append(item)
         marks = ",".join("?" * len(used))
         conn.execute(f"DELETE FROM entities WHERE id NOT IN ({marks or 'NULL'})", list(used))
         taken: Counter = Counter()
@@ -293,7 +301,7 @@ def rebuild(conn: sqlite3.Connection, *, commit: bool = True) -> int:
             [(name, kind, eid) for eid, (name, kind) in final.items()],
         )
         _titles(conn)
-    return len(used)
+    return Rebuilt(len(used), moved)
 
 
 def _titles(conn: sqlite3.Connection) -> None:

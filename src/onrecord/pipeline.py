@@ -197,26 +197,46 @@ def ingest(
             return False
         return True
 
+    if store.derived_behind(conn):  # the last run stored articles, then died
+        complete(conn)
     articles = read_sources(paths, summary, metadata, on_problem, skip)
     for result in analyze(articles, mode=mode):
         again = result.article.id in redo
         written = store.write_article(
             conn, result.article, result.statements, result.titles, extractor=mode, replace=again
         )
-        if not written:
+        if written is None:
             summary.already += 1
         elif again:
             summary.redone += 1
         else:
             summary.added += 1
-        if written:
-            summary.statements += len(result.statements)
+        summary.statements += written or 0
         if on_article:
             on_article(result)
     if summary.added or summary.redone:
-        identity.rebuild(conn)
-        dedup.update(conn)
+        complete(conn)
     return summary
+
+
+def complete(conn: sqlite3.Connection) -> int:
+    """Bring the derived state up to date with the stored statements: entities
+    (:func:`identity.rebuild`), then clusters (statements that changed entity are checked
+    again, new ones signed and clustered: :mod:`onrecord.dedup`). Returns how many entities
+    there are.
+
+    Run after each ingest that stored something, after an alias change, and at the start of
+    an ingest when the last one stored articles but died before this (``store.derived_behind``,
+    cleared here once everything is done). Each step is idempotent, so a run killed in the
+    middle of this is completed by the next.
+    """
+    with conn:
+        store.mark_behind(conn)
+        rebuilt = identity.rebuild(conn, commit=False)
+        dedup.regroup(conn, rebuilt.moved)
+    dedup.update(conn)
+    store.derived_done(conn)
+    return rebuilt.entities
 
 
 def _rank(mode: str) -> int:

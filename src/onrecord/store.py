@@ -19,6 +19,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+from . import dedup
 from .context import speech_act
 from .model import MODES, Article, Statement
 
@@ -190,6 +191,15 @@ MIGRATIONS: list = [
     """
     UPDATE articles SET extractor = 'fast' WHERE extractor = 'default';
     """,
+    # 9: entities and clusters lag behind while a mark says so (store.derived_behind); a
+    # record whose last ingest died before clustering (statements without a signature)
+    # gets the mark now
+    """
+    INSERT OR REPLACE INTO settings(key, value)
+        SELECT 'derived_behind', '1' WHERE EXISTS (
+            SELECT 1 FROM statements s LEFT JOIN minhashes m ON m.statement_id = s.id
+            WHERE m.statement_id IS NULL);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -283,9 +293,8 @@ def stored_mode(conn: sqlite3.Connection, article_id: str) -> str | None:
 def _remove_article(conn: sqlite3.Connection, article_id: str) -> None:
     """Delete an article with its statements, signatures and titles (foreign keys cascade).
 
-    Reports of its statements in other articles lose their cluster: they become their own
-    clusters again, unsigned, so that :func:`onrecord.dedup.update` clusters them anew with
-    what is left (a cluster may have held together only through a removed report).
+    Reports of its statements in other articles lose their cluster (:func:`dedup.dissolve`):
+    a cluster may have held together only through a removed report.
     """
     clusters = [
         row[0]
@@ -294,19 +303,7 @@ def _remove_article(conn: sqlite3.Connection, article_id: str) -> None:
         )
     ]
     conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
-    for start in range(0, len(clusters), 500):
-        part = clusters[start : start + 500]
-        marks = ",".join("?" * len(part))
-        conn.execute(
-            f"""DELETE FROM minhashes WHERE statement_id IN
-                (SELECT id FROM statements WHERE cluster_id IN ({marks}))""",
-            part,
-        )
-        conn.execute(
-            f"""UPDATE statements SET cluster_id = id, cluster_first = 1
-                WHERE cluster_id IN ({marks})""",
-            part,
-        )
+    dedup.dissolve(conn, clusters)
 
 
 def statement_id(stmt: Statement) -> str:
@@ -339,11 +336,15 @@ def write_article(
     *,
     extractor: str = "default",
     replace: bool = False,
-) -> bool:
-    """Store an article and its statements atomically; False if it was already stored.
+) -> int | None:
+    """Store an article and its statements atomically; returns how many statements were
+    stored (two found with the same content spans are one row), None if the article was
+    already stored.
 
     ``extractor`` is the mode that found the statements. ``replace`` puts them in place of
-    those of the stored article (and of its clusters), in the same transaction.
+    those of the stored article (and of its clusters), in the same transaction. The same
+    transaction marks the derived state (entities, clusters) as behind, until
+    :func:`derived_done`: a run killed after this commit leaves the mark for the next.
     """
     if extractor not in MODES:
         raise ValueError(f"unknown extractor {extractor!r}; one of {MODES}")
@@ -351,8 +352,9 @@ def write_article(
     with conn:
         if has_article(conn, article.id):
             if not replace:
-                return False
+                return None
             _remove_article(conn, article.id)
+        mark_behind(conn)
         conn.execute(
             """INSERT INTO articles(id, path, url, title, outlet, published, published_from,
                language, text, skips, title_start, title_end, ingested_at, extractor)
@@ -378,13 +380,14 @@ def write_article(
             "INSERT OR IGNORE INTO titles_seen(article_id, name, title) VALUES (?, ?, ?)",
             [(article.id, name, t) for name, seen in titles.items() for t in seen],
         )
+        stored = 0
         for seq, stmt in enumerate(statements):
             sp = stmt.speaker
             entity = _entity(conn, sp.name, sp.kind)
             sid = statement_id(stmt)
             said = stmt.said_on
             model_dict = stmt.to_dict()
-            conn.execute(
+            stored += conn.execute(
                 """INSERT OR IGNORE INTO statements(id, article_id, seq, entity_id, speaker_name,
                    speaker_kind, speaker_mention, speaker_start, speaker_end, cue_text, cue_lemma,
                    cue_start, cue_end, content_text, content_spans, kind, confidence,
@@ -425,5 +428,26 @@ def write_article(
                     sp.phrase_span[0] if sp.phrase_span else None,
                     sp.phrase_span[1] if sp.phrase_span else None,
                 ),
-            )
-    return True
+            ).rowcount
+    return stored
+
+
+# the settings key present while entities and clusters lag behind the stored statements
+BEHIND = "derived_behind"
+
+
+def mark_behind(conn: sqlite3.Connection) -> None:
+    """Mark entities and clusters as behind (inside the caller's transaction)."""
+    conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, '1')", (BEHIND,))
+
+
+def derived_behind(conn: sqlite3.Connection) -> bool:
+    """Do entities and clusters lag behind what is stored (an ingest that did not finish)?"""
+    query = "SELECT 1 FROM settings WHERE key = ?"
+    return conn.execute(query, (BEHIND,)).fetchone() is not None
+
+
+def derived_done(conn: sqlite3.Connection) -> None:
+    """Clear the mark of :func:`derived_behind`, once entities and clusters are up to date."""
+    with conn:
+        conn.execute("DELETE FROM settings WHERE key = ?", (BEHIND,))
