@@ -3,9 +3,13 @@ same articles: the same entities (names, kinds, aliases, titles) and the same cl
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import shutil
 import sqlite3
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -186,3 +190,34 @@ def test_a_record_left_unclustered_before_the_mark_existed_is_completed(tmp_path
     ingest(conn, [])
     assert not store.derived_behind(conn)
     assert snapshot(conn) == _grown(tmp_path / "clean.db", [[0, 1]])
+
+
+def test_a_real_kill_in_the_middle_loses_nothing(tmp_path, seed_folders):
+    """``onrecord ingest`` killed with SIGKILL once its first article is committed; a rerun
+    gives the record of a clean run."""
+    clean = store.connect(tmp_path / "clean.db")
+    ingest(clean, [str(seed_folders / "all")], mode="fast")
+    db = tmp_path / "killed.db"
+    command = [sys.executable, "-m", "onrecord.cli", "ingest", str(seed_folders / "all")]
+    child = subprocess.Popen(
+        [*command, "--db", str(db), "--fast"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    stored = 0
+    while child.poll() is None and time.monotonic() < deadline:
+        if db.exists():
+            with contextlib.closing(sqlite3.connect(db, timeout=5)) as peek:
+                with contextlib.suppress(sqlite3.OperationalError):  # tables not made yet
+                    stored = peek.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        if stored:
+            break
+        time.sleep(0.01)
+    child.kill()
+    child.wait()
+    assert 1 <= stored <= 5
+    killed = store.connect(db)
+    rerun = ingest(killed, [str(seed_folders / "all")], mode="fast")
+    assert rerun.added + rerun.already == 5
+    assert snapshot(killed) == snapshot(clean)
