@@ -57,8 +57,16 @@ def test_analysis_view_keeps_offsets():
 def test_printed_date_line():
     text = " date 2023-10-19 loading…\n\nThe minister said the budget would pass.\n"
     marked, result = _reasons(text)
-    assert result.published == "2023-10-19"
+    assert result.published == "2023-10-19" and result.published_line == 1
     assert list(marked.values()) == ["date"]
+
+
+def test_impossible_printed_date_is_kept_as_printed_with_its_line():
+    # (ingest.iso_date refuses it later, naming the line; cleaning only reads the page)
+    text = "Headline words here\n\n date 2023-13-45 loading…\n2024-01-02 loading…\nBody.\n"
+    marked, result = _reasons(text)
+    assert (result.published, result.published_line) == ("2023-13-45", 3)
+    assert list(marked.values()) == ["date", "date"]
 
 
 def test_donation_appeal_and_everything_after_it():

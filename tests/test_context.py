@@ -66,6 +66,38 @@ def test_resolve_date(expression, published, expected):
     assert resolve_date(expression, published) == expected
 
 
+@pytest.mark.parametrize("published", ["not a date", "2023-13-45", "19/10/2023", ""])
+def test_resolve_date_with_a_publication_date_it_cannot_read(published):
+    # relative expressions have nothing to count from; explicit dates still resolve
+    assert resolve_date("18/10/2023", published) == ("2023-10-18", "day")
+    assert resolve_date("on Wednesday", published) is None
+
+
+def test_resolve_date_from_a_timestamp_counts_from_its_day():
+    assert resolve_date("on Wednesday", "2023-10-19T10:00:00Z") == ("2023-10-18", "day")
+
+
+def test_annotate_with_a_publication_date_it_cannot_read():
+    from onrecord import nlp
+    from onrecord.context import annotate
+    from onrecord.model import Cue, Speaker, Statement
+
+    text = "The minister said on Monday that the budget would pass."
+    doc = nlp.load()(text)
+    stmt = Statement(
+        "a",
+        Speaker("minister", "The minister", (0, 12), "person"),
+        Cue("said", (13, 17), "say"),
+        [(30, 55)],
+        text[30:55],
+        "indirect",
+    )
+    annotate(doc, [stmt], "2023-02-30")
+    assert stmt.said_on is None  # no date to count "Monday" from, none to fall back on
+    annotate(doc, [stmt], "2023-10-19T10:00:00+02:00")
+    assert (stmt.said_on.date, stmt.said_on.source) == ("2023-10-16", "text")
+
+
 def one(extract, text, published):
     [stmt] = extract(text, published=published)
     return stmt.to_dict()

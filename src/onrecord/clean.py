@@ -81,7 +81,8 @@ class Cleaned:
 
     skips: list[Skip] = field(default_factory=list)
     title_span: Span | None = None
-    published: str | None = None
+    published: str | None = None  # as printed (not yet checked: ingest.iso_date does that)
+    published_line: int | None = None  # the line it was printed on, counting from 1
     outlet: str | None = None
 
 
@@ -114,7 +115,9 @@ def clean(text: str) -> Cleaned:
         reason = None
         date = _DATE_LINE.match(line)
         if date:
-            result.published = result.published or date.group(1)
+            if result.published is None:
+                result.published = date.group(1)
+                result.published_line = text.count("\n", 0, start) + 1
             reason = "date"
         elif in_tail and (_is_heading(line) or _APPEAL.search(line) or len(line) < 200):
             reason = "related" if not _APPEAL.search(line) else "appeal"

@@ -17,7 +17,7 @@ import click
 from . import evaluate as evaluation
 from . import query, store
 from .context import SPEECH_ACTS
-from .ingest import load_sidecar
+from .ingest import IngestError, load_sidecar
 from .model import Problem
 
 FORMATS = ("table", "json", "jsonl")
@@ -57,7 +57,21 @@ def _mode(fast: bool, accurate: bool) -> str:
 
 
 def _problem(p: Problem) -> None:
-    click.echo(f"skipped {p.path}: {p.reason}", err=True)
+    """One line on stderr: a source skipped, or (``warning``) read with something left out.
+    Control characters in a file name are escaped, so that it stays one line."""
+    path = p.path.encode("unicode_escape").decode("ascii") if not p.path.isprintable() else p.path
+    click.echo(f"{'warning' if p.warning else 'skipped'} {path}: {p.reason}", err=True)
+
+
+def _metadata(path: str | None) -> dict[str, dict] | None:
+    """The table of a ``--metadata`` file; one that cannot be read whole stops the command
+    before anything is read, with the reason (and the line)."""
+    if not path:
+        return None
+    try:
+        return load_sidecar(Path(path))
+    except IngestError as err:
+        raise click.ClickException(f"--metadata {path}: {err}") from None
 
 
 def _progress(label: str):
@@ -130,7 +144,7 @@ def main() -> None:
 @click.option(
     "--metadata",
     type=click.Path(exists=True, dir_okay=False),
-    help="CSV or JSON Lines file mapping file names to published, outlet, url, title.",
+    help="CSV, TSV or JSON Lines (UTF-8) mapping file names to published, outlet, url, title.",
 )
 @_mode_options
 def ingest(
@@ -144,8 +158,8 @@ def ingest(
     from .pipeline import ingest as run
 
     mode = _mode(fast, accurate)
+    meta = _metadata(metadata)
     conn = store.connect(db)
-    meta = load_sidecar(Path(metadata)) if metadata else None
     bar = _progress("ingesting")
     summary = run(
         conn,
@@ -157,11 +171,14 @@ def ingest(
     )
     bar.close()
     total = query.counts(conn)
+    warned = sum(p.warning for p in summary.problems)
     click.echo(
         f"{summary.added} article(s) added, "
         + (f"{summary.redone} found again in {mode} mode, " if summary.redone else "")
         + f"{summary.already} already stored, "
-        f"{len(summary.problems)} skipped; {summary.statements} new statement(s). "
+        f"{len(summary.problems) - warned} skipped"
+        + (f", {warned} warning(s)" if warned else "")
+        + f"; {summary.statements} new statement(s). "
         f"Database {db or store.default_path()}: {total['articles']} articles, "
         f"{total['statements']} statements, {total['speakers']} speakers."
     )
@@ -175,7 +192,7 @@ def ingest(
 @click.option(
     "--metadata",
     type=click.Path(exists=True, dir_okay=False),
-    help="CSV or JSON Lines file mapping file names to published, outlet, url, title.",
+    help="CSV, TSV or JSON Lines (UTF-8) mapping file names to published, outlet, url, title.",
 )
 @_mode_options
 def extract(
@@ -185,7 +202,7 @@ def extract(
     from .pipeline import Summary, analyze, read_sources
 
     summary = Summary()
-    meta = load_sidecar(Path(metadata)) if metadata else None
+    meta = _metadata(metadata)
     out: list[dict] = []
     articles = read_sources(paths, summary, meta, _problem)
     for result in analyze(articles, mode=_mode(fast, accurate)):

@@ -196,14 +196,29 @@ def _overlaps(start: int, end: int, spans) -> bool:
     return any(start < e and s < end for s, e in spans)
 
 
+def _published_day(published: str | None) -> date | None:
+    """The publication date as a date; None where there is none or it is not an ISO date.
+
+    Ingest stores every ``published`` as ``YYYY-MM-DD`` (:func:`onrecord.ingest.iso_date`);
+    this guards the other ways in (a value given to the Python API, an older database): a
+    timestamp counts as its day, anything else as no date, never as an error.
+    """
+    if not isinstance(published, str):
+        return None
+    try:
+        return date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+
+
 @lru_cache(maxsize=64)
 def _date_parser(published: str | None):
     """A dateparser parser for English, reading relative dates from ``published``."""
     import dateparser
 
     settings = {"PREFER_DATES_FROM": "past", "DATE_ORDER": "DMY", "RETURN_TIME_AS_PERIOD": True}
-    if published:
-        base = date.fromisoformat(published)
+    base = _published_day(published)
+    if base:
         settings["RELATIVE_BASE"] = datetime(base.year, base.month, base.day)
     return dateparser.date.DateDataParser(languages=["en"], settings=settings)
 
@@ -213,10 +228,12 @@ def resolve_date(expression: str, published: str | None) -> tuple[str, str] | No
     """(ISO date of the period's first day, precision) for a date expression, or None.
 
     Relative expressions count from ``published``; a bare weekday is the latest such day on
-    or before it ("on Thursday" in a Thursday paper is that day). Precision is day, week,
-    month or year; a week starts on Monday.
+    or before it ("on Thursday" in a Thursday paper is that day). Without a publication date
+    only an expression that names its year resolves: "on Monday" or "Sept. 5" would
+    otherwise be read from today's date. Precision is day, week, month or year; a week
+    starts on Monday.
     """
-    base = date.fromisoformat(published) if published else None
+    base = _published_day(published)
     words = re.findall(r"[a-z]+", expression.lower())
     day = next((w for w in words if w in WEEKDAYS), None)
     explicit = NUMERIC_DATE.search(expression)
@@ -231,7 +248,9 @@ def resolve_date(expression: str, published: str | None) -> tuple[str, str] | No
     if day and base and not re.search(r"\d", expression) and "last" not in words:
         back = (base.weekday() - WEEKDAYS.index(day)) % 7
         return (base - timedelta(days=back)).isoformat(), "day"
-    found = _date_parser(published).get_date_data(expression)
+    if base is None and not re.search(r"\b\d{4}\b", expression):
+        return None
+    found = _date_parser(base.isoformat() if base else None).get_date_data(expression)
     if found is None or found.date_obj is None:
         return None
     when, period = found.date_obj.date(), found.period or "day"
@@ -409,6 +428,8 @@ def _about_remarks(doc: Doc, sents: _Sentences) -> list[int]:
 
 def annotate(doc: Doc, statements: list[Statement], published: str | None) -> None:
     """Fill each statement's said_on, venue, audience, targets and numbers, in place."""
+    day = _published_day(published)
+    published = day.isoformat() if day else None
     ordered = sorted(statements, key=lambda s: s.content_spans[0][0])
     if not ordered:
         return
@@ -439,7 +460,7 @@ def annotate(doc: Doc, statements: list[Statement], published: str | None) -> No
     _described_remarks(doc, ordered, date_ids, sents)
     for stmt in statements:
         if stmt.said_on is None and published:
-            stmt.said_on = Said(published[:10], "day", "published", None, None)
+            stmt.said_on = Said(published, "day", "published", None, None)
         stmt.speech_act = speech_act(
             stmt.cue.lemma if stmt.cue else None,
             stmt.content_text,

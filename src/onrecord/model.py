@@ -178,7 +178,10 @@ def _article_ref(article: Article) -> dict:
 
 @dataclass
 class Problem:
-    """A source that could not be ingested, with a one-line reason."""
+    """A source that could not be ingested, with a one-line reason; or, with ``warning``, a
+    source that was read all the same, and what was left out of it (a date that cannot be
+    read, a metadata value of the wrong type)."""
 
     path: str
     reason: str
+    warning: bool = False
