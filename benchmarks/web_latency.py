@@ -36,6 +36,8 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -183,45 +185,64 @@ def main() -> None:
         measure(args.db, urls, cache)
 
 
-def measure(db: Path, urls: dict[str, list[str]], cache: str) -> None:
-    """Start the server with this cache size and time every kind of request."""
+def percentile(ordered: list[float], q: float) -> float:
+    """The value below which a share ``q`` of the sorted values lie (nearest rank)."""
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+@contextmanager
+def serving(db: Path, *args: str, env: dict | None = None) -> Iterator[tuple[str, int]]:
+    """``onrecord serve --db DB ARGS`` on a free loopback port, ready to answer; yields its
+    base URL and process id, and stops it on exit."""
     port = _free_port()
     log = tempfile.TemporaryFile()
     server = subprocess.Popen(
-        [sys.executable, "-m", "onrecord.cli", "serve", "--db", str(db), "--port", str(port)],
+        [sys.executable, "-m", "onrecord.cli", "serve", "--db", str(db), "--port", str(port)]
+        + list(args),
         stdout=log,
         stderr=log,
-        env={**os.environ, "ONRECORD_SUMMARY_CACHE": cache},
+        env={**os.environ, **(env or {})},
     )
     base = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(base_url=base, timeout=30) as client:
-            for _ in range(100):
+            for _ in range(150):
                 try:
                     client.get("/api/speakers?size=1")
                     break
                 except httpx.TransportError:
+                    if server.poll() is not None:
+                        log.seek(0)
+                        raise SystemExit("server died: " + log.read().decode()) from None
                     time.sleep(0.2)
-            print(f"{'request':32} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
-            for name, batch in urls.items():
-                for url in batch[:5]:  # warm-up
-                    client.get(url)
-                times = []
-                for url in batch:
-                    start = time.perf_counter()
-                    response = client.get(url)
-                    times.append((time.perf_counter() - start) * 1000)
-                    if response.status_code != 200:
-                        raise SystemExit(f"{url}: HTTP {response.status_code}")
-                times.sort()
-                p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
-                print(
-                    f"{name:32} {len(times):>5} {statistics.median(times):>8.1f} "
-                    f"{p95:>8.1f} {times[-1]:>8.1f}"
-                )
+        yield base, server.pid
     finally:
         server.terminate()
         server.wait()
+
+
+def measure(db: Path, urls: dict[str, list[str]], cache: str) -> None:
+    """Start the server with this cache size and time every kind of request."""
+    with (
+        serving(db, env={"ONRECORD_SUMMARY_CACHE": cache}) as (base, _),
+        httpx.Client(base_url=base, timeout=30) as client,
+    ):
+        print(f"{'request':32} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+        for name, batch in urls.items():
+            for url in batch[:5]:  # warm-up
+                client.get(url)
+            times = []
+            for url in batch:
+                start = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - start) * 1000)
+                if response.status_code != 200:
+                    raise SystemExit(f"{url}: HTTP {response.status_code}")
+            times.sort()
+            print(
+                f"{name:32} {len(times):>5} {statistics.median(times):>8.1f} "
+                f"{percentile(times, 0.95):>8.1f} {times[-1]:>8.1f}"
+            )
 
 
 if __name__ == "__main__":

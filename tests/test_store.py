@@ -172,7 +172,7 @@ def test_version_1_database_is_upgraded_with_its_rows(tmp_path):
     )
     raw.commit()
     raw.close()
-    conn = store.connect(path, readonly=True)  # a reader upgrades the schema once
+    conn = store.connect(path)  # opening for writing upgrades the schema
     row = conn.execute("SELECT * FROM statements WHERE id = 's1'").fetchone()
     assert (row["speech_act"], row["outlet"], row["said_on"], row["cluster_id"]) == (
         "warn",

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -472,27 +474,132 @@ def _title(t: dict) -> str:
 def _open(db: str | None):
     try:
         return store.connect(db, readonly=True)
-    except FileNotFoundError as err:
+    except (OSError, store.NotReadable) as err:
         raise click.ClickException(str(err)) from None
 
 
 @main.command()
 @_db_option
+def upgrade(db: str | None) -> None:
+    """Upgrade the database's schema to this onrecord's, in place (readers never do)."""
+    path = db or store.default_path()
+    if not Path(path).exists():
+        raise click.ClickException(f"no database at {path}")
+    try:
+        old = store.reader(path)
+        try:
+            before = old.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            old.close()
+        store.connect(path).close()  # opening for writing migrates
+    except (sqlite3.DatabaseError, RuntimeError) as err:
+        raise click.ClickException(f"{path}: {err}") from None
+    click.echo(f"{path}: schema version {before} -> {store.SCHEMA_VERSION}", err=True)
+
+
+# Request heads (request line and headers) up to this size are read whole, so that a long URL
+# gets the app's 414 rather than the HTTP parser's refusal (with h11 a closed connection, which
+# a client still sending sees as a reset). Each open connection may buffer this much.
+MAX_REQUEST_HEAD = 2 * 1024 * 1024
+
+
+@main.command()
+@_db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind to.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-def serve(db: str | None, host: str, port: int) -> None:
-    """Serve the record as web pages and a JSON API (read-only)."""
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: a free one, printed).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Server processes sharing the port, each with its own interpreter: more requests "
+    "answered at once on a machine with more cores (see docs/web.md).",
+)
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Also answer requests for this host name (repeatable; '*': any). IP addresses, "
+    "localhost and the --host name are always answered; other names get a 400, which keeps "
+    "DNS rebinding attacks out.",
+)
+@click.option(
+    "--immutable",
+    is_flag=True,
+    help="Read the database without locks, creating no -wal or -shm file beside it: only for "
+    "a database that nothing writes while it is served (no ingest).",
+)
+def serve(
+    db: str | None, host: str, port: int, workers: int, allow_hosts: tuple, immutable: bool
+) -> None:
+    """Serve the record as web pages and a JSON API, read-only.
+
+    The database is opened read-only and never changed; an old schema is refused with the
+    command that upgrades it. Statements an ingest commits meanwhile show up at once (unless
+    --immutable). SQLite makes a reader of a WAL database (every onrecord database) share an
+    index with writers in FILE-shm: where FILE-shm and FILE-wal are missing it creates them,
+    empty, and leaves them; --immutable makes none (see docs/web.md).
+    """
+    import socket
+
     import uvicorn
 
-    from .web import create_app
+    from .web import app as web
 
     path = db or store.default_path()
+    host = host.strip("[]")
+    hosts = [host, *allow_hosts]
     try:
-        app = create_app(path)
-    except FileNotFoundError as err:
+        app = web.create_app(path, immutable=immutable, allow_hosts=hosts)
+    except (OSError, store.NotReadable) as err:
         raise click.ClickException(str(err)) from None
-    click.echo(f"Serving {path} on http://{host}:{port}/ (API docs at /docs)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # IPPROTO_TCP named, as asyncio sets TCP_NODELAY only on sockets that say it: otherwise
+    # Nagle's algorithm holds small responses back for the client's delayed ACK (40 ms).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError as err:
+        sock.close()
+        raise click.ClickException(
+            f"cannot listen on {host} port {port}: {err.strerror or err}"
+        ) from None
+    sock.set_inheritable(True)
+    immutable = app.state.immutable  # also where SQLite could read no other way
+    shown = f"[{host}]" if ":" in host else host
+    config = uvicorn.Config(
+        app if workers == 1 else "onrecord.web.app:factory",
+        factory=workers > 1,
+        workers=workers,
+        log_level="warning",
+        h11_max_incomplete_event_size=MAX_REQUEST_HEAD,
+    )
+    click.echo(
+        f"Serving {path} on http://{shown}:{sock.getsockname()[1]}/ "
+        f"({workers} worker{'s' if workers > 1 else ''}"
+        f"{', immutable' if immutable else ''}; API docs at /docs)",
+        err=True,
+    )
+    try:
+        if workers == 1:
+            uvicorn.Server(config).run(sockets=[sock])
+        else:
+            from uvicorn.supervisors import Multiprocess
+
+            settings = {"db": path, "immutable": immutable, "allow_hosts": hosts}
+            os.environ[web.SERVE_ENV] = json.dumps(settings)
+            Multiprocess(config, sockets=[sock]).run()
+    except KeyboardInterrupt:
+        pass
 
 
 def examples_dir() -> Path:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shlex
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -209,19 +210,34 @@ def default_path() -> str:
     return os.environ.get("ONRECORD_DB") or DEFAULT_DB
 
 
-def connect(path: str | Path | None = None, *, readonly: bool = False) -> sqlite3.Connection:
-    """Open (and migrate) the database at ``path``."""
+class NotReadable(RuntimeError):
+    """A database that cannot be read as it is: not SQLite, holding no record, or of a schema
+    other than :data:`SCHEMA_VERSION` (one message line, naming what to do)."""
+
+
+def connect(
+    path: str | Path | None = None, *, readonly: bool = False, immutable: bool = False
+) -> sqlite3.Connection:
+    """Open the database at ``path``: for writing, migrated to the current schema; or
+    ``readonly``, changing nothing (see :func:`reader`) and checked (:func:`check_schema`).
+
+    ``immutable`` (readonly only) reads without locks or side files, for a database nothing
+    writes meanwhile; it is also chosen where SQLite could not read otherwise
+    (:func:`immutable_read`).
+    """
     path = str(path or default_path())
     if readonly:
         if not Path(path).exists():
             raise FileNotFoundError(f"no database at {path} (run 'onrecord ingest' first)")
-        upgrade = sqlite3.connect(path)
+        immutable = immutable_read(path, immutable)
+        # Checked through an immutable connection where there is no -wal file (the main file
+        # then holds every commit): a refused database is left without new side files.
+        probe = reader(path, immutable=immutable or not Path(f"{path}-wal").exists())
         try:
-            if upgrade.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-                migrate(upgrade)  # a schema upgrade is the one write a reader may make
+            check_schema(probe, path)
         finally:
-            upgrade.close()
-        return reader(path)
+            probe.close()
+        return reader(path, immutable=immutable)
     else:
         conn = sqlite3.connect(path)
         conn.execute("PRAGMA journal_mode=WAL")
@@ -234,11 +250,72 @@ def connect(path: str | Path | None = None, *, readonly: bool = False) -> sqlite
     return conn
 
 
-def reader(path: str | Path) -> sqlite3.Connection:
-    """A read-only connection to an existing, up-to-date database (cheap: no checks)."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+def reader(path: str | Path, *, immutable: bool = False) -> sqlite3.Connection:
+    """A read-only connection to an existing, checked database (cheap: no checks here).
+
+    Opened ``mode=ro``: SQLite never writes the database file through it, and each query sees
+    what writers (an ingest beside a server) have committed. A database in WAL mode, as every
+    one onrecord writes, is read through the WAL index in ``<db>-shm``, which readers and
+    writers share to agree on which commits each may see; where ``<db>-shm`` and ``<db>-wal``
+    are missing, SQLite creates them (empty) for the reader, and leaves them behind. They
+    hold no data of the reader's; the next writer uses them and removes them when it closes.
+
+    ``immutable``: SQLite takes no locks and makes no files, and reads the main file alone
+    (a -wal file's commits are not seen): only for a database nothing writes while it is read.
+    """
+    mode = "mode=ro&immutable=1" if immutable else "mode=ro"
+    uri = f"{Path(os.path.abspath(path)).as_uri()}?{mode}"
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     return conn
+
+
+def immutable_read(path: str | Path, asked: bool = False) -> bool:
+    """Whether to read ``path`` as immutable: when ``asked``, or when a ``mode=ro`` reader
+    could not open it (a WAL database without its -shm and -wal files, in a folder this
+    process may not write: SQLite would have to create them).
+
+    Raises :class:`NotReadable` where the -wal file holds commits an immutable read would miss.
+    """
+    path = Path(path)
+    side = [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm")]
+    with path.open("rb") as fh:
+        wal_mode = fh.read(20)[18:20] == b"\x02\x02"  # file format versions: 2 is WAL
+    needed = wal_mode and not all(p.exists() for p in side) and not os.access(path.parent, os.W_OK)
+    if not (asked or needed):
+        return False
+    if side[0].exists() and side[0].stat().st_size > 0:
+        raise NotReadable(
+            f"{side[0]} holds commits not yet in {path}, which an immutable read would miss: "
+            f"read it without --immutable, or fold them in first ('onrecord upgrade --db "
+            f"{shlex.quote(str(path))}' opens it for writing and does)"
+        )
+    return True
+
+
+def check_schema(conn: sqlite3.Connection, path: str | Path) -> None:
+    """Raise :class:`NotReadable` unless ``conn`` holds a record of this schema version.
+
+    A reader never migrates (that is a write): ``onrecord upgrade`` does.
+    """
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.DatabaseError as err:
+        raise NotReadable(f"cannot read {path} as a database: {err}") from None
+    if version == 0 and tables == 0:
+        raise NotReadable(f"{path} holds no record (run 'onrecord ingest --db FILE ...' first)")
+    if version < SCHEMA_VERSION:
+        raise NotReadable(
+            f"{path} has schema version {version}, this onrecord reads version "
+            f"{SCHEMA_VERSION}: run 'onrecord upgrade --db {shlex.quote(str(path))}' "
+            "(it upgrades the file in place)"
+        )
+    if version > SCHEMA_VERSION:
+        raise NotReadable(
+            f"{path} has schema version {version}, newer than this onrecord's "
+            f"({SCHEMA_VERSION}): install a newer onrecord to read it"
+        )
 
 
 def _run_script(conn: sqlite3.Connection, script: str) -> None:

@@ -1,33 +1,44 @@
 """The web app: server-rendered pages over the record, each with a JSON twin under ``/api``.
 
-- Read-only: every request opens its own ``mode=ro`` SQLite connection.
+- Read-only: every request opens its own ``mode=ro`` SQLite connection (``immutable`` if
+  asked: :func:`onrecord.store.reader`); the schema is checked once, never migrated.
 - Pages and API share :mod:`onrecord.query`; a statement has the same JSON shape here as
   in ``onrecord statements --format json``.
 - Text from articles reaches pages only through Jinja2's autoescaping or
   :func:`render.marked_text`, which escapes too; pages are sent with a Content-Security-Policy
   that allows no script, so even a missed escape would run nothing.
 - Bad parameters get a 400/404/422 with a one-line message (JSON for ``/api``, a page
-  otherwise), never a 500; page size is capped at :data:`MAX_SIZE`.
+  otherwise), never a 500: every number is range-checked (ids fit SQLite's 64-bit integers),
+  page size is capped at :data:`MAX_SIZE`.
+- :class:`Guard` answers before the app: 414 for a URL over :data:`MAX_URL` bytes, 400 for a
+  Host header that could come from a DNS rebinding attack (:class:`AllowedHosts`).
+- Article URLs become links only when they are http(s) (:func:`web_link`).
 """
 
 from __future__ import annotations
 
+import ipaddress
+import json
 import os
+import re
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import astuple
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import PlainTextResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import __version__, query, store
 from ..context import SPEECH_ACTS
@@ -35,11 +46,16 @@ from . import render
 
 HERE = Path(__file__).parent
 MAX_SIZE = 100
+MAX_ID = 2**63 - 1  # SQLite's largest integer: a larger id would overflow, not just miss
+MAX_URL = 8192  # bytes of path and query string; longer gets a 414
+SERVE_ENV = "ONRECORD_SERVE"  # settings for the worker processes of 'onrecord serve'
 SPEAKER_KINDS = "^(|person|organisation|group|anonymous)$"
 CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'"
 
 Page = Annotated[int, Query(ge=1, le=100_000, description="Page number, from 1.")]
 Size = Annotated[int, Query(ge=1, le=MAX_SIZE, description=f"Results per page (1-{MAX_SIZE}).")]
+SpeakerId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="A speaker's id.")]
+TextId = Annotated[str, PathParam(max_length=100)]
 Date = Annotated[
     str | None,
     Query(pattern=r"^(\d{4}(-\d{2}(-\d{2})?)?)?$", description="YYYY, YYYY-MM or YYYY-MM-DD."),
@@ -48,7 +64,7 @@ Date = Annotated[
 
 def _connection(request: Request) -> Iterator[sqlite3.Connection]:
     """A read-only connection for one request."""
-    connection = store.reader(request.app.state.db_path)
+    connection = store.reader(request.app.state.db_path, immutable=request.app.state.immutable)
     try:
         yield connection
     finally:
@@ -65,7 +81,9 @@ class SearchParams:
         self,
         q: Annotated[str | None, Query(max_length=500, description="Full-text search.")] = None,
         speaker: Annotated[str | None, Query(max_length=200, description="Name, or part.")] = None,
-        speaker_id: Annotated[int | None, Query(ge=1, description="One speaker by id.")] = None,
+        speaker_id: Annotated[
+            int | None, Query(ge=1, le=MAX_ID, description="One speaker by id.")
+        ] = None,
         outlet: Annotated[str | None, Query(max_length=200)] = None,
         kind: Annotated[str | None, Query(pattern=f"^(|{'|'.join(query.KINDS)})$")] = None,
         act: Annotated[
@@ -93,19 +111,30 @@ class SearchParams:
         self.page, self.size = page, size
 
 
-def create_app(db_path: str | Path) -> FastAPI:
-    """The ASGI app serving the database at ``db_path`` (which must exist)."""
+def create_app(
+    db_path: str | Path, *, immutable: bool = False, allow_hosts: Iterable[str] = ()
+) -> FastAPI:
+    """The ASGI app serving the database at ``db_path``, which must exist with the current
+    schema (:class:`onrecord.store.NotReadable` otherwise).
+
+    ``immutable``: read it without locks or side files (:func:`onrecord.store.reader`).
+    ``allow_hosts``: Host names to answer besides IP addresses and localhost; ``*``: any.
+    """
     db_path = str(db_path)
-    store.connect(db_path, readonly=True).close()  # exists, and its schema is current
+    store.connect(db_path, readonly=True, immutable=immutable).close()  # exists, current schema
+    immutable = store.immutable_read(db_path, immutable)  # as connect decided
     app = FastAPI(
         title="onrecord",
         version=__version__,
         description="Who said what, to whom, when and where: the record, read-only.",
     )
+    app.add_middleware(Guard, hosts=AllowedHosts(allow_hosts))
     app.state.db_path = db_path
+    app.state.immutable = immutable
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(acts=SPEECH_ACTS, kinds=query.KINDS, max_size=MAX_SIZE)
     templates.env.filters["label"] = _label
+    templates.env.filters["web_link"] = web_link
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     def page(request: Request, name: str, context: dict, status: int = 200) -> HTMLResponse:
@@ -171,7 +200,7 @@ def create_app(db_path: str | Path) -> FastAPI:
         return search(connection, params)
 
     @app.get("/api/statements/{statement_id}", tags=["statements"])
-    def api_statement(statement_id: str, connection: Conn) -> dict:
+    def api_statement(statement_id: TextId, connection: Conn) -> dict:
         """One statement, with every article that reported it."""
         return found(query.statement(connection, statement_id), "statement")
 
@@ -190,7 +219,7 @@ def create_app(db_path: str | Path) -> FastAPI:
         return {"page": page, "size": size, "speakers": rows}
 
     @app.get("/api/speakers/{speaker_id}", tags=["speakers"])
-    def api_speaker(speaker_id: int, connection: Conn) -> dict:
+    def api_speaker(speaker_id: SpeakerId, connection: Conn) -> dict:
         """One speaker: name, kind, titles, counts, first and last dates."""
         return found(query.speaker(connection, speaker_id), "speaker")
 
@@ -203,7 +232,7 @@ def create_app(db_path: str | Path) -> FastAPI:
 
     @app.get("/api/speakers/{speaker_id}/timeline", tags=["speakers"])
     def api_timeline(
-        speaker_id: int,
+        speaker_id: SpeakerId,
         connection: Conn,
         about: Annotated[str | None, Query(max_length=500)] = None,
         page: Page = 1,
@@ -214,7 +243,7 @@ def create_app(db_path: str | Path) -> FastAPI:
         return speaker_timeline(connection, speaker_id, about, page, size)
 
     @app.get("/api/articles/{article_id}", tags=["articles"])
-    def api_article(article_id: str, connection: Conn) -> dict:
+    def api_article(article_id: TextId, connection: Conn) -> dict:
         """One article: original text, leftover ranges and every statement in it."""
         return found(query.article(connection, article_id), "article")
 
@@ -243,7 +272,7 @@ def create_app(db_path: str | Path) -> FastAPI:
     @app.get("/speakers/{speaker_id}", response_class=HTMLResponse, include_in_schema=False)
     def speaker_page(
         request: Request,
-        speaker_id: int,
+        speaker_id: SpeakerId,
         connection: Conn,
         about: Annotated[str | None, Query(max_length=500)] = None,
         page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
@@ -253,7 +282,7 @@ def create_app(db_path: str | Path) -> FastAPI:
         return page(request, "speaker.html", {"data": data, "about": about or ""})
 
     @app.get("/statements/{statement_id}", response_class=HTMLResponse, include_in_schema=False)
-    def statement_page(request: Request, statement_id: str, connection: Conn):
+    def statement_page(request: Request, statement_id: TextId, connection: Conn):
         stmt = found(query.statement(connection, statement_id), "statement")
         art = query.article(connection, stmt["article"]["id"])
         marks = render.article_marks(art) + render.statement_marks(stmt)
@@ -261,7 +290,7 @@ def create_app(db_path: str | Path) -> FastAPI:
         return page(request, "statement.html", {"s": stmt, "article": art, "body": body})
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
-    def article_page(request: Request, article_id: str, connection: Conn):
+    def article_page(request: Request, article_id: TextId, connection: Conn):
         art = found(query.article(connection, article_id), "article")
         marks = render.article_marks(art)
         for n, stmt in enumerate(art["statements"], 1):
@@ -270,6 +299,106 @@ def create_app(db_path: str | Path) -> FastAPI:
         return page(request, "article.html", {"article": art, "body": body})
 
     return app
+
+
+def factory() -> FastAPI:
+    """The app of each worker process of ``onrecord serve --workers N``, built from the
+    settings the command puts in ``$ONRECORD_SERVE`` (JSON: db, immutable, allow_hosts)."""
+    settings = json.loads(os.environ[SERVE_ENV])
+    return create_app(
+        settings["db"], immutable=settings["immutable"], allow_hosts=settings["allow_hosts"]
+    )
+
+
+def _host_name(value: str) -> str:
+    """The host of a Host header (or ``--allow-host`` value): lower case, without its port or
+    a final dot; IPv6 addresses in brackets."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        return value[: value.find("]") + 1] if "]" in value else value
+    if value.count(":") > 1:  # a bare IPv6 address
+        return f"[{value}]"
+    return value.split(":")[0].rstrip(".")
+
+
+class AllowedHosts:
+    """The Host headers the server answers: any IP address, ``localhost``, and the names given
+    (``*``: any Host at all).
+
+    A DNS rebinding attack makes a browser send requests for the attacker's own domain name to
+    this server's address, so they carry that name as their Host; an IP address or
+    ``localhost`` cannot be rebound. Checking the name thus keeps a server on loopback (or on a
+    LAN) out of reach of web pages, while http://127.0.0.1:8000/ or http://192.168.1.5:8000/
+    keep working on any bind address. A name (``onrecord.example.org``, a reverse proxy's
+    Host) must be given.
+    """
+
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        names = list(names)
+        self.any = "*" in names
+        self.names = {"localhost"} | {_host_name(n) for n in names if n != "*"}
+
+    def __contains__(self, header: str | None) -> bool:
+        if self.any:
+            return True
+        if not header:
+            return False
+        name = _host_name(header)
+        if name in self.names:
+            return True
+        try:
+            ipaddress.ip_address(name[1:-1] if name.startswith("[") else name)
+        except ValueError:
+            return False
+        return True
+
+
+class Guard:
+    """ASGI middleware that answers before the app: 414 for a URL (path and query string, as
+    sent) over :data:`MAX_URL` bytes, 400 for a Host header not in ``hosts``.
+
+    Both with a one-line message, as JSON under ``/api/``. Plain ASGI (not
+    ``BaseHTTPMiddleware``) so that it costs next to nothing per request.
+    """
+
+    def __init__(self, app: ASGIApp, hosts: AllowedHosts) -> None:
+        self.app = app
+        self.hosts = hosts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            length = len(scope.get("raw_path") or scope["path"].encode())
+            length += len(scope.get("query_string") or b"")
+            host = next((v for k, v in scope["headers"] if k == b"host"), b"")
+            if length > MAX_URL:
+                message = f"URL too long: {length} bytes, at most {MAX_URL}"
+                return await self.refuse(scope, 414, message)(scope, receive, send)
+            if host.decode("latin-1") not in self.hosts:
+                message = (
+                    "Host header not allowed: this server answers to IP addresses, localhost "
+                    "and the names given with 'onrecord serve --allow-host NAME'"
+                )
+                return await self.refuse(scope, 400, message)(scope, receive, send)
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    def refuse(scope: Scope, status: int, message: str) -> Response:
+        if scope["path"].startswith("/api/"):
+            return JSONResponse({"error": message, "status": status}, status_code=status)
+        return PlainTextResponse(message + "\n", status_code=status)
+
+
+_WEB_LINK = re.compile(r"https?://[^\x00-\x20\x7f]+", re.IGNORECASE)
+
+
+def web_link(url: str | None) -> str | None:
+    """``url`` if it is an http(s) URL safe to put in a link, else None.
+
+    Article URLs come from metadata and pages, that is from anyone: a ``javascript:`` or
+    ``data:`` URL would run or show whatever it holds when clicked. Whitespace and control
+    characters are refused anywhere, as browsers drop them before reading a scheme.
+    """
+    return url if url and _WEB_LINK.fullmatch(url) else None
 
 
 class Summaries:
