@@ -4,6 +4,7 @@ Host headers, long URLs, old schemas, and the files beside the database."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import select
 import socket
@@ -398,3 +399,14 @@ def test_workers(tmp_path):
         response = httpx.get(served.base + "/", headers={"Host": "evil.example"})
         assert response.status_code == 400  # each worker checks the Host too
     assert not any(Path(f"/proc/{pid}").exists() for pid in workers)  # stopped with the server
+
+
+def test_kept_connections_follow_a_replaced_file(tmp_path):
+    """Connections are kept between requests, but not past the file they read: a database made
+    anew under the same name (as ``onrecord demo`` does) is read at once."""
+    db = make_db(tmp_path / "d.db", article(1))
+    with TestClient(create_app(db), base_url="http://127.0.0.1") as client:
+        assert client.get(f"/api/articles/{article(1).id}").status_code == 200
+        os.replace(make_db(tmp_path / "new.db", article(2)), db)
+        assert client.get(f"/api/articles/{article(2).id}").status_code == 200
+        assert client.get(f"/api/articles/{article(1).id}").status_code == 404

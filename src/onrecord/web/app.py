@@ -1,7 +1,8 @@
 """The web app: server-rendered pages over the record, each with a JSON twin under ``/api``.
 
-- Read-only: every request opens its own ``mode=ro`` SQLite connection (``immutable`` if
-  asked: :func:`onrecord.store.reader`); the schema is checked once, never migrated.
+- Read-only: requests read through ``mode=ro`` SQLite connections (``immutable`` if asked:
+  :func:`onrecord.store.reader`), kept from one request to the next (:class:`Readers`); the
+  schema is checked once, never migrated.
 - Pages and API share :mod:`onrecord.query`; a statement has the same JSON shape here as
   in ``onrecord statements --format json``.
 - Text from articles reaches pages only through Jinja2's autoescaping or
@@ -62,13 +63,51 @@ Date = Annotated[
 ]
 
 
+class Readers:
+    """Read-only connections for requests, each kept for a later request rather than closed.
+
+    Opening one costs more than most queries do (SQLite reads the schema anew: about half a
+    millisecond here). A connection between requests holds no transaction, so it sees every
+    commit made meanwhile, as a new one would. Those kept are dropped when the database file
+    is replaced by another (``onrecord demo`` makes its file anew); at most ``keep`` are kept.
+    """
+
+    def __init__(self, path: str, immutable: bool, keep: int = 16) -> None:
+        self.path, self.immutable, self.keep = path, immutable, keep
+        self.idle: list[tuple[sqlite3.Connection, tuple]] = []
+        self.lock = threading.Lock()
+
+    def _file(self) -> tuple:
+        info = os.stat(self.path)
+        return info.st_dev, info.st_ino
+
+    def take(self) -> tuple[sqlite3.Connection, tuple]:
+        file = self._file()
+        with self.lock:
+            stale = [c for c, f in self.idle if f != file]
+            self.idle = [(c, f) for c, f in self.idle if f == file]
+            kept = self.idle.pop() if self.idle else None
+        for connection in stale:
+            connection.close()
+        return kept or (store.reader(self.path, immutable=self.immutable), file)
+
+    def give_back(self, connection: sqlite3.Connection, file: tuple) -> None:
+        if not connection.in_transaction:
+            with self.lock:
+                if len(self.idle) < self.keep:
+                    self.idle.append((connection, file))
+                    return
+        connection.close()
+
+
 def _connection(request: Request) -> Iterator[sqlite3.Connection]:
     """A read-only connection for one request."""
-    connection = store.reader(request.app.state.db_path, immutable=request.app.state.immutable)
+    readers: Readers = request.app.state.readers
+    connection, file = readers.take()
     try:
         yield connection
     finally:
-        connection.close()
+        readers.give_back(connection, file)
 
 
 Conn = Annotated[sqlite3.Connection, Depends(_connection)]
@@ -131,6 +170,7 @@ def create_app(
     app.add_middleware(Guard, hosts=AllowedHosts(allow_hosts))
     app.state.db_path = db_path
     app.state.immutable = immutable
+    app.state.readers = Readers(db_path, immutable, int(os.environ.get("ONRECORD_READERS", "16")))
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(acts=SPEECH_ACTS, kinds=query.KINDS, max_size=MAX_SIZE)
     templates.env.filters["label"] = _label
