@@ -348,16 +348,61 @@ def _warc(pages: list[bytes], gz: bool = False) -> bytes:
     return buf.getvalue()
 
 
-def test_warc_is_read_record_by_record(tmp_path, monkeypatch):
+def test_warc_over_the_limit_is_refused_by_its_size(tmp_path, monkeypatch):
+    data = _warc([HTML.encode()] * 3)
+    monkeypatch.setattr(ingest, "MAX_BYTES", len(data) - 1)
+    [item] = _read(tmp_path, "crawl.warc", data)
+    assert item.reason.startswith("too large (")
+
+
+def test_warc_gz_is_read_as_it_inflates_up_to_the_limit(tmp_path, monkeypatch):
     pages = [HTML.replace("Monday", day).encode() for day in ("Monday", "Friday", "Sunday")]
-    data = _warc(pages)
-    monkeypatch.setattr(ingest, "MAX_BYTES", len(pages[0]) + 100)  # the archive is larger
-    items = _read(tmp_path, "crawl.warc", data)
-    assert [type(i).__name__ for i in items] == ["Article"] * 3
-    assert [i.path for i in items] == [f"{tmp_path / 'crawl.warc'}#{n}" for n in (1, 2, 3)]
-    monkeypatch.setattr(ingest, "MAX_BYTES", 100)
-    items = _read(tmp_path, "crawl.warc", data)
-    assert [i.reason for i in items] == ["too large (over 0 MB)"] * 3
+    data = _warc(pages, gz=True)
+    monkeypatch.setattr(ingest, "MAX_BYTES", len(_warc(pages[:2])) + 10)  # two records fit
+    assert len(data) < ingest.MAX_BYTES
+    items = _read(tmp_path, "crawl.warc.gz", data)
+    assert [type(i).__name__ for i in items] == ["Article", "Article", "Problem"]
+    assert [i.path for i in items[:2]] == [f"{tmp_path / 'crawl.warc.gz'}#{n}" for n in (1, 2)]
+    assert items[2].path == str(tmp_path / "crawl.warc.gz")
+    assert items[2].reason.startswith("too large when decompressed (over 0.0")
+    assert items[2].reason.endswith("MB); the rest of the archive was not read")
+
+
+def test_warc_gz_bomb_is_refused_without_inflating_it(tmp_path):
+    import tracemalloc
+
+    from warcio.warcwriter import WARCWriter
+
+    class Zeros(io.RawIOBase):  # 200 MB of zeros, written without holding them
+        left = 200_000_000
+
+        def readable(self):
+            return True
+
+        def readinto(self, buffer):
+            n = min(len(buffer), self.left)
+            buffer[:n] = bytes(n)
+            self.left -= n
+            return n
+
+    path = tmp_path / "bomb.warc.gz"
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        record = writer.create_warc_record(
+            "https://example.org/", "resource", payload=Zeros(), length=Zeros.left
+        )
+        writer.write_record(record)
+    assert path.stat().st_size < ingest.MAX_BYTES
+    tracemalloc.start()
+    try:
+        [item] = list(ingest.read_paths([str(path)]))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert item.reason == (
+        "too large when decompressed (over 5 MB); the rest of the archive was not read"
+    )
+    assert peak < 30_000_000
 
 
 @pytest.mark.parametrize(
@@ -596,7 +641,7 @@ def test_python_api_warns_about_a_bad_date():
             "no 'file', 'filename' or 'path' column (the columns are: 'name', 'published')",
         ),
         ("m.csv", b"file\tpublished\na.txt\t2023-10-19\n", "it looks tab-separated: name it .tsv"),
-        ("m.csv", b"", "empty: no header line"),
+        ("m.csv", b"\n\nfile,published\n", "empty: no header line"),
         ("m.xlsx", b"PK\x03\x04", "unsupported metadata format '.xlsx' (use .csv, .tsv or .jsonl)"),
     ],
 )
@@ -605,6 +650,28 @@ def test_metadata_file_that_cannot_be_read_is_named_with_the_reason(tmp_path, na
     with pytest.raises(ingest.IngestError) as err:
         ingest.load_sidecar(tmp_path / name)
     assert reason in str(err.value)
+
+
+@pytest.mark.parametrize("name", ["m.csv", "m.jsonl"])
+def test_empty_metadata_file_has_no_entries(tmp_path, name):
+    (tmp_path / name).write_bytes(b" \n")
+    assert ingest.load_sidecar(tmp_path / name) == {}
+
+
+def test_deep_folders_are_walked_without_recursion(tmp_path):
+    import inspect
+    import sys
+
+    deep = tmp_path.joinpath(*["d"] * 100)
+    deep.mkdir(parents=True)
+    (deep / "a.txt").write_text(BODY)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack()) + 30)  # fewer frames than folders
+    try:
+        found, problems = ingest._walk(tmp_path)
+    finally:
+        sys.setrecursionlimit(limit)
+    assert (found, problems) == ([deep / "a.txt"], [])
 
 
 def test_metadata_tsv_excel_bom_and_names_without_extension(tmp_path):
@@ -680,3 +747,36 @@ def test_cli_warning_lines_and_summary(tmp_path):
         f"skipped {tmp_path / 'b.txt'}: binary file (contains NUL bytes)",
     ]
     assert "1 article(s) added, 0 already stored, 1 skipped, 1 warning(s);" in result.stdout
+
+
+def test_article_longer_than_the_parser_takes_is_refused(tmp_path, monkeypatch):
+    from onrecord import nlp
+
+    assert ingest.MAX_CHARS <= nlp.load().max_length
+    monkeypatch.setattr(ingest, "MAX_CHARS", 1_000)
+    line = json.dumps({"text": BODY * 10})
+    [item] = _read(tmp_path, "long.jsonl", line.encode())
+    assert item.reason == f"too long ({len(BODY) * 10:,} characters; limit 1,000 an article)"
+
+
+def test_a_file_that_is_not_json_lines_is_one_line(tmp_path):
+    data = _warc([HTML.encode()] * 3)
+    [item] = _read(tmp_path, "archive.jsonl", data)
+    assert item.path == str(tmp_path / "archive.jsonl")
+    assert item.reason.startswith("not JSON Lines: none of its first 5 lines is JSON (line 1: ")
+    # a few bad lines before good ones are each named, in order
+    lines = ["{bad", "{worse", json.dumps({"text": BODY})]
+    items = _read(tmp_path, "b.jsonl", "\n".join(lines).encode())
+    assert [i.path.rsplit("#", 1)[1] for i in items] == ["L1", "L2", "L3"]
+    assert [type(i).__name__ for i in items] == ["Problem", "Problem", "Article"]
+
+
+def test_json_lines_split_at_newlines_only(tmp_path):
+    line = json.dumps({"text": BODY, "title": "A\u2028B"}, ensure_ascii=False)
+    [article] = _read(tmp_path, "a.jsonl", line.encode())
+    assert article.title == "A\u2028B"
+
+
+def test_control_characters_do_not_change_the_language():
+    # (with them, the detector read this as Welsh)
+    assert ingest.detect_language("\x01".join(BODY * 10)) == "en"

@@ -7,9 +7,10 @@ others, and no input file ends in a traceback. A value that cannot be used (a da
 cannot be read, a title that is a number) does not cost the article: it is left out and a
 ``Problem`` marked ``warning`` says so, before the article.
 
-Limits: a source is read up to :data:`MAX_BYTES` (plain files, gzip *after* decompression,
-stdin, a JSON Lines file as a whole); a WARC archive is read as a stream, record by record,
-and the limit holds for each record. Nothing bigger is ever held in memory. FIFOs, devices
+Limits: a source is read up to :data:`MAX_BYTES`, gzip *after* decompression, and refused
+once it holds more (a file by its size, stdin, gzip as it inflates); a WARC archive is read
+as a stream, record by record, up to the same limit. Nothing bigger is ever read. An
+article's text is at most :data:`MAX_CHARS` characters (what spaCy parses). FIFOs, devices
 and sockets are refused by ``stat``, without being opened.
 
 Offsets: for plain text, the article text is the file decoded (UTF-8; UTF-16 or UTF-32 with a
@@ -45,6 +46,7 @@ from .clean import analysis_view, clean
 from .model import Article, Problem
 
 MAX_BYTES = 5_000_000
+MAX_CHARS = 1_000_000  # characters of one article: spaCy's limit for a text it parses
 MAX_FIELD = 2_000  # characters of a title, outlet or URL: more is not metadata
 MAX_METADATA_BYTES = 100_000_000
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -55,6 +57,7 @@ SIDECAR_NAMES = ("metadata.csv", "metadata.jsonl")
 METADATA_FIELDS = ("published", "outlet", "url", "title")
 METADATA_SUFFIXES = {".csv": ",", ".tsv": "\t", ".jsonl": None, ".ndjson": None}
 NAME_COLUMNS = ("file", "filename", "path")
+NOT_JSONL_AFTER = 5  # lines that are not JSON, with none that is, before a file is not JSONL
 
 
 class IngestError(ValueError):
@@ -260,15 +263,17 @@ def make_article(
     """Build an article from its original text: clean it, fill in metadata, check it.
 
     Metadata given by the caller (sidecar, JSON fields, HTML meta) wins over what the text
-    itself suggests. Raises :class:`IngestError` for empty or non-English text. A metadata
-    value that cannot be used (wrong type, too long, a date :func:`iso_date` refuses) is left
-    out and a line saying so goes to ``notes`` (without ``notes``: a :class:`UserWarning`);
-    the article is kept.
+    itself suggests. Raises :class:`IngestError` for empty, too long or non-English text. A
+    metadata value that cannot be used (wrong type, too long, a date :func:`iso_date`
+    refuses) is left out and a line saying so goes to ``notes`` (without ``notes``: a
+    :class:`UserWarning`); the article is kept.
     """
     own_notes: list[str] = []
     text = _without_surrogates(text, "text", own_notes)
     if not text.strip():
         raise IngestError("empty: no text")
+    if len(text) > MAX_CHARS:
+        raise IngestError(f"too long ({len(text):,} characters; limit {MAX_CHARS:,} an article)")
     cleaned = clean(text)
     fields = _checked_fields(meta, own_notes)
     title = fields.get("title")
@@ -305,9 +310,12 @@ def make_article(
     return article
 
 
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # (not tabs and line breaks)
+
+
 def detect_language(text: str) -> str:
     """ISO code of the text's language; "en" for texts too short to tell."""
-    sample = " ".join(text.split())[:2000]
+    sample = " ".join(_CONTROLS.sub("", text).split())[:2000]
     if len(sample) < 80:
         return "en"
     if _english_function_words(sample) >= 0.3:
@@ -467,18 +475,35 @@ def _json(line: str):
 
 
 def read_jsonl(data: bytes, path: str) -> Iterator[Article | Problem]:
-    """One article per line; a bad line is a problem of its own (``path#L<n>``)."""
+    """One article per line; a bad line is a problem of its own (``path#L<n>``). A file
+    whose first :data:`NOT_JSONL_AFTER` lines are none of them JSON is not JSON Lines at all
+    (a WARC or a text named .jsonl): one line says so, not one for each of its lines."""
     text = decode(data)
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    held: list[tuple[int, Problem]] | None = []  # the bad lines before the first good one
+    for lineno, line in enumerate(text.split("\n"), start=1):  # (not at U+2028: JSON allows it)
         if not line.strip():
             continue
         where = f"{path}#L{lineno}"
         try:
             record = _json(line)
         except IngestError as err:
-            yield Problem(where, str(err))
+            if held is None:
+                yield Problem(where, str(err))
+                continue
+            held.append((lineno, Problem(where, str(err))))
+            if len(held) == NOT_JSONL_AFTER:
+                first, problem = held[0]
+                yield Problem(
+                    path,
+                    f"not JSON Lines: none of its first {NOT_JSONL_AFTER} lines is JSON "
+                    f"(line {first}: {problem.reason})",
+                )
+                return
             continue
+        yield from (problem for _, problem in held or ())
+        held = None
         yield from _one(partial(_record_article, record, where), where)
+    yield from (problem for _, problem in held or ())
 
 
 class _NoMessage:
@@ -501,26 +526,79 @@ def _warc_records(fh: BinaryIO):
 
 def _warc_error(err: Exception) -> str:
     """What is wrong with an archive whose next record warcio cannot parse."""
-    if isinstance(err, EOFError | zlib.error | gzip.BadGzipFile):
-        return f"truncated or corrupt compressed data ({err})"
+    if isinstance(err, EOFError):
+        return "cut short: the archive ends inside compressed data"
+    if isinstance(err, zlib.error | gzip.BadGzipFile):
+        return f"corrupt compressed data ({err})"
     if isinstance(err, AttributeError):  # warcio reads the target URI of a record without one
         return "a record without a WARC-Target-URI (corrupt or truncated archive)"
     lines = str(err).strip().splitlines() or [type(err).__name__]
     return lines[0]
 
 
-def _warc_start(fh: BinaryIO) -> bytes:
-    """The first bytes of an archive, through gzip where it is compressed; then rewinds."""
-    head = fh.read(64)
-    fh.seek(0)
-    if head[:2] == b"\x1f\x8b":
+class _Inflated(io.RawIOBase):
+    """What gzip data (one member, or one a record) inflates to, as a stream, inflated as it
+    is read. (``gzip.GzipFile`` gives up on what it already inflated when the data is cut
+    short; here the stream ends with an EOFError after everything that could be read.)"""
+
+    CHUNK = 65536
+
+    def __init__(self, source: BinaryIO) -> None:
+        self.source, self.inflate, self.rest = source, zlib.decompressobj(31), b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while True:
+            if self.inflate.eof:  # the end of a member: another, or the end
+                data = self.inflate.unused_data or self.source.read(self.CHUNK)
+                if not data:
+                    return 0
+                if not data.startswith(b"\x1f\x8b"):
+                    raise zlib.error("bytes after the compressed data that are not gzip")
+                self.inflate, self.rest = zlib.decompressobj(31), data
+            data = self.rest or self.source.read(self.CHUNK)
+            if not data:
+                raise EOFError("the data ends inside a gzip member")
+            out = self.inflate.decompress(data, len(buffer))
+            self.rest = self.inflate.unconsumed_tail
+            if out:
+                buffer[: len(out)] = out
+                return len(out)
+
+
+class _Capped(io.RawIOBase):
+    """At most ``limit`` bytes of ``source``, as a stream; ``over`` tells, once they are
+    read, whether ``source`` had more. Where ``source`` fails (gzip data cut short or
+    corrupt), the stream ends there and ``error`` keeps the reason: warcio would take an
+    EOFError for the end of the archive and say nothing."""
+
+    def __init__(self, source: BinaryIO, limit: int) -> None:
+        self.source, self.left, self.position, self.over = source, limit, 0, False
+        self.error: str | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.error:
+            return 0
         try:
-            head = gzip.GzipFile(fileobj=fh).read(64)  # (leaves ``fh`` open)
+            if self.left <= 0:
+                self.over = self.over or bool(self.source.read(1))
+                return 0
+            data = self.source.read(min(len(buffer), self.left))
         except (OSError, EOFError, zlib.error) as err:
-            raise IngestError(f"corrupt gzip data ({err})") from None
-        finally:
-            fh.seek(0)
-    return head
+            self.error = _warc_error(err)
+            return 0
+        buffer[: len(data)] = data
+        self.left -= len(data)
+        self.position += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.position
 
 
 def _warc_article(payload: bytes, where: str, url: str | None, found: list[str], notes):
@@ -530,13 +608,27 @@ def _warc_article(payload: bytes, where: str, url: str | None, found: list[str],
 
 def read_warc(source: bytes | BinaryIO, path: str) -> Iterator[Article | Problem]:
     """HTML responses of a WARC archive (a file object, read as a stream, or bytes), each an
-    article with its target URI (``path#<n>`` for record n). A record that is cut short is
-    kept with a warning; a corrupt one ends the archive with a line that says so."""
+    article with its target URI (``path#<n>`` for record n).
+
+    The archive is read through gzip here, where it is compressed (one stream or a member a
+    record), and at most :data:`MAX_BYTES` of what that gives: an archive that inflates past
+    the limit ends there with a line that says so, after the records before it. A record
+    that is cut short is kept with a warning; a corrupt one ends the archive with a line
+    that says what is wrong.
+    """
     fh = io.BytesIO(source) if isinstance(source, bytes) else source
-    try:
-        head = _warc_start(fh)
-    except IngestError as err:
-        yield Problem(path, str(err))
+    compressed = fh.read(2) == b"\x1f\x8b"
+    fh.seek(0)
+    capped = _Capped(_Inflated(fh) if compressed else fh, MAX_BYTES)
+    stream = io.BufferedReader(capped)
+    too_large = Problem(
+        path,
+        f"too large{' when decompressed' if compressed else ''} (over "
+        f"{MAX_BYTES / 1e6:g} MB); the rest of the archive was not read",
+    )
+    head = stream.peek(64)[:64]
+    if capped.error and not head:
+        yield Problem(path, f"unreadable: {capped.error}")
         return
     if not head.strip():
         yield Problem(path, "empty file")
@@ -545,35 +637,50 @@ def read_warc(source: bytes | BinaryIO, path: str) -> Iterator[Article | Problem
         start = head[:30].decode("utf-8", "replace").split("\n")[0]
         yield Problem(path, f"not a WARC archive (it begins {start!r}, not 'WARC/')")
         return
-    records = _warc_records(fh)
-    n = 0
+    records = _warc_records(stream)
+    n, short = 0, 0
     while True:
         n += 1
         where = f"{path}#{n}"
         try:
             record = next(records)
         except StopIteration:
+            if capped.over:
+                yield too_large
+            elif capped.error and not short:  # (a record cut short has said so already)
+                rest = "; the rest of the archive was not read" if n > 1 else ""
+                yield Problem(where, f"unreadable WARC record: {capped.error}{rest}")
             return
         except Exception as err:  # warcio raises many types for a corrupt archive
             rest = "; the rest of the archive was not read" if n > 1 else ""
-            yield Problem(where, f"unreadable WARC record: {_warc_error(err)}{rest}")
+            yield (
+                too_large
+                if capped.over
+                else Problem(
+                    where, f"unreadable WARC record: {capped.error or _warc_error(err)}{rest}"
+                )
+            )
             return
         ctype = record.http_headers.get_header("Content-Type") if record.http_headers else ""
         if record.rec_type != "response" or "html" not in (ctype or ""):
             continue
         url = record.rec_headers.get_header("WARC-Target-URI")
         try:
-            payload = record.content_stream().read(MAX_BYTES + 1)
+            payload = record.content_stream().read()
             before = records.err_count
             records.read_to_end()  # (where the iterator finds a wrong Content-Length)
         except Exception as err:
-            yield Problem(where, f"unreadable WARC record: {_warc_error(err)}")
+            yield (
+                too_large
+                if capped.over
+                else Problem(where, f"unreadable WARC record: {capped.error or _warc_error(err)}")
+            )
             return
-        if len(payload) > MAX_BYTES:
-            yield Problem(where, f"too large (over {MAX_BYTES / 1e6:.0f} MB)")
-            continue
         found = []
         short = getattr(record.raw_stream, "limit", 0)  # what the archive lacks of the record
+        if short and capped.over:  # cut short by the limit, not by the archive
+            yield too_large
+            return
         if short:
             found.append(
                 f"truncated: the archive ends {short:,} bytes before the record does; "
@@ -616,6 +723,8 @@ def load_sidecar(path: Path) -> dict[str, dict]:
         raise IngestError(
             f"not valid UTF-8 (byte 0x{data[err.start]:02x} on line {line}); save it as UTF-8"
         ) from None
+    if not text.strip():
+        return {}  # no entries: the files are read without metadata
     rows = _csv_rows(text, METADATA_SUFFIXES[suffix]) if METADATA_SUFFIXES[suffix] else None
     rows = rows if rows is not None else _jsonl_rows(text)
     table = {}
@@ -654,6 +763,8 @@ def _csv_rows(text: str, delimiter: str) -> list[tuple[int, dict]]:
                 cells = [c.strip() for c in cells]
                 rows.append((reader.line_num, dict(zip(header, cells, strict=False))))
     except csv.Error as err:
+        if "field larger than field limit" in str(err):
+            err = f"a value longer than {csv.field_size_limit():,} characters"
         raise IngestError(f"line {reader.line_num}: {err}") from None
     return rows
 
@@ -661,7 +772,7 @@ def _csv_rows(text: str, delimiter: str) -> list[tuple[int, dict]]:
 def _jsonl_rows(text: str) -> list[tuple[int, dict]]:
     """(line number, record) of a JSON Lines metadata file; each record an object."""
     rows = []
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    for lineno, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
@@ -727,10 +838,14 @@ def _gunzip(data: bytes) -> bytes:
             out = fh.read(MAX_BYTES + 1)
     except EOFError:
         raise IngestError("truncated gzip file (it ends inside the compressed data)") from None
+    except gzip.BadGzipFile as err:
+        if str(err).startswith("Not a gzipped file"):  # (only after a first member)
+            err = "bytes after the compressed data that are not gzip"
+        raise IngestError(f"corrupt gzip data ({err})") from None
     except (OSError, zlib.error) as err:
         raise IngestError(f"corrupt gzip data ({err})") from None
     if len(out) > MAX_BYTES:
-        raise IngestError(f"too large when decompressed (over {MAX_BYTES / 1e6:.0f} MB)")
+        raise IngestError(f"too large when decompressed (over {MAX_BYTES / 1e6:g} MB)")
     return out
 
 
@@ -741,9 +856,13 @@ def read_bytes(
     meta = meta or {}
     try:
         if len(data) > MAX_BYTES:
-            raise IngestError(f"too large (over {MAX_BYTES / 1e6:.0f} MB)")
-        if data[:2] == b"\x1f\x8b":
-            data = _gunzip(data)
+            raise IngestError(f"too large (over {MAX_BYTES / 1e6:g} MB)")
+        if (kind or _kind(Path(path), b"")) == "warc":  # (warc.gz: read_warc inflates it)
+            yield from read_warc(data, path)
+            return
+        for _ in range(3):  # (a.txt.gz.gz: gzip of gzip)
+            if data[:2] == b"\x1f\x8b":
+                data = _gunzip(data)
         kind = kind or (_sniff_stdin(data) if path == "-" else _kind(Path(path), data))
         if kind == "jsonl":
             yield from read_jsonl(data, path)
@@ -800,20 +919,33 @@ def iter_files(paths: Iterable[str]) -> Iterator[tuple[str, Path | None, bool] |
         if not is_dir:
             yield _display(given), path, False
             continue
-        found: list[Path] = []
-        problems: list[Problem] = []
-
-        def unreadable(err: OSError, problems=problems, given=given) -> None:
-            where = _display(err.filename or given)
-            problems.append(Problem(where, f"unreadable folder: {err.strerror or err}"))
-
-        for folder, _dirs, files in os.walk(path, onerror=unreadable):
-            found.extend(Path(folder, f) for f in files if _wanted(f))
+        found, problems = _walk(path)
         yield from problems
         if not found and not problems:
             yield Problem(_display(given), f"no article files found (looked for {_LOOKED_FOR})")
         for child in sorted(found):
             yield _display(child), child, True
+
+
+def _walk(top: Path) -> tuple[list[Path], list[Problem]]:
+    """The article files under ``top`` (by name), and a problem for each folder that cannot
+    be listed. A loop over a stack, not recursion: a tree thousands of folders deep is read
+    like any other; links to folders are not followed (no cycles)."""
+    found: list[Path] = []
+    problems: list[Problem] = []
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(Path(entry.path))
+                    elif _wanted(entry.name):
+                        found.append(Path(entry.path))
+        except OSError as err:
+            problems.append(Problem(_display(folder), f"unreadable folder: {err.strerror or err}"))
+    return found, problems
 
 
 def _wanted(name: str) -> bool:
@@ -850,17 +982,17 @@ def _read_file(name: str, path: Path, listed: bool, meta: dict) -> Iterator[Arti
         return
     with fh:
         try:
-            if _kind(path, b"") == "warc":
+            size = os.fstat(fh.fileno()).st_size
+            if size <= MAX_BYTES and _kind(path, b"") == "warc":
                 yield from read_warc(fh, name)
                 return
-            data = fh.read(MAX_BYTES + 1)
-            size = os.fstat(fh.fileno()).st_size
+            data = fh.read(MAX_BYTES + 1) if size <= MAX_BYTES else b""
         except OSError as err:
             yield Problem(name, f"unreadable: {err.strerror or err}")
             return
-    if len(data) > MAX_BYTES:
+    if size > MAX_BYTES or len(data) > MAX_BYTES:
         size = max(size, len(data))
-        yield Problem(name, f"too large ({size / 1e6:.1f} MB; limit {MAX_BYTES / 1e6:.0f} MB)")
+        yield Problem(name, f"too large ({size / 1e6:.1f} MB; limit {MAX_BYTES / 1e6:g} MB)")
         return
     yield from read_bytes(data, name, meta=meta)
 
@@ -895,8 +1027,7 @@ def read_paths(
                         except IngestError as err:
                             yield Problem(
                                 _display(folder / side),
-                                f"{err}; the files beside it are read "
-                                "without it",
+                                f"{err}; the files beside it are read without it",
                             )
                         break
             meta = _meta_for(sidecars[folder], path) or {}
