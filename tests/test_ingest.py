@@ -780,3 +780,16 @@ def test_json_lines_split_at_newlines_only(tmp_path):
 def test_control_characters_do_not_change_the_language():
     # (with them, the detector read this as Welsh)
     assert ingest.detect_language("\x01".join(BODY * 10)) == "en"
+
+
+def test_cli_problem_with_a_newline_in_the_file_name_is_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from onrecord.cli import main
+
+    (tmp_path / "a\nb.txt").write_bytes(b"\x00binary")
+    result = CliRunner().invoke(main, ["extract", str(tmp_path), "--fast"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"skipped {tmp_path}/a\\nb.txt: binary file (contains NUL bytes)"
+    ]
