@@ -642,6 +642,11 @@ def test_python_api_warns_about_a_bad_date():
         ),
         ("m.csv", b"file\tpublished\na.txt\t2023-10-19\n", "it looks tab-separated: name it .tsv"),
         ("m.csv", b"\n\nfile,published\n", "empty: no header line"),
+        (
+            "m.csv",
+            b'file,title\na.txt,"Unclosed\nb.txt,B\n',
+            "line 2: a value runs over several lines (an unclosed quote?)",
+        ),
         ("m.xlsx", b"PK\x03\x04", "unsupported metadata format '.xlsx' (use .csv, .tsv or .jsonl)"),
     ],
 )
@@ -681,6 +686,20 @@ def test_metadata_tsv_excel_bom_and_names_without_extension(tmp_path):
     (tmp_path / "a.txt.gz").write_bytes(gzip.compress(BODY.encode()))
     [article] = list(ingest.read_paths([str(tmp_path / "a.txt.gz")], metadata=table))
     assert (article.published, article.outlet) == ("2023-10-19", "The Post")
+
+
+def test_huge_metadata_value_is_named_where_it_is_used(tmp_path):
+    (tmp_path / "a.txt").write_text(BODY)
+    (tmp_path / "b.txt").write_text(BODY.replace("Monday", "Friday"))
+    title = "t" * 200_000  # more than the csv module reads in a field by default
+    (tmp_path / "m.csv").write_text(f"file,title,outlet\na.txt,{title},A\nb.txt,B,B\n")
+    table = ingest.load_sidecar(tmp_path / "m.csv")
+    warning, a, b = list(ingest.read_paths([str(tmp_path)], metadata=table))
+    assert warning.reason == (
+        f"title ({tmp_path / 'm.csv'} line 2) is 200,000 characters long (limit 2,000); "
+        "kept without one"
+    )
+    assert (a.title, a.outlet, b.title, b.outlet) == (None, "A", "B", "B")
 
 
 def test_unreadable_sidecar_is_reported_once_and_the_files_read(tmp_path):

@@ -741,8 +741,13 @@ def load_sidecar(path: Path) -> dict[str, dict]:
 
 
 def _csv_rows(text: str, delimiter: str) -> list[tuple[int, dict]]:
-    """(line number, row) of a CSV or TSV file with a file-name column."""
+    """(line number, row) of a CSV or TSV file with a file-name column. A value may be as
+    long as the file (one too long for its field is named where it is used); a value over
+    several lines is refused: none of the fields holds a line break, and it is what an
+    unclosed quote makes of the rows after it."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    limit = csv.field_size_limit(max(len(text), 131_072))  # (a process-wide setting)
+    first = 1
     try:
         header = [h.strip().lower() for h in next(reader, [])]
         if not header:
@@ -758,14 +763,20 @@ def _csv_rows(text: str, delimiter: str) -> list[tuple[int, dict]]:
                 f"(the columns are: {', '.join(map(repr, header))}){hint}"
             )
         rows = []
+        first = reader.line_num + 1
         for cells in reader:
+            if any("\n" in c or "\r" in c for c in cells):
+                raise IngestError(
+                    f"line {first}: a value runs over several lines (an unclosed quote?)"
+                )
             if any(c.strip() for c in cells):
                 cells = [c.strip() for c in cells]
-                rows.append((reader.line_num, dict(zip(header, cells, strict=False))))
+                rows.append((first, dict(zip(header, cells, strict=False))))
+            first = reader.line_num + 1
     except csv.Error as err:
-        if "field larger than field limit" in str(err):
-            err = f"a value longer than {csv.field_size_limit():,} characters"
-        raise IngestError(f"line {reader.line_num}: {err}") from None
+        raise IngestError(f"line {first}: {err}") from None
+    finally:
+        csv.field_size_limit(limit)
     return rows
 
 
