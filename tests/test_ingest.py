@@ -812,3 +812,14 @@ def test_cli_problem_with_a_newline_in_the_file_name_is_one_line(tmp_path):
     assert result.stderr.splitlines() == [
         f"skipped {tmp_path}/a\\nb.txt: binary file (contains NUL bytes)"
     ]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7, 64, 65536])
+def test_inflated_stream_reads_every_member_whatever_the_chunks(chunk, monkeypatch):
+    monkeypatch.setattr(ingest._Inflated, "CHUNK", chunk)
+    data = gzip.compress(b"first member. ") + gzip.compress(b"second member.")
+    stream = io.BufferedReader(ingest._Inflated(io.BytesIO(data)))
+    assert stream.read() == b"first member. second member."
+    cut = io.BufferedReader(ingest._Inflated(io.BytesIO(data[:-12])))
+    with pytest.raises(EOFError):
+        cut.read()

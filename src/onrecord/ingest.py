@@ -555,6 +555,8 @@ class _Inflated(io.RawIOBase):
                 data = self.inflate.unused_data or self.source.read(self.CHUNK)
                 if not data:
                     return 0
+                if len(data) < 2:  # (a member's first byte at the end of a chunk)
+                    data += self.source.read(self.CHUNK)
                 if not data.startswith(b"\x1f\x8b"):
                     raise zlib.error("bytes after the compressed data that are not gzip")
                 self.inflate, self.rest = zlib.decompressobj(31), data
