@@ -28,7 +28,7 @@ from spacy.attrs import DEP
 from spacy.symbols import AUX, NOUN, POS, VERB
 from spacy.tokens import Doc, Token
 
-from . import cues, nlp
+from . import budget, cues, nlp
 from . import spans as span_model
 from .model import Cue, Span, Speaker, Statement
 from .phrases import (
@@ -50,7 +50,7 @@ from .phrases import (
     trim,
     words_in,
 )
-from .quotes import Quote, claim_quotes, find_quotes, quote_at
+from .quotes import Quote, QuoteIndex, claim_quotes, find_quotes
 
 # Verbs that need a clausal complement to count (too common as plain verbs otherwise).
 CLAUSE_ONLY = {
@@ -317,16 +317,24 @@ def find(doc: Doc, collect: list | None = None, edges: bool = True) -> list[Foun
     # The cue model (or its training) looks at more candidates than the lexicon rules do.
     learned = cues.weights() is not None or collect is not None
     found, used_cues = claim_quotes(doc, text, quotes, draw=learned and collect is None)
-    taken = [Quote(list(f.content)) for f in found]  # content of quote statements
+    # (looked up by position: a scan per candidate would cost the square of a long text)
+    taken = QuoteIndex([Quote(list(f.content)) for f in found])  # content of quote statements
+    marks = QuoteIndex(quotes, whole=True)
     quoted_tokens = {t.i for f in found for t in f.source + f.cue}
     for f in found:
         quoted_tokens.update(t.i for t in tokens_in(doc, f.content))
+    cue_ids = {t.i for f in found for t in f.cue}  # the cue words of the statements so far
+    by_start: dict[Span, Found] = {}  # the first statement whose content starts so
+    for f in found:
+        if f.content:
+            by_start.setdefault(f.content[0], f)
     for i in _candidates(doc, learned):
+        budget.check()
         tok = doc[i]
-        if tok.i in used_cues or negated(tok) or quote_at(tok.idx, taken):
+        if tok.i in used_cues or negated(tok) or taken.at(tok.idx):
             continue
         clause = _nominal_clause(tok) if learned else None
-        if clause is not None and tok.dep_ == "dobj" and any(tok.head in f.cue for f in found):
+        if clause is not None and tok.dep_ == "dobj" and tok.head.i in cue_ids:
             continue  # "Putin repeated his claim that …": the claim is what "repeated" reports
         if learned:
             if (tok.pos_ not in ("VERB", "AUX") or tok.dep_ == "aux") and clause is None:
@@ -352,12 +360,13 @@ def find(doc: Doc, collect: list | None = None, edges: bool = True) -> list[Foun
         if all(t.pos_ in ("ADP", "PRON") for t in content if not t.is_punct):
             content = []  # "Readers wrote to us": whom, not what
         if len([t for t in content if not t.is_punct]) < (1 if learned else 2):
-            spans = _after_colon(doc, text, tok, quotes)  # "Caddell continued: "The …""
+            spans = _after_colon(doc, text, tok, marks)  # "Caddell continued: "The …""
             if not spans:
                 continue
         else:
             spans = char_spans(content)
-        for q in quotes:  # a quotation opened inside the content runs to its end
+        for q in marks.overlapping([(spans[0][0], spans[-1][1])]):
+            # a quotation opened inside the content runs to its end
             if (
                 spans[0][0] <= q.start < spans[-1][1] < q.end
                 and "\n" not in text[spans[-1][1] : q.end]
@@ -388,14 +397,15 @@ def find(doc: Doc, collect: list | None = None, edges: bool = True) -> list[Foun
         elif rate < STRONG_CUE_RATE and (not animate(source) or tok.dep_ == "advcl"):
             # "tanks appeared ...", "Appearing on the panel, Putin ...": nobody speaking
             continue
-        inner = [q for q in quotes if any(s <= q.start < e for s, e in spans)]
+        inner = marks.starting_in(spans)
         cue, inside = None, tokens_in(doc, spans)
         if learned:  # the cue span model draws the cue's edges ("has also said about")
             cue = span_model.cue(tok, source, {t.i for t in inside})
-        same = next((f for f in found if f.content and f.content[0] == spans[0]), None)
+        same = by_start.get(spans[0])
         if same is not None:  # a quote already found: this verb is its cue, if it had none
             if not same.cue:
                 same.cue, same.source = cue or _cue_phrase(tok), source
+                cue_ids.update(t.i for t in same.cue)
             continue
         if cue and any(t in cue for t in inside):  # "accusing her of [being asleep]"
             rest = trim([t for t in inside if t not in cue and t.i > cue[-1].i])
@@ -404,6 +414,8 @@ def find(doc: Doc, collect: list | None = None, edges: bool = True) -> list[Foun
         if unnamed and source:  # "Moscow has been accused of …": what is said is about Moscow
             spans = char_spans(source + tokens_in(doc, spans))
         found.append(Found(source, cue or _cue_phrase(tok), spans, inner, unnamed=unnamed))
+        cue_ids.update(t.i for t in found[-1].cue)
+        by_start.setdefault(spans[0], found[-1])
     found.extend(_according_to(doc, text))
     found.extend(_speaker_colon(doc, text))
     if learned and collect is None and edges:
@@ -446,13 +458,15 @@ def redraw_contents(doc: Doc, found: list[Found], quotes: list[Quote]) -> None:
         if f.quotes:
             for t in tokens[k] + f.cue:
                 quoted.setdefault(t.i, set()).add(k)
+    marks = QuoteIndex(quotes, whole=True)
     for k, f in enumerate(found):
+        budget.check()
         own = {t.i for t in tokens[k]}
         drawn = span_model.content(table, f.cue, f.speaking, tokens[k])
         drawn = trim(drawn) if drawn else None  # edge punctuation as the rules leave it
         if drawn and not any(t.i not in own and quoted.get(t.i, {k}) - {k} for t in drawn):
             f.content = char_spans(drawn)
-            f.quotes = [q for q in quotes if any(s < q.end and q.start < e for s, e in f.content)]
+            f.quotes = marks.overlapping(f.content)
 
 
 def _agent(verb: Token) -> list[Token] | None:
@@ -521,7 +535,11 @@ def _nominal_clause(tok: Token) -> Token | None:
     return None
 
 
-def _after_colon(doc: Doc, text: str, verb: Token, quotes: list[Quote]) -> list[Span]:
+_SPACE = re.compile(r"\s*")
+_TWO_WORDS = re.compile(r"\S\s+\S")
+
+
+def _after_colon(doc: Doc, text: str, verb: Token, quotes: QuoteIndex) -> list[Span]:
     """``X said:`` then the words: the quotation that follows the colon (in the same or the
     next paragraph), else the rest of the paragraph."""
     nxt = verb.i + 1
@@ -530,14 +548,13 @@ def _after_colon(doc: Doc, text: str, verb: Token, quotes: list[Quote]) -> list[
     if nxt >= len(doc) or doc[nxt].text != ":":
         return []
     start = doc[nxt].idx + 1
-    rest = text[start:]
-    gap = len(rest) - len(rest.lstrip())
-    for q in quotes:
-        if q.start == start + gap:
-            return list(q.spans)
-    end = text.find("\n", start + gap)
+    start += len(_SPACE.match(text, start).group())
+    following = quotes.starting_in([(start, start + 1)])
+    if following:
+        return list(following[0].spans)
+    end = text.find("\n", start)
     end = len(text) if end < 0 else end
-    return [(start + gap, end)] if len(text[start + gap : end].split()) >= 2 else []
+    return [(start, end)] if _TWO_WORDS.search(text, start, end) else []
 
 
 def _cue_phrase(verb: Token) -> list[Token]:

@@ -32,12 +32,12 @@ content: words of blame or praise, "should"/"must", a question. Cues that report
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from . import nlp
+from . import budget, nlp
 from .model import Mention, Number, Said, Statement
 
 if TYPE_CHECKING:
@@ -285,14 +285,51 @@ class _Sentences:
         return self.spans[self.index(token_i)]
 
 
-def _frame(doc: Doc, stmt: Statement, contents: set[int], sents: _Sentences) -> list[Token]:
+FRAME_REACH = 200  # tokens on each side of the cue that its frame may hold
+
+
+class _Ranges:
+    """Token indices held as sorted, merged ranges (membership by bisection): the contents
+    of every statement, which a freak text nests thousands deep."""
+
+    def __init__(self, ranges: list[tuple[int, int]]):
+        merged: list[list[int]] = []
+        for start, end in sorted(r for r in ranges if r[1] > r[0]):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self.starts = [s for s, _ in merged]
+        self.ends = [e for _, e in merged]
+
+    def __contains__(self, i: int) -> bool:
+        k = bisect_right(self.starts, i) - 1
+        return k >= 0 and i < self.ends[k]
+
+
+def _frame(doc: Doc, stmt: Statement, contents: _Ranges, sents: _Sentences) -> list[Token]:
     """The words around a statement in its cue's sentence, outside every statement's content
-    (``contents``: token indices): what is said is not when or where it was said."""
+    (``contents``: token indices): what is said is not when or where it was said. At most
+    FRAME_REACH tokens on each side of the cue (a news sentence is far shorter; a freak
+    one of thousands of tokens would make the frames cost the square of its length)."""
     anchor = stmt.cue.span[0] if stmt.cue else (stmt.speaker.span or stmt.content_spans[0])[0]
     token = _token_at(doc, anchor)
     if token is None:
         return []
-    return [t for t in sents.of(token) if t.i not in contents]
+    sent = sents.of(token)
+    lo, hi = max(sent.start, token - FRAME_REACH), min(sent.end, token + FRAME_REACH + 1)
+    return [t for t in doc[lo:hi] if t.i not in contents]
+
+
+def _ents_within(ents, ends: list[int], lo: int, hi: int):
+    """The entities (in order, not overlapping; ``ends``: their end characters) that overlap
+    the characters ``lo:hi``, found by bisection."""
+    k = bisect_right(ends, lo)
+    out = []
+    while k < len(ents) and ents[k].start_char < hi:
+        out.append(ents[k])
+        k += 1
+    return out
 
 
 TOPIC_PREPS = frozenset("about of over regarding concerning".split())
@@ -433,29 +470,36 @@ def annotate(doc: Doc, statements: list[Statement], published: str | None) -> No
     ordered = sorted(statements, key=lambda s: s.content_spans[0][0])
     if not ordered:
         return
-    contents = set()
+    ranges = []
     for stmt in statements:
         for start, end in stmt.content_spans:
             span = doc.char_span(start, end, alignment_mode="contract")
-            contents.update(range(span.start, span.end) if span is not None else ())
+            if span is not None:
+                ranges.append((span.start, span.end))
+    contents = _Ranges(ranges)
     ents = list(doc.ents)  # (each access to doc.ents builds them anew)
+    ends = [e.end_char for e in ents]
     sents = _Sentences(doc)
     text = sents.text
     date_ids = {t.i for ent in ents if ent.label_ in ("DATE", "TIME") for t in ent}
     cue_tokens = {_token_at(doc, s.cue.span[0]) for s in statements if s.cue} - {None}
     for stmt in ordered:
+        budget.check()
         frame = _frame(doc, stmt, contents, sents)
         own = _token_at(doc, stmt.cue.span[0]) if stmt.cue else None
 
         def tied(token: Token, own=own) -> bool:
-            return _tied(token, cue_tokens - {own}, own)
+            # (the cue's own token among the cues is harmless: _tied meets it as its own first)
+            return _tied(token, cue_tokens, own)
 
-        stmt.said_on = _when(doc, frame, published, tied, ents, text)
+        near = _ents_within(ents, ends, *nlp.char_extent(frame)) if frame else []
+        stmt.said_on = _when(doc, frame, published, tied, near, text)
         cue_start = stmt.cue.span[0] if stmt.cue else None
         venue, audience = _where_and_whom(doc, cue_start, frame, date_ids, tied)
         stmt.venue = Mention(text[venue[0] : venue[1]], venue) if venue else None
         stmt.audience = Mention(text[audience[0] : audience[1]], audience) if audience else None
-        stmt.targets, stmt.numbers = _about(doc, stmt, ents, text)
+        inside = _ents_within(ents, ends, stmt.content_spans[0][0], stmt.content_spans[-1][1])
+        stmt.targets, stmt.numbers = _about(doc, stmt, inside, text)
     _borrow_dates(doc, ordered, sents)
     _described_remarks(doc, ordered, date_ids, sents)
     for stmt in statements:
@@ -481,15 +525,28 @@ def _borrow_dates(doc: Doc, ordered: list[Statement], sents: _Sentences) -> None
     for stmt in ordered:
         token = _token_at(doc, stmt.content_spans[0][0])
         where[id(stmt)] = sents.index(token) if token is not None else -9
-    dated = [s for s in ordered if s.said_on and s.said_on.source == "text"]
+    # per speaker, the dated statements by sentence (and text order), looked up by bisection:
+    # a scan of them all per statement would cost the square of a text of many statements
+    dated: dict[str, list[tuple[int, int, Statement]]] = {}
+    for k, s in enumerate(ordered):
+        if s.said_on and s.said_on.source == "text":
+            dated.setdefault(s.speaker.name, []).append((where[id(s)], k, s))
+    at = {}
+    for name, same in dated.items():
+        same.sort(key=lambda x: x[:2])
+        at[name] = [w for w, _, _ in same]
     for stmt in ordered:
         if stmt.said_on is not None or not stmt.speaker.name:
             continue
         mine = where[id(stmt)]
-        same = [s for s in dated if s.speaker.name == stmt.speaker.name]
-        here = [s for s in same if where[id(s)] == mine]
-        before = [s for s in same if 0 < mine - where[id(s)] <= 3]
-        source = here[0] if here else (before[-1] if before else None)
+        same, sentence = dated.get(stmt.speaker.name, []), at.get(stmt.speaker.name, [])
+        k = bisect_left(sentence, mine)  # the first in the same sentence, else the last before
+        if k < len(same) and sentence[k] == mine:
+            source = same[k][2]
+        elif k and mine - sentence[k - 1] <= 3:
+            source = same[k - 1][2]
+        else:
+            source = None
         if source is not None:
             d = source.said_on
             stmt.said_on = Said(d.date, d.precision, "context", d.text, d.span)
@@ -500,14 +557,13 @@ def _described_remarks(
 ) -> None:
     """Venue and audience from a later sentence about the remarks, for the statement before."""
     sents = sentences.spans
+    starts = [s.content_spans[0][0] for s in ordered]  # (rising: found by bisection)
     for k in _about_remarks(doc, sentences):
         sent = sents[k]
-        before = [
-            s
-            for s in ordered
-            if s.content_spans[0][0] < sent.start_char
-            and s.content_spans[0][0] >= sents[max(0, k - 2)].start_char
-        ]
+        j = bisect_left(starts, sent.start_char) - 1  # the last statement starting before it
+        before = (
+            ordered[j : j + 1] if j >= 0 and starts[j] >= sents[max(0, k - 2)].start_char else []
+        )
         if not before:
             continue
         venue, audience = _where_and_whom(doc, None, list(sent), date_ids)

@@ -27,7 +27,9 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from . import attribution, context, dedup, identity, nlp, speakers, store, tagger
+from spacy.tokens import Doc
+
+from . import attribution, budget, context, dedup, identity, nlp, speakers, store, tagger
 from .clean import analysis_view
 from .ingest import IngestError, make_article, read_paths
 from .model import MODES, Article, Problem, Statement
@@ -37,11 +39,29 @@ BATCH_SIZE = 32
 
 @dataclass
 class Result:
-    """One analysed article: its statements and the titles seen for each person."""
+    """One analysed article: its statements and the titles seen for each person; or, with
+    ``problem``, an article skipped (it ran past its time budget, :mod:`onrecord.budget`),
+    with no statements: a caller reports the problem and stores nothing."""
 
     article: Article
     statements: list[Statement]
     titles: dict[str, list[str]]
+    problem: Problem | None = None
+
+
+@dataclass
+class _Work:
+    """An article on its way through :func:`analyze`: its analysis view, the tagger's future
+    (None in the fast mode), its deadline where its clock has started, and the doc of a long
+    text, parsed in pieces before it reaches spaCy's batches (None for the others)."""
+
+    article: Article
+    view: str
+    seconds: float  # the budget
+    probs: Future | None = None
+    end: float | None = None
+    doc: Doc | None = None
+    over: budget.OverBudget | None = None
 
 
 def analyze(
@@ -55,28 +75,56 @@ def analyze(
     while the parse goes on: both the parse and onnxruntime let go of the interpreter lock
     for much of their time. Where the tagger is behind an article as it leaves the parse,
     this thread finds its statements itself, so that the worker is not left with all of it.
+
+    A text longer than :data:`onrecord.nlp.PIECE_CHARS` is parsed in pieces, on its own,
+    as it comes (:func:`onrecord.nlp.parse`), and joined into one doc. Each article has a time
+    budget (:mod:`onrecord.budget`): it runs from the start of a long text's parse, else from
+    the start of the article's finding, and is checked in the loops of parsing in pieces,
+    tagging and finding; an article past it comes out as a :class:`Result` with a
+    ``problem`` and no statements, and the batch goes on.
     """
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; one of {MODES}")
     pipeline = nlp.load()
-    pairs = ((analysis_view(a.text, a.skips, a.title_span), a) for a in articles)
+    seconds = budget.seconds()
     pending: deque[Future] = deque()  # results in input order, at most a batch ahead
     with ThreadPoolExecutor(max_workers=1) as worker:  # (one worker: its tasks run in order)
-        if mode != "fast":
-            pairs = ((v, (a, v, worker.submit(tagger.piece_probs, v))) for v, a in pairs)
-        else:
-            pairs = ((v, (a, v, None)) for v, a in pairs)
-        for doc, (article, view, probs) in pipeline.pipe(
-            pairs, as_tuples=True, batch_size=batch_size
-        ):
-            doc.user_data["onrecord_text"] = view  # doc.text, without joining the tokens again
-            if probs is None or probs.done():
-                tags = probs.result() if probs else None  # (ready: no wait)
-                pending.append(worker.submit(_find, doc, article, tags, mode))
+
+        def inputs() -> Iterator[tuple[str, _Work]]:
+            """(text for spaCy's batches, work) per article; a long text is parsed here, in
+            pieces, and goes through the batches as an empty text."""
+            for article in articles:
+                view = analysis_view(article.text, article.skips, article.title_span)
+                work = _Work(article, view, seconds)
+                long = len(view) > nlp.PIECE_CHARS
+                if long:  # (its clock starts now: this parse is its own)
+                    work.end = budget.ends_at(seconds)
+                if mode != "fast":
+                    work.probs = worker.submit(_tag, view, work.end, seconds)
+                if not long:
+                    yield view, work
+                    continue
+                try:
+                    with budget.deadline(work.end, seconds):
+                        work.doc = nlp.parse(pipeline, view)
+                except budget.OverBudget as over:
+                    work.over = over
+                yield "", work
+
+        for doc, work in pipeline.pipe(inputs(), as_tuples=True, batch_size=batch_size):
+            doc = work.doc if work.doc is not None else doc
+            doc.user_data["onrecord_text"] = work.view  # doc.text, without joining the tokens
+            if work.over is not None:  # (past its budget in the parse)
+                here: Future = Future()
+                here.set_result(_skipped(work.article, work.over))
+                pending.append(here)
+            elif work.probs is None or work.probs.done():
+                tags = work.probs.result() if work.probs else None  # (ready: no wait)
+                pending.append(worker.submit(_find, doc, work, tags, mode))
             else:  # the tagger is behind this article: find its statements here, once it is
                 # done (waiting outside the lock: the worker may have finding still to do)
-                here: Future = Future()
-                here.set_result(_find(doc, article, probs.result(), mode))
+                here = Future()
+                here.set_result(_find(doc, work, work.probs.result(), mode))
                 pending.append(here)
             while len(pending) > batch_size or (pending and pending[0].done()):
                 yield pending.popleft().result()
@@ -84,21 +132,48 @@ def analyze(
             yield pending.popleft().result()
 
 
+def _tag(view: str, end: float | None, seconds: float) -> tuple | budget.OverBudget:
+    """:func:`onrecord.tagger.piece_probs` for ``view`` within its article's deadline
+    (``end``; None: the clock has not started, the text is short); past it, the
+    :class:`~onrecord.budget.OverBudget` it raised, for :func:`_find` to report."""
+    try:
+        with budget.deadline(end, seconds):
+            return tagger.piece_probs(view)
+    except budget.OverBudget as over:
+        return over
+
+
 _FINDING = threading.Lock()  # one article at a time: the CRFsuite taggers keep state
 
 
-def _find(doc, article: Article, probs: tuple | None, mode: str) -> Result:
+def _find(doc, work: _Work, probs: tuple | budget.OverBudget | None, mode: str) -> Result:
     """One parsed article's statements, speakers resolved and context annotated (``probs``:
-    what :func:`onrecord.tagger.piece_probs` gave for its text, None in the fast mode)."""
+    what :func:`_tag` gave for its text, None in the fast mode), within the article's time
+    budget (its clock starts here unless it started with a long text's parse)."""
+    article = work.article
     with _FINDING:
-        if probs is None:
-            found = attribution.find(doc)
-        else:
-            found = tagger.find(doc, probs, edges=mode == "accurate")
-        statements = attribution.to_statements(doc, found, article.id)
-        resolver = speakers.resolve(doc, statements)
-        context.annotate(doc, statements, article.published)
+        end = work.end if work.end is not None else budget.ends_at(work.seconds)
+        try:
+            if isinstance(probs, budget.OverBudget):
+                raise probs
+            with budget.deadline(end, work.seconds):
+                if probs is None:
+                    found = attribution.find(doc)
+                else:
+                    found = tagger.find(doc, probs, edges=mode == "accurate")
+                statements = attribution.to_statements(doc, found, article.id)
+                resolver = speakers.resolve(doc, statements)
+                context.annotate(doc, statements, article.published)
+                budget.check()
+        except budget.OverBudget as over:
+            return _skipped(article, over)
         return Result(article, statements, resolver.titles())
+
+
+def _skipped(article: Article, over: budget.OverBudget) -> Result:
+    """The result of an article that ran past its time budget: no statements, a problem."""
+    where = article.path or article.url or article.id
+    return Result(article, [], {}, problem=Problem(where, str(over)))
 
 
 def extract(
@@ -201,6 +276,13 @@ def ingest(
         complete(conn)
     articles = read_sources(paths, summary, metadata, on_problem, skip)
     for result in analyze(articles, mode=mode):
+        if result.problem is not None:  # past its time budget: reported, nothing stored
+            summary.problems.append(result.problem)
+            if on_problem:
+                on_problem(result.problem)
+            if on_article:
+                on_article(result)
+            continue
         again = result.article.id in redo
         written = store.write_article(
             conn, result.article, result.statements, result.titles, extractor=mode, replace=again

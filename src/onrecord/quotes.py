@@ -15,10 +15,12 @@ cue at all, is given to that person.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from . import budget, nlp
 from . import spans as span_model
 from .model import Span
 from .phrases import (
@@ -118,6 +120,65 @@ def quote_at(pos: int, quotes: list[Quote]) -> Quote | None:
     return None
 
 
+class QuoteIndex:
+    """Quotations (or any groups of character spans) looked up by position in about
+    logarithmic time, where a scan of all of them per word or per statement would make a
+    text with thousands of quotation marks cost their square.
+
+    ``whole`` reads each quotation as its extent, from its start to its end (the breaks
+    between its paragraphs too); else as its spans. Lookups give what a scan of the list
+    would, in the list's order, overlapping spans included (a running maximum of the span
+    ends bounds the walk back)."""
+
+    def __init__(self, quotes: list[Quote], whole: bool = False):
+        self.quotes = quotes
+        spans = sorted(
+            (s, e, k)
+            for k, q in enumerate(quotes)
+            for s, e in ([(q.start, q.end)] if whole else q.spans)
+        )
+        self.spans = spans
+        self.starts = [s for s, _, _ in spans]
+        self.reach = []  # the furthest end of any span up to this one
+        furthest = -1
+        for _, e, _ in spans:
+            furthest = max(furthest, e)
+            self.reach.append(furthest)
+        self.first = sorted((q.spans[0][0], k) for k, q in enumerate(quotes) if q.spans)
+        self.first_starts = [s for s, _ in self.first]
+
+    def _touching(self, lo: int, hi: int) -> set[int]:
+        """Indices (into the list) of the quotes with a span that overlaps ``[lo, hi)``."""
+        out = set()
+        for j in range(bisect_left(self.starts, hi) - 1, -1, -1):
+            if self.reach[j] <= lo:
+                break
+            if self.spans[j][1] > lo:
+                out.add(self.spans[j][2])
+        return out
+
+    def at(self, pos: int) -> Quote | None:
+        """The first quotation that holds the character at ``pos`` (as :func:`quote_at`)."""
+        found = self._touching(pos, pos + 1)
+        return self.quotes[min(found)] if found else None
+
+    def overlapping(self, spans: list[Span]) -> list[Quote]:
+        """The quotations that overlap any of ``spans``, in list order."""
+        return [self.quotes[k] for k in self.overlapping_ids(spans)]
+
+    def overlapping_ids(self, spans: list[Span]) -> list[int]:
+        """The places in the list of the quotations that overlap any of ``spans``."""
+        return sorted(set().union(*(self._touching(s, e) for s, e in spans if e > s)))
+
+    def starting_in(self, spans: list[Span]) -> list[Quote]:
+        """The quotations that start inside any of ``spans``, in list order."""
+        ids = set()
+        for s, e in spans:
+            lo, hi = bisect_left(self.first_starts, s), bisect_left(self.first_starts, e)
+            ids.update(k for _, k in self.first[lo:hi])
+        return [self.quotes[k] for k in sorted(ids)]
+
+
 # a sentence end, but not the point of "Ms." / "Sen." / "U.S." / "D-Mo."
 _SENTENCE_END = re.compile(
     r"(?<![A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z]{2})(?<!\b[A-Z][a-z]{3})[.!?](?=\s|$)"
@@ -127,8 +188,8 @@ _SENTENCE_END = re.compile(
 def _window_after(text: str, q: Quote, next_start: int) -> tuple[int, int]:
     end = q.end
     limit = min(next_start, len(text))
-    nl = text.find("\n", end)
-    if nl != -1:
+    nl = text.find("\n", end, limit)  # (no further: a search to the text's end per quote
+    if nl != -1:  # would cost the square of a long line)
         limit = min(limit, nl)
     m = _SENTENCE_END.search(text[end:limit])
     return end, end + m.end() if m else limit
@@ -136,7 +197,7 @@ def _window_after(text: str, q: Quote, next_start: int) -> tuple[int, int]:
 
 def _window_before(text: str, q: Quote, prev_end: int) -> tuple[int, int]:
     start = q.start
-    floor = max(prev_end, text.rfind("\n", 0, start) + 1)
+    floor = max(prev_end, text.rfind("\n", prev_end, start) + 1)  # (no further back)
     chunk = text[floor:start]
     ends = [m.end() for m in re.finditer(r"[.!?](?=\s)", chunk)]
     return (floor + ends[-1] if ends else floor), start
@@ -300,10 +361,12 @@ def _reported_within(verb: Token, floor: int) -> bool:
 
 def _sources_near(doc: Doc, start: int) -> list[Token] | None:
     """The subject of the last sentence before ``start`` when it is a person."""
-    prev = [t for t in doc if t.idx < start and not t.is_space]
-    if not prev:
+    k = bisect_left(nlp.token_starts(doc), start) - 1  # the last token before it
+    while k >= 0 and doc[k].is_space:
+        k -= 1
+    if k < 0:
         return None
-    sent = prev[-1].sent
+    sent = doc[k].sent
     root = sent.root
     for child in root.children:
         if child.dep_ in SUBJECTS and (
@@ -319,10 +382,18 @@ def _a_sentence(text: str, q: Quote) -> bool:
     a comma, and ends with punctuation inside its marks. A word quoted inside a sentence
     ("called Trump a “blowhard,”") is not."""
     inner = text[q.start : q.end].strip(OPEN_MARKS + CLOSE_MARKS + STRAIGHT + "'’‘ ")
-    before = text[: q.start].rstrip(" \t")
-    return inner.endswith((",", ".", "!", "?")) and (
-        not before or before.endswith(("\n", ".", "!", "?", ":", ","))
-    )
+    before = _last_char(text, 0, q.start, " \t")
+    return inner.endswith((",", ".", "!", "?")) and (before is None or before in "\n.!?:,")
+
+
+def _last_char(text: str, lo: int, hi: int, blank: str | None = None) -> str | None:
+    """The last character of ``text[lo:hi]`` that is not in ``blank`` (None: whitespace),
+    or None: what ``text[lo:hi].rstrip(blank)[-1:]`` gives, without copying what lies
+    before it (quotes far apart would make that cost the square of the text)."""
+    i = hi
+    while i > lo and (text[i - 1].isspace() if blank is None else text[i - 1] in blank):
+        i -= 1
+    return text[i - 1] if i > lo else None
 
 
 def _split_after(text: str, q: Quote, rest: list[Quote], cue: Token | None) -> bool:
@@ -377,6 +448,7 @@ def claim_quotes(
     used_cues: set[int] = set()
     last: Found | None = None
     for k, q in enumerate(quotes):
+        budget.check()
         words = len(text[q.start : q.end].split())
         prev_end = quotes[k - 1].end if k else 0
         next_start = quotes[k + 1].start if k + 1 < len(quotes) else len(text)
@@ -428,16 +500,16 @@ def claim_quotes(
             used_cues.add(cue.i)
             last = stmt
             continue
-        between = text[last.quotes[-1].end : q.start] if last and last.quotes else None
+        gap = last.quotes[-1].end if last and last.quotes else None  # where ``between`` starts
         # a short quote continues the last one only as a sentence of its own ("I would.")
-        opens = between is not None and between.rstrip().endswith((".", "!", "?"))
+        opens = gap is not None and _last_char(text, gap, q.start) in (".", "!", "?")
         if words < 4 and not (opens and words >= 2):
             continue
-        if last is not None and between is not None and _continues(between):
+        if gap is not None and q.start - gap < 200 and _continues(text[gap : q.start]):
             last.content.extend(_with_link(text, last.quotes[-1].end, list(q.spans)))
             last.quotes.append(q)
             continue
-        starts_para = q.start == 0 or text[: q.start].rstrip(" ").endswith("\n")
+        starts_para = q.start == 0 or _last_char(text, 0, q.start, " ") == "\n"
         if starts_para and words >= 8:
             source = _sources_near(doc, q.start)
             if source:

@@ -18,10 +18,14 @@ and parse:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
+import numpy
+from spacy.attrs import DEP
 from spacy.tokens import Doc, Token
 
+from . import budget, nlp
 from .model import Statement
 
 TITLE_WORDS = {
@@ -280,19 +284,49 @@ def _stem(word: str) -> str:
 
 
 class ArticleSpeakers:
-    """The people and organisations of one article, and the resolution of mentions to them."""
+    """The people and organisations of one article, and the resolution of mentions to them.
+
+    Everything a mention is resolved against (sentences, main-clause subjects, names by word,
+    organisations) is indexed once per article, so that resolving a mention costs about the
+    same however long the article is.
+    """
 
     def __init__(self, doc: Doc):
         self.doc = doc
         self.people: list[Person] = []
+        self.by_word: dict[str, list[Person]] = {}  # name word -> the people it names
+        self.order: dict[int, int] = {}  # id(person) -> its place in self.people
         self.by_token: dict[int, Person] = {}
         self.last_speaker: Person | None = None
         self.resolved: dict[int, Person] = {}  # pronoun and description token -> person
-        self.sents = list(doc.sents)
-        self.sent_index = {t.i: k for k, sent in enumerate(self.sents) for t in sent}
-        for ent in doc.ents:
+        self.sent_starts = [sent.start for sent in doc.sents]
+        ents = list(doc.ents)  # (each access to doc.ents builds them anew)
+        for ent in ents:
             if ent.label_ == "PERSON":
                 self._add_person(ent)
+            budget.check()
+        # (the people and their mentions are fixed from here on)
+        self.most = max(self.people, key=lambda p: len(p.mentions), default=None)
+        self.orgs = [e for e in ents if e.label_ in ("ORG", "GPE")]
+        self.org_ends = [e.end for e in self.orgs]
+        self._index_subjects()
+
+    def _index_subjects(self) -> None:
+        """The main-clause subjects a pronoun's antecedent is looked for among, in text order:
+        those a name gives a person, and those that are he/she/him/... (per word)."""
+        deps = self.doc.to_array(DEP)
+        heads = nlp.head_indices(self.doc)
+        strings = self.doc.vocab.strings
+        subject = (deps == strings["nsubj"]) | (deps == strings["nsubjpass"])
+        main = numpy.isin(deps, [strings[d] for d in ("ROOT", "conj", "parataxis")])
+        self.named_subjects: list[int] = []
+        self.pronoun_subjects: dict[str, list[int]] = {}
+        for i in numpy.flatnonzero(subject & main[heads]).tolist():
+            if i in self.by_token:
+                self.named_subjects.append(i)
+            lower = self.doc[i].lower_
+            if lower in MALE or lower in FEMALE:
+                self.pronoun_subjects.setdefault(lower, []).append(i)
 
     def _add_person(self, ent) -> None:
         words = _name_words(ent.text)
@@ -303,13 +337,16 @@ class ArticleSpeakers:
         name = re.sub(r"\s*['’]s$", "", name).strip()
         if person is None:
             person = Person(name=name, words=set(words))
+            self.order[id(person)] = len(self.people)
             self.people.append(person)
+            self._index_words(person, person.words)
         elif len(words) > len(person.words) and set(words) >= person.words:
+            self._index_words(person, set(words) - person.words)
             person.name, person.words = name, set(words)
         title = self._title_before(ent)
         if title and title not in person.titles:
             person.titles.append(title)
-        person.mentions.append(ent.root.i)
+        person.mentions.append(ent.root.i)  # (in text order: doc.ents are)
         if ent.root.dep_ in ("nsubj", "nsubjpass") or any(
             t.dep_ in ("nsubj", "nsubjpass") for t in ent
         ):
@@ -317,24 +354,32 @@ class ArticleSpeakers:
         for tok in ent:
             self.by_token[tok.i] = person
 
+    def _index_words(self, person: Person, words: set[str]) -> None:
+        """Index ``person`` under ``words`` (words of its name not indexed yet)."""
+        for word in words:
+            self.by_word.setdefault(word, []).append(person)
+
     def _match(self, words: set[str]) -> Person | None:
         """The person whose name holds all these words (or whose words these hold).
 
         A name with a suffix ("Donald Trump Jr.") is never the same as one without; when a
-        bare surname fits several people ("Clinton"), the one mentioned last is meant.
+        bare surname fits several people ("Clinton"), the one mentioned last is meant. Only
+        the people who share a word with the name are looked at (the others cannot match).
         """
-        best, best_seen = None, -1
-        for person in self.people:
-            if (words <= person.words or person.words <= words) and words & person.words:
+        sharing = {id(p): p for w in words for p in self.by_word.get(w, ())}
+        best, best_key = None, (-1, -1)
+        for person in sharing.values():
+            if words <= person.words or person.words <= words:
                 if (
                     len(words) > 1
                     and len(person.words) > 1
                     and (bool(words & SUFFIXES) != bool(person.words & SUFFIXES))
                 ):
                     continue
-                seen = max(person.mentions, default=-1)
-                if seen >= best_seen:
-                    best, best_seen = person, seen
+                # the last mentioned; of two as recent, the one met later
+                key = (person.mentions[-1] if person.mentions else -1, self.order[id(person)])
+                if key >= best_key:
+                    best, best_key = person, key
         return best
 
     def _title_before(self, ent) -> str | None:
@@ -417,27 +462,27 @@ class ArticleSpeakers:
         """The person a he/she refers to.
 
         Walk back over the sentence so far and up to three sentences before it, and take the
-        subject of the first main clause whose subject is a person (a name, a resolved
-        pronoun or description); else the last person who spoke, else the most mentioned.
+        subject of the first main clause whose subject is a person (a name, or the same
+        pronoun, resolved in turn: at most six steps back); else the last person who spoke,
+        else the most mentioned. The subjects are indexed (:meth:`_index_subjects`), so the
+        walk looks only at those that could answer, and an article with no people at all
+        answers at once (a chain of pronouns would otherwise try every earlier one).
         """
         if pron.i in self.resolved:
             return self.resolved[pron.i]
-        k = self.sent_index[pron.i]
-        for sent in reversed(self.sents[max(0, k - 3) : k + 1]):
-            subjects = [
-                t
-                for t in sent
-                if t.dep_ in ("nsubj", "nsubjpass")
-                and t.i < pron.i
-                and t.head.dep_ in ("ROOT", "conj", "parataxis")
-            ]
-            for subj in reversed(subjects):
-                person = self.by_token.get(subj.i)
-                if person is None and subj.lower_ == pron.lower_ and depth < 6:
-                    person = self._antecedent(subj, depth + 1)
-                if person is not None:
-                    self.resolved[pron.i] = person
-                    return person
+        if not self.people:
+            return None  # (nothing to find, and no fallback)
+        k = bisect_left(self.sent_starts, pron.i + 1) - 1
+        floor = self.sent_starts[max(0, k - 3)]
+        same = self.pronoun_subjects.get(pron.lower_, []) if depth < 6 else []
+        for i in _latest_first(self.named_subjects, same, floor, pron.i):
+            budget.check()
+            person = self.by_token.get(i)
+            if person is None:
+                person = self._antecedent(self.doc[i], depth + 1)
+            if person is not None:
+                self.resolved[pron.i] = person
+                return person
         return self.last_speaker or self._prominent()
 
     def _described(self, span, head: Token) -> Person | None:
@@ -445,28 +490,49 @@ class ArticleSpeakers:
         words = {_stem(t.text) for t in span if not t.is_stop and not t.is_punct}
         best, best_key = None, None
         for person in self.people:
-            if not any(i < head.i for i in person.mentions):
+            before = bisect_left(person.mentions, head.i)  # (mentions are in text order)
+            if not before:
                 continue
             overlap = max(
                 (len(words & {_stem(w) for w in t.split()}) for t in person.titles), default=0
             )
-            recent = max(i for i in person.mentions if i < head.i)
+            recent = person.mentions[before - 1]
             key = (overlap, person is self.last_speaker, len(person.mentions), recent)
             if best_key is None or key > best_key:
                 best, best_key = person, key
         return best
 
     def _prominent(self) -> Person | None:
-        return max(self.people, key=lambda p: len(p.mentions), default=None)
+        return self.most
 
     def _recent_org(self, tok: Token) -> str | None:
-        for ent in reversed(self.doc.ents):
-            if ent.end <= tok.i and ent.label_ in ("ORG", "GPE") and tok.i - ent.end < 60:
-                return _strip_det(ent.text)
+        """The last organisation or country named before ``tok``, if fewer than 60 tokens back
+        (entities do not overlap: the last to end before it is the nearest)."""
+        k = bisect_left(self.org_ends, tok.i + 1) - 1
+        if k >= 0 and tok.i - self.org_ends[k] < 60:
+            return _strip_det(self.orgs[k].text)
         return None
 
     def titles(self) -> dict[str, list[str]]:
         return {p.name: p.titles for p in self.people}
+
+
+def _latest_first(a: list[int], b: list[int], lo: int, hi: int):
+    """The indices of two sorted lists that lie in ``[lo, hi)``, merged, latest first."""
+    i, j = bisect_left(a, hi) - 1, bisect_left(b, hi) - 1
+    while True:
+        x = a[i] if i >= 0 and a[i] >= lo else -1
+        y = b[j] if j >= 0 and b[j] >= lo else -1
+        if x < 0 and y < 0:
+            return
+        if x >= y:
+            yield x
+            i -= 1
+            if x == y:
+                j -= 1
+        else:
+            yield y
+            j -= 1
 
 
 def _strip_det(text: str) -> str:

@@ -29,6 +29,8 @@ flow (speakers, context, store) is the same in every mode.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -36,10 +38,10 @@ from importlib import resources
 import numpy as np
 from spacy.tokens import Doc, Token
 
-from . import nlp
+from . import budget, nlp
 from .model import Span
 from .phrases import RELATIVE, Found, char_spans, negated, noun_phrase, tokens_in
-from .quotes import find_quotes
+from .quotes import Quote, QuoteIndex, find_quotes
 
 ROLES = ("cue", "source", "content")
 TAGGING = 3 * len(ROLES)  # the logits of the tagging heads (O, B, I per role); the edge
@@ -132,54 +134,83 @@ def piece_probs(text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
     ids = np.array(enc.ids, dtype=np.int64)
     logits = np.zeros((n, TAGGING), dtype=np.float32)
     for s, e in windows(n):
+        budget.check()
         x = np.concatenate(([cls], ids[s:e], [sep]))[None, :]
         logits[s:e] = session.run(["logits"], {"input_ids": x})[0][0, 1 : e - s + 1, :TAGGING]
     return list(enc.offsets), _softmax(logits.reshape(n, 3, 3))
 
 
-def edge_probs(text: str, cues: list[list[Span]]) -> tuple[list[tuple[int, int]], list[np.ndarray]]:
+def edge_probs(
+    text: str, cues: list[list[Span]]
+) -> tuple[list[tuple[int, int]], Iterator[np.ndarray]]:
     """The pieces' character offsets and, per cue (its character spans), P(O, B, I) of
     source and content for every piece (pieces x 2 x 3), as the model reads that one
-    statement with its cue marked: outside the cue's window a piece is O."""
+    statement with its cue marked: outside the cue's window a piece is O. The arrays come
+    one at a time, as they are read."""
     session, tokenizer = _model()
     enc = tokenizer.encode(text, add_special_tokens=False)
     cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
-    out = []
-    for spans in cues:
-        p = np.zeros((len(enc.ids), 2, 3), dtype=np.float32)
-        p[:, :, 0] = 1.0
-        out.append(p)
-        cue = cue_pieces(enc.offsets, spans)
-        if not cue:
-            continue
-        ids, where = edge_window(enc.ids, cue, cls, sep)
-        z = session.run(["logits"], {"input_ids": np.array([ids], dtype=np.int64)})[0][0]
-        probs = _softmax(z[:, TAGGING:].reshape(len(ids), 2, 3))
-        keep = [j for j, i in enumerate(where) if i is not None]
-        p[[where[j] for j in keep]] = probs[keep]
-    return list(enc.offsets), out
+    offsets = list(enc.offsets)
+    starts, ends = [s for s, _ in offsets], [e for _, e in offsets]
+
+    def each():  # (one cue's array at a time: all of them at once would take cues x pieces)
+        for spans in cues:
+            budget.check()
+            p = np.zeros((len(offsets), 2, 3), dtype=np.float32)
+            p[:, :, 0] = 1.0
+            cue = _pieces_in(starts, ends, spans)
+            if cue:
+                ids, where = edge_window(enc.ids, cue, cls, sep)
+                z = session.run(["logits"], {"input_ids": np.array([ids], dtype=np.int64)})[0][0]
+                probs = _softmax(z[:, TAGGING:].reshape(len(ids), 2, 3))
+                keep = [j for j, i in enumerate(where) if i is not None]
+                p[[where[j] for j in keep]] = probs[keep]
+            yield p
+
+    return offsets, each()
+
+
+def _pieces_in(starts: list[int], ends: list[int], spans: list[Span]) -> list[int]:
+    """:func:`cue_pieces`, by bisection: the pieces come in text order, so those a span
+    overlaps are a run of them (looked for a little wider, then checked one by one)."""
+    found: set[int] = set()
+    for a, b in spans:
+        lo = max(0, bisect_right(ends, a) - 1)
+        for i in range(lo, bisect_left(starts, b) + 1):
+            if i < len(starts) and ends[i] > starts[i] and starts[i] < b and ends[i] > a:
+                found.add(i)
+    return sorted(found)
 
 
 def decode(
-    text: str, offsets: list[tuple[int, int]], labels, roles: tuple[str, ...] = ROLES
+    text: str,
+    offsets: list[tuple[int, int]],
+    labels,
+    roles: tuple[str, ...] = ROLES,
+    first: int = 0,
 ) -> dict[str, list[Span]]:
     """Character spans per role from piece labels: a span opens at B, or at an I after O,
-    and runs over the following I pieces; a word takes the label of its first piece."""
+    and runs over the following I pieces; a word takes the label of its first piece.
+
+    ``labels`` may cover only the pieces from ``first`` on, the others being O: then only
+    those are read (and the rest of a word that runs past them)."""
     glued = [  # the rest of a word goes with its first piece
         i > 0 and s == offsets[i - 1][1] and text[s - 1 : s + 1].isalnum()
-        for i, (s, _) in enumerate(offsets)
+        for i, (s, _) in enumerate(offsets[first:], first)
     ]
     rows = labels.tolist() if isinstance(labels, np.ndarray) else labels  # (plain ints: faster)
     out: dict[str, list[Span]] = {}
     for r, role in enumerate(roles):
         spans: list[Span] = []
         run: list[int] | None = None
-        for i, (s, e) in enumerate(offsets):
-            if glued[i]:
+        for k, (s, e) in enumerate(offsets[first:]):
+            if glued[k]:
                 if run is not None:
                     run[1] = e
                 continue
-            lab = rows[i][r]
+            if k >= len(rows):  # (past the labelled pieces: all O)
+                break
+            lab = rows[k][r]
             if run is not None and lab != 2:
                 spans.append((run[0], run[1]))
                 run = None
@@ -196,6 +227,24 @@ def decode(
 def _gap_words(text: str, a: Span, b: Span) -> int:
     lo, hi = (a[1], b[0]) if a[1] <= b[0] else (b[1], a[0])
     return len(_WORD.findall(text, lo, hi)) if hi > lo else 0
+
+
+class _Gaps:
+    """:func:`_gap_words` for one text, by bisection over where its words start: counting
+    the words between every content and every cue of a long sentence one by one would cost
+    the cube of its length."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.starts = [m.start() for m in _WORD.finditer(text)]
+
+    def __call__(self, a: Span, b: Span) -> int:
+        lo, hi = (a[1], b[0]) if a[1] <= b[0] else (b[1], a[0])
+        if hi <= lo:
+            return 0
+        # the words that start inside, and the one that ``lo`` cuts into, if any
+        inner = bisect_left(self.starts, hi) - bisect_right(self.starts, lo)
+        return inner + (_WORD.match(self.text, lo, hi) is not None)
 
 
 def _inside(inner: Span, outer: Span) -> bool:
@@ -224,35 +273,42 @@ def assemble(doc: Doc, spans: dict[str, list[Span]]) -> list[Found]:
         return int(np.searchsorted(starts, pos, side="right")) - 1
 
     cues = spans["cue"]
-    cue_sent = [sent(q[0]) for q in cues]  # (once each: the loops below pair every span)
+    # each span's sentence, once; the cues and sources of some sentences are looked up by
+    # bisection (a scan of all of them per span would cost the square of a long text)
+    cue_sent = [sent(q[0]) for q in cues]
+    near_cues = _Near(cues, cue_sent)
+    gaps = _Gaps(text)
     source_sent = [sent(s[0]) for s in spans["source"]]
+    near_sources = _Near(spans["source"], source_sent)
     taken: dict[int, list[Span]] = {}
     for c in spans["content"]:
+        budget.check()
         first, last = sent(c[0]), sent(max(c[0], c[1] - 1))
         best = None
-        for k, q in enumerate(cues):
-            where = cue_sent[k]
-            if not first - 1 <= where <= last or _inside(q, c) or _inside(c, q):
+        for k in near_cues.within(first - 1, last, c):
+            q = cues[k]
+            if _inside(q, c) or _inside(c, q):
                 continue
             # a cue in the content's own sentences before one in the sentence before it
-            d = (where < first, _gap_words(text, q, c), q[0] > c[0])
+            d = (cue_sent[k] < first, gaps(q, c), q[0] > c[0])
             if best is None or d < best[0]:
                 best = (d, k)
         if best is not None:
             taken.setdefault(best[1], []).append(c)
-    quotes = find_quotes(text)
+    quotes = QuoteIndex(find_quotes(text), whole=True)
     found = []
     for k, pieces in sorted(taken.items()):
+        budget.check()
         q = cues[k]
         content = _close_gaps(text, sorted(pieces), q)
         cue_tokens = tokens_in(doc, [q])
         if not cue_tokens:
             continue
         best_src = None
-        for s, where in zip(spans["source"], source_sent, strict=True):
-            if where != cue_sent[k] or _overlap([s], content):
+        for s in (spans["source"][j] for j in near_sources.within(cue_sent[k], cue_sent[k], q)):
+            if _overlap([s], content):
                 continue
-            d = _gap_words(text, s, q)
+            d = gaps(s, q)
             if best_src is None or d < best_src[0]:
                 best_src = (d, s)
         phrase = tokens_in(doc, [best_src[1]]) if best_src else []
@@ -268,11 +324,41 @@ def assemble(doc: Doc, spans: dict[str, list[Span]]) -> list[Found]:
                 source=mention,
                 cue=cue_tokens,
                 content=sorted(content),
-                quotes=[x for x in quotes if _overlap([(x.start, x.end)], content)],
+                quotes=quotes.overlapping(content),
                 phrase=phrase,
             )
         )
     return found
+
+
+REACH = 50  # spans weighed on each side of a content or cue in its sentences (see _Near)
+
+
+class _Near:
+    """Spans (a list of ``(start, end)``, with the sentence each starts in) looked up by
+    sentence and position: the places of those in some sentences that lie nearest a
+    position, at most :data:`REACH` on each side of it in text order.
+
+    A news sentence holds a few cues and sources; a freak one (``"Yes" he said and …``
+    thousands of times) holds thousands, and weighing them all against each other would
+    cost the square of its length. Nearness decides the pairing anyway (the fewest words
+    between), so only the nearest are weighed: the same as all of them wherever a
+    sentence's spans are fewer than REACH on each side."""
+
+    def __init__(self, spans: list[Span], sents: list[int]):
+        self.order = sorted(range(len(spans)), key=lambda k: (sents[k], spans[k][0]))
+        self.keys = [sents[k] for k in self.order]
+        self.starts = [spans[k][0] for k in self.order]
+
+    def within(self, first: int, last: int, span: Span) -> list[int]:
+        """The places, in list order, of the spans in sentences ``first`` to ``last`` that
+        are among the REACH nearest on each side of ``span``'s start and of its end."""
+        lo, hi = bisect_left(self.keys, first), bisect_right(self.keys, last)
+        places: set[int] = set()
+        for pos in span:
+            at = bisect_left(self.starts, pos, lo, hi)  # (in text order within the sentences)
+            places.update(self.order[max(lo, at - REACH) : min(hi, at + REACH)])
+        return sorted(places)
 
 
 def _mention(doc: Doc, phrase: list[Token], root: Token | None = None) -> list[Token]:
@@ -365,12 +451,13 @@ def with_rules(
     tagged = kept
     used = {t.i for f in tagged for t in f.cue}
 
+    contents = QuoteIndex([Quote(f.content) for f in tagged])  # (by position: see there)
+
     def clashes(r: Found) -> bool:
         """Whether a found statement has content of ``r``'s, other than one nested in it."""
         return any(
-            _overlap(r.content, f.content)
-            and not (f.cue and _overlap(r.content, [nlp.char_extent(f.cue)]))
-            for f in tagged
+            not (f.cue and _overlap(r.content, [nlp.char_extent(f.cue)]))
+            for f in (tagged[k] for k in contents.overlapping_ids(r.content))
         )
 
     alone = [r for r in ruled if not any(t.i in used for t in r.cue) and not clashes(r)]
@@ -434,16 +521,19 @@ def redraw_edges(doc: Doc, found: list[Found]) -> None:
     stated = [(f, nlp.char_extent(f.cue)) for f in found if f.cue]
     cues = [cue for _, cue in stated]
     todo = [(f, cue) for f, cue in stated if not f.settled]
-    quotes = find_quotes(text)
+    quotes = QuoteIndex(find_quotes(text), whole=True)
     offsets, probs = edge_probs(text, [char_spans(f.cue) for f, _ in todo])
     for (f, cue), p in zip(todo, probs, strict=True):
-        spans = decode(text, offsets, labels_of(p, np.array(EDGE_IN)), ("source", "content"))
+        labels = labels_of(p, np.array(EDGE_IN))
+        marked = np.flatnonzero(labels.any(axis=1))  # (the pieces in a role: the cue's window)
+        lo, hi = (int(marked[0]), int(marked[-1]) + 1) if len(marked) else (0, 0)
+        spans = decode(text, offsets, labels[lo:hi], ("source", "content"), first=lo)
         content = [sp for sp in spans["content"] if _WORD.search(text, *sp)]  # not a stray "."
         if content:
             content = _close_gaps(text, sorted(content), cue)
         if content and not any(_overlap([c], content) > _overlap([c], f.content) for c in cues):
             f.content = content
-            f.quotes = [q for q in quotes if _overlap([(q.start, q.end)], content)]
+            f.quotes = quotes.overlapping(content)
         words = tokens_in(doc, spans["source"])
         if words and not f.unnamed:
             f.phrase = words
