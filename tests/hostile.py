@@ -108,12 +108,13 @@ def gz(data: bytes, level: int = 6) -> bytes:
 @cache
 def bomb(kind: str, size: int) -> bytes:
     """A gzip stream that inflates to ``size`` bytes of English text or of zeros (members of
-    at most 64 MB, compressed once and repeated: gzip readers join members)."""
+    at most 64 MB, compressed once and repeated: gzip readers join members), under the
+    5 MB cap on a file for the sizes :func:`gz_bomb` draws."""
     chunk = min(size, 64 * MB)
     if kind == "zeros":
         block = bytes(chunk)
-    else:
-        text = prose(random.Random(size), 200_000).encode()
+    else:  # one short quote again and again: deflate packs it about 250 to 1 (1 GB, 4 MB)
+        text = b'"We have the votes," Smith told reporters, and the budget will pass. '
         block = (text * (chunk // len(text) + 1))[:chunk]
     member = gz(block)
     whole, rest = divmod(size, chunk)
@@ -1668,11 +1669,16 @@ def run(
     workdir: Path,
     *,
     timeout: float,
+    slack: float = 3.0,
     mode: str = "fast",
     as_limit: int = AS_LIMIT,
     rss_limit: int = RSS_LIMIT,
 ) -> Outcome:
-    """One ingest of ``cases`` (each in its own folder) beside the two good articles."""
+    """One ingest of ``cases`` (each in its own folder) beside the two good articles.
+
+    One case may take ``timeout`` seconds, start-up included; a run of n cases ends as a
+    hang after ``timeout + slack * (n - 1)`` seconds, or after ``timeout`` seconds in which
+    neither its output nor its database changed."""
     workdir.mkdir(parents=True, exist_ok=True)
     base = Path(tempfile.mkdtemp(prefix="run-", dir=workdir))
     folder = base / "in"
@@ -1729,19 +1735,34 @@ def run(
     ]
     for t in threads:
         t.start()
-    status, usage, timed_out = None, None, False
-    while status is None:
-        pid, st, ru = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            status, usage = st, ru
-            break
-        if time.monotonic() - start > timeout:
-            timed_out = True
+    cap = timeout + slack * max(len(cases) - 1, 0)
+    watched = [err_path, db, Path(f"{db}-wal")]
+    seen, moved = None, start
+    pid, status, usage, hang = 0, None, None, ""
+    try:
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            now = time.monotonic()
+            state = [
+                (p.stat().st_size, p.stat().st_mtime_ns) if p.exists() else None for p in watched
+            ]
+            if state != seen:
+                seen, moved = state, now
+            if now - start > cap:
+                hang = f"hang: no end in {cap:.0f} s"
+            elif len(cases) > 1 and now - moved > timeout:
+                hang = f"hang: nothing new on stderr or in the database for {timeout:.0f} s"
+            if hang:
+                break
+            time.sleep(0.1)
+    finally:
+        if not pid:  # (a hang, or this process interrupted): the run and its children go
             with contextlib.suppress(OSError):
                 os.killpg(proc.pid, signal.SIGKILL)
             _, status, usage = os.wait4(proc.pid, 0)
-            break
-        time.sleep(0.05)
+    timed_out = bool(hang)
     proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.monotonic() - start
     for t in threads:
@@ -1751,7 +1772,7 @@ def run(
     failures = []
     code = None if timed_out else proc.returncode
     if timed_out:
-        failures.append(f"hang: no end in {timeout:.0f} s")
+        failures.append(hang)
     elif code is not None and code < 0:
         failures.append(f"crash: killed by signal {-code}: {error_line(stderr)}")
     if "MemoryError" in stderr or "bad_alloc" in stderr:
@@ -1857,8 +1878,8 @@ def isolate(
     **kw,
 ) -> Isolated:
     """The cases of a failed batch (``failed``: its run) that fail by themselves: halves
-    run again until a group is ``alone_below`` cases or fewer, then each case alone. A run of
-    n cases may take ``timeout`` seconds plus ``slack`` a case beyond the first."""
+    run again until a group is ``alone_below`` cases or fewer, then each case alone (each run
+    with the limits of :func:`run`)."""
     out = Isolated()
     stack: list[tuple[list[Case], Outcome | None]] = [(cases, failed)]
     while stack:
@@ -1870,7 +1891,7 @@ def isolate(
                     out.untried.append(case.name)
                     continue
                 out.runs += 1
-                outcome = run([case], workdir, timeout=timeout, **kw)
+                outcome = run([case], workdir, timeout=timeout, slack=slack, **kw)
                 if on_run:
                     on_run(outcome)
                 if outcome.ok:
@@ -1888,7 +1909,7 @@ def isolate(
                 failing += 1
                 continue
             out.runs += 1
-            outcome = run(part, workdir, timeout=timeout + slack * (len(part) - 1), **kw)
+            outcome = run(part, workdir, timeout=timeout, slack=slack, **kw)
             if on_run:
                 on_run(outcome)
             if outcome.ok:
