@@ -125,6 +125,7 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 
 def piece_probs(text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
     """The pieces' character offsets and label probabilities (pieces x roles x O/B/I)."""
+    budget.check()  # (an article already past its budget is not even cut into pieces)
     session, tokenizer = _model()
     enc = tokenizer.encode(text, add_special_tokens=False)
     n = len(enc.ids)
