@@ -410,3 +410,18 @@ def test_kept_connections_follow_a_replaced_file(tmp_path):
         os.replace(make_db(tmp_path / "new.db", article(2)), db)
         assert client.get(f"/api/articles/{article(2).id}").status_code == 200
         assert client.get(f"/api/articles/{article(1).id}").status_code == 404
+
+
+def test_connections_are_kept_only_after_a_clean_request(tmp_path):
+    app = create_app(make_db(tmp_path / "k.db", article(1)))
+    readers = app.state.readers
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        assert client.get(f"/api/articles/{article(1).id}").status_code == 200
+        assert len(readers.idle) == 1
+        kept = readers.idle[0][0]
+        assert client.get("/api/articles/nothing").status_code == 404
+        assert readers.idle == []  # the request that failed closed the connection it took
+        with pytest.raises(sqlite3.ProgrammingError):
+            kept.execute("SELECT 1")
+        assert client.get(f"/api/articles/{article(1).id}").status_code == 200
+        assert len(readers.idle) == 1

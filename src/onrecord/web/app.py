@@ -101,13 +101,16 @@ class Readers:
 
 
 def _connection(request: Request) -> Iterator[sqlite3.Connection]:
-    """A read-only connection for one request."""
+    """A read-only connection for one request; kept for the next only if this one ended
+    without an error (a query cut short could leave a statement open, holding its snapshot)."""
     readers: Readers = request.app.state.readers
     connection, file = readers.take()
     try:
         yield connection
-    finally:
-        readers.give_back(connection, file)
+    except BaseException:
+        connection.close()
+        raise
+    readers.give_back(connection, file)
 
 
 Conn = Annotated[sqlite3.Connection, Depends(_connection)]
