@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from onrecord.context import SPEECH_ACTS, resolve_date, speech_act
+from onrecord.context import resolve_date, speech_act
+from onrecord.model import SPEECH_ACTS
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from onrecord import evaluate as evaluation
-from onrecord.context import SPEECH_ACTS, speech_act
+from onrecord.context import speech_act
 from onrecord.evaluate import Attribution, parse_brat, score_doc, token_set
+from onrecord.model import SPEECH_ACTS
 
 TEXT = 'Putin said that "the war is lost" today. Biden: we will win.'
 #       0    5    10   15   20   25   30   35   40   45   50   55

@@ -18,9 +18,8 @@ import click
 
 from . import evaluate as evaluation
 from . import query, store
-from .context import SPEECH_ACTS
 from .ingest import IngestError, load_sidecar
-from .model import Problem
+from .model import SPEECH_ACTS, Problem
 
 FORMATS = ("table", "json", "jsonl")
 

@@ -43,21 +43,6 @@ from .model import Mention, Number, Said, Statement
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-SPEECH_ACTS = (
-    "claim",
-    "criticize",
-    "accuse",
-    "threaten",
-    "deny",
-    "appeal",
-    "promise",
-    "acknowledge",
-    "praise",
-    "question",
-    "warn",
-    "other",
-)
-
 _LEXICON: dict[str, tuple[str, ...]] = {
     "criticize": (
         "criticize criticise slam blast condemn denounce decry lambast assail rebuke deride "
@@ -130,7 +115,8 @@ def _words(text: str) -> list[str]:
 
 
 def speech_act(cue_lemma: str | None, content: str, cue_text: str | None = None) -> str:
-    """The speech act of a statement with this cue and content (one of :data:`SPEECH_ACTS`).
+    """The speech act of a statement with this cue and content (one of
+    :data:`onrecord.model.SPEECH_ACTS`).
 
     The cue decides when it says more than "said" ("warned", "denied", "urged"). Otherwise
     the content does: a question; words of blame (a criticism, or an accusation when they

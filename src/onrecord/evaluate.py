@@ -388,7 +388,7 @@ def evaluate_acts(root: Path, labels_path: Path, *, mode: str = "default") -> di
 
 def format_acts(report: dict) -> str:
     """Accuracy and a confusion table (rows: hand labels, columns: predictions)."""
-    from .context import SPEECH_ACTS
+    from .model import SPEECH_ACTS
 
     acts = [
         a

@@ -11,6 +11,23 @@ from dataclasses import asdict, dataclass, field
 # the modes of finding statements, from the fastest to the most accurate (pipeline.analyze)
 MODES = ("fast", "default", "accurate")
 
+# what a statement does (onrecord.context.speech_act decides); here, with the data, so that
+# the read side (query, web) has the vocabulary without loading the parser
+SPEECH_ACTS = (
+    "claim",
+    "criticize",
+    "accuse",
+    "threaten",
+    "deny",
+    "appeal",
+    "promise",
+    "acknowledge",
+    "praise",
+    "question",
+    "warn",
+    "other",
+)
+
 Span = tuple[int, int]
 """A half-open character range ``(start, end)`` into an article's original text."""
 
@@ -105,7 +122,7 @@ class Statement:
     content_text: str
     kind: str  # direct | indirect | mixed
     confidence: float = 1.0
-    speech_act: str | None = None  # see onrecord.context.SPEECH_ACTS
+    speech_act: str | None = None  # one of SPEECH_ACTS
     said_on: Said | None = None
     venue: Mention | None = None
     audience: Mention | None = None

@@ -20,8 +20,6 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import dedup
-from .context import speech_act
 from .model import MODES, Article, Statement
 
 DEFAULT_DB = "onrecord.db"
@@ -60,6 +58,8 @@ def _context_columns(conn: sqlite3.Connection) -> None:
         CREATE INDEX statements_cluster ON statements(cluster_id);
         """,
     )
+    from .context import speech_act  # (the parser's vocabulary: only this old step needs it)
+
     rows = conn.execute("SELECT id, cue_lemma, cue_text, content_text FROM statements").fetchall()
     conn.executemany(
         "UPDATE statements SET speech_act = ? WHERE id = ?",
@@ -379,6 +379,8 @@ def _remove_article(conn: sqlite3.Connection, article_id: str) -> None:
             "SELECT DISTINCT cluster_id FROM statements WHERE article_id = ?", (article_id,)
         )
     ]
+    from . import dedup  # (the writer's: readers need no MinHash)
+
     conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
     dedup.dissolve(conn, clusters)
 

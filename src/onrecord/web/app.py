@@ -42,7 +42,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import __version__, query, store
-from ..context import SPEECH_ACTS
+from ..model import SPEECH_ACTS
 from . import render
 
 HERE = Path(__file__).parent

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from ..context import SPEECH_ACTS
+from ..model import SPEECH_ACTS
 
 
 @dataclass(frozen=True)
