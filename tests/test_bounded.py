@@ -248,3 +248,30 @@ def test_the_view_of_a_long_article_has_its_length():
     text = NEWS * 3
     article = make_article(text, check_language=False)
     assert len(analysis_view(article.text, article.skips, article.title_span)) == len(text)
+
+
+def test_the_budget_grows_with_the_text(monkeypatch):
+    monkeypatch.delenv("ONRECORD_ARTICLE_SECONDS", raising=False)
+    assert budget.seconds(0) == budget.seconds(5_000) == budget.ARTICLE_SECONDS == 60
+    assert budget.seconds(430_000) == 258  # an ordinary long article gets its length's time
+    monkeypatch.setenv("ONRECORD_ARTICLE_SECONDS", "2")
+    assert budget.seconds(250_000) == 5
+
+
+def test_the_extract_command_reports_an_article_past_its_budget(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from onrecord.cli import main
+
+    monkeypatch.setenv("ONRECORD_ARTICLE_SECONDS", "0.000001")
+    monkeypatch.setattr(nlp, "PIECE_CHARS", 300)  # (parsed in pieces: the clock runs there)
+    (tmp_path / "long.txt").write_text(NEWS * 5)
+    result = CliRunner().invoke(main, ["extract", str(tmp_path / "long.txt"), "--fast"])
+    assert "skipped " in result.stderr and "to analyse; skipped" in result.stderr
+    assert result.exit_code == 1  # nothing was analysed
+
+
+def test_the_python_api_names_a_text_it_cannot_analyse():
+    assert extract("   \n") == []
+    with pytest.raises(ValueError, match="too long"):
+        extract("word " * 250_000)

@@ -9,7 +9,10 @@ speakers, context) call :func:`check`, which raises :class:`OverBudget` once it 
 The caller (:func:`onrecord.pipeline.analyze`) turns that into a skipped article.
 
 The budget is :data:`ARTICLE_SECONDS` (60 s, or ``ONRECORD_ARTICLE_SECONDS``; 0 or less: no
-budget), read when :func:`seconds` is called, so tests can set it per run.
+budget) for every :data:`PER_CHARS` characters of the text, and at least that: the work is
+linear, so a long article that is ordinary gets the time its length needs (a 430,000-character
+article 258 s), while a short text that would run for minutes is cut
+off. It is read when :func:`seconds` is called, so tests can set it per run.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 ARTICLE_SECONDS = 60.0
+PER_CHARS = 100_000
 
 _local = threading.local()
 
@@ -33,10 +37,12 @@ class OverBudget(Exception):
         self.seconds = seconds
 
 
-def seconds() -> float:
-    """The budget per article: ``ONRECORD_ARTICLE_SECONDS`` if set, else ARTICLE_SECONDS."""
+def seconds(chars: int = 0) -> float:
+    """The budget of an article of ``chars`` characters: ``ONRECORD_ARTICLE_SECONDS`` if set,
+    else :data:`ARTICLE_SECONDS`, for every :data:`PER_CHARS` characters and at least once."""
     value = os.environ.get("ONRECORD_ARTICLE_SECONDS")
-    return float(value) if value else ARTICLE_SECONDS
+    base = float(value) if value else ARTICLE_SECONDS
+    return round(base * max(1.0, chars / PER_CHARS), 6)
 
 
 def ends_at(budget: float, start: float | None = None) -> float | None:

@@ -207,6 +207,9 @@ def extract(
     out: list[dict] = []
     articles = read_sources(paths, summary, meta, _problem)
     for result in analyze(articles, mode=_mode(fast, accurate)):
+        if result.problem is not None:  # past its time budget
+            _problem(result.problem)
+            continue
         summary.added += 1
         for stmt in result.statements:
             out.append(stmt.to_dict(result.article))

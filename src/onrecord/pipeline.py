@@ -86,7 +86,6 @@ def analyze(
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; one of {MODES}")
     pipeline = nlp.load()
-    seconds = budget.seconds()
     pending: deque[Future] = deque()  # results in input order, at most a batch ahead
     with ThreadPoolExecutor(max_workers=1) as worker:  # (one worker: its tasks run in order)
 
@@ -95,6 +94,7 @@ def analyze(
             pieces, and goes through the batches as an empty text."""
             for article in articles:
                 view = analysis_view(article.text, article.skips, article.title_span)
+                seconds = budget.seconds(len(view))
                 work = _Work(article, view, seconds)
                 long = len(view) > nlp.PIECE_CHARS
                 if long:  # (its clock starts now: this parse is its own)
@@ -195,13 +195,21 @@ def extract_many(
     mode: str = "default",
     **meta,
 ) -> list[list[Statement]]:
-    """:func:`extract` over many texts at once (batched parsing)."""
+    """:func:`extract` over many texts at once (batched parsing).
+
+    An empty text (or one of page leftovers alone) has no statements; one that cannot be
+    analysed (too long; not English with ``check_language``) raises :class:`IngestError`
+    with the reason; one that runs past its time budget (:mod:`onrecord.budget`) gets no
+    statements.
+    """
     articles: list[Article | None] = []
     for text in texts:
         try:
             article = make_article(text, check_language=check_language, **meta)
-        except IngestError:
-            articles.append(None)  # empty text: no statements
+        except IngestError as err:
+            if not str(err).startswith("empty"):
+                raise
+            articles.append(None)  # nothing to analyse: no statements
             continue
         if not clean_text:
             article.skips, article.title_span = [], None
