@@ -13,12 +13,14 @@ import time
 
 import pytest
 
-from onrecord import budget, context, extract, nlp, pipeline, store
-from onrecord.clean import analysis_view
-from onrecord.ingest import make_article
-from onrecord.quotes import Quote, QuoteIndex, find_quotes, quote_at
-from onrecord.speakers import _latest_first
-from onrecord.tagger import _gap_words, _Gaps, _pieces_in, cue_pieces, decode
+from onrecord import extract
+from onrecord.find import budget, context, nlp, pipeline
+from onrecord.find.quotes import Quote, QuoteIndex, find_quotes, quote_at
+from onrecord.find.speakers import _latest_first
+from onrecord.find.tagger import _gap_words, _Gaps, _pieces_in, cue_pieces, decode
+from onrecord.read.clean import analysis_view
+from onrecord.read.ingest import make_article
+from onrecord.record import store
 
 # --- the hostile texts ------------------------------------------------------------------
 

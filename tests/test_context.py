@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from onrecord.context import resolve_date, speech_act
+from onrecord.find.context import resolve_date, speech_act
 from onrecord.model import SPEECH_ACTS
 
 
@@ -79,8 +79,8 @@ def test_resolve_date_from_a_timestamp_counts_from_its_day():
 
 
 def test_annotate_with_a_publication_date_it_cannot_read():
-    from onrecord import nlp
-    from onrecord.context import annotate
+    from onrecord.find import nlp
+    from onrecord.find.context import annotate
     from onrecord.model import Cue, Speaker, Statement
 
     text = "The minister said on Monday that the budget would pass."

@@ -6,9 +6,9 @@ import shutil
 
 import pytest
 
-from onrecord import dedup, query, store
-from onrecord.ingest import read_paths
-from onrecord.pipeline import analyze, ingest
+from onrecord.find.pipeline import analyze, ingest
+from onrecord.read.ingest import read_paths
+from onrecord.record import dedup, query, store
 
 from .conftest import SEEDS
 

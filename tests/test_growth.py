@@ -13,10 +13,10 @@ import time
 
 import pytest
 
-from onrecord import store
-from onrecord.ingest import read_paths
+from onrecord.find.pipeline import analyze, complete, ingest
 from onrecord.model import Article, Speaker, Statement
-from onrecord.pipeline import analyze, complete, ingest
+from onrecord.read.ingest import read_paths
+from onrecord.record import store
 
 from .conftest import SEEDS
 

@@ -9,7 +9,7 @@ import sys
 
 def test_the_read_side_does_not_load_spacy():
     code = (
-        "import sys, onrecord, onrecord.cli, onrecord.query, onrecord.store, onrecord.web.app\n"
+        "import sys, onrecord, onrecord.cli, onrecord.record.query, onrecord.record.store, onrecord.web.app\n"
         "print(sorted(m for m in ('spacy', 'onnxruntime', 'datasketch') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -19,4 +19,4 @@ def test_the_read_side_does_not_load_spacy():
 def test_extract_is_still_at_the_top_of_the_package():
     code = "import onrecord; print(onrecord.extract.__module__)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "onrecord.pipeline"
+    assert out.stdout.strip() == "onrecord.find.pipeline"

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from onrecord import ingest
 from onrecord.model import Article, Problem
+from onrecord.read import ingest
 
 BODY = (
     "The finance minister said on Monday that the budget would pass this week, "
@@ -466,7 +466,7 @@ def test_jsonl_values_of_the_wrong_type(tmp_path):
 
 
 def test_jsonl_lone_surrogate_is_replaced_and_can_be_stored(tmp_path):
-    from onrecord import store
+    from onrecord.record import store
 
     line = json.dumps({"text": BODY + "\ud800 end", "title": "A \udc00 title"})
     assert "\\ud800" in line
@@ -769,7 +769,7 @@ def test_cli_warning_lines_and_summary(tmp_path):
 
 
 def test_article_longer_than_the_parser_takes_is_refused(tmp_path, monkeypatch):
-    from onrecord import nlp
+    from onrecord.find import nlp
 
     assert ingest.MAX_CHARS <= nlp.load().max_length
     monkeypatch.setattr(ingest, "MAX_CHARS", 1_000)

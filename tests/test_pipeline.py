@@ -6,9 +6,9 @@ from __future__ import annotations
 import threading
 import time
 
-from onrecord import attribution, tagger
-from onrecord.ingest import read_paths
-from onrecord.pipeline import analyze
+from onrecord.find import attribution, tagger
+from onrecord.find.pipeline import analyze
+from onrecord.read.ingest import read_paths
 
 from .conftest import SEEDS
 

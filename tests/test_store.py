@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from onrecord import query, store
-from onrecord.pipeline import ingest
+from onrecord.find.pipeline import ingest
+from onrecord.record import query, store
 
 ARTICLE_A = (
     "Mayor Lisa Grant said on Monday that the new bridge would open in May.\n\n"
@@ -82,7 +82,7 @@ def test_a_more_accurate_ingest_finds_articles_again(tmp_path, folder):
 
 
 def test_unknown_extractor_is_refused(tmp_path):
-    from onrecord.ingest import make_article
+    from onrecord.read.ingest import make_article
 
     conn = store.connect(tmp_path / "x.db")
     with pytest.raises(ValueError, match="unknown extractor"):

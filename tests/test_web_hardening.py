@@ -19,9 +19,9 @@ import pytest
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 
-from onrecord import store
 from onrecord.cli import main
 from onrecord.model import Article
+from onrecord.record import store
 from onrecord.web.app import MAX_URL, AllowedHosts, create_app, web_link
 
 BIG = 2**63  # one past SQLite's largest integer

@@ -1,6 +1,7 @@
 """The ``onrecord`` command: ingest, extract, query, export, demo and evaluate.
 
-A thin shell over :mod:`onrecord.pipeline`, :mod:`onrecord.store` and :mod:`onrecord.query`.
+A thin shell over :mod:`onrecord.find.pipeline`, :mod:`onrecord.record.store` and
+:mod:`onrecord.record.query`.
 Data goes to stdout, progress and problems to stderr.
 """
 
@@ -17,9 +18,9 @@ from pathlib import Path
 import click
 
 from . import evaluate as evaluation
-from . import query, store
-from .ingest import IngestError, load_sidecar
 from .model import SPEECH_ACTS, Problem
+from .read.ingest import IngestError, load_sidecar
+from .record import query, store
 
 FORMATS = ("table", "json", "jsonl")
 
@@ -156,7 +157,7 @@ def ingest(
     Articles already stored are skipped, except those a faster mode stored: these are
     analysed again and their statements replaced.
     """
-    from .pipeline import ingest as run
+    from .find.pipeline import ingest as run
 
     mode = _mode(fast, accurate)
     meta = _metadata(metadata)
@@ -200,7 +201,7 @@ def extract(
     paths: tuple[str, ...], fmt: str, metadata: str | None, fast: bool, accurate: bool
 ) -> None:
     """Print the statements of the articles in PATHS, without a database."""
-    from .pipeline import Summary, analyze, read_sources
+    from .find.pipeline import Summary, analyze, read_sources
 
     summary = Summary()
     meta = _metadata(metadata)
@@ -276,8 +277,8 @@ def statements(
 def speakers(db, fmt, aliases) -> None:
     """List speakers: names, kinds, titles (with dates seen), counts, first and last dates."""
     if aliases:
-        from . import identity
-        from .pipeline import complete
+        from .find.pipeline import complete
+        from .record import identity
 
         conn = store.connect(db)
         try:
@@ -625,7 +626,7 @@ def examples_dir() -> Path:
 )
 def demo(db: str) -> None:
     """Ingest the bundled example articles into a fresh database and show the result."""
-    from .pipeline import ingest as run
+    from .find.pipeline import ingest as run
 
     for suffix in ("", "-wal", "-shm"):
         Path(db + suffix).unlink(missing_ok=True)

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import SPEECH_ACTS
+from ..model import SPEECH_ACTS
 
 KINDS = ("direct", "indirect", "mixed")
 ORDERS = ("relevance", "newest", "oldest")

@@ -42,8 +42,8 @@ from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
+from ..model import Article, Problem
 from .clean import analysis_view, clean
-from .model import Article, Problem
 
 MAX_BYTES = 5_000_000
 MAX_CHARS = 1_000_000  # characters of one article: spaCy's limit for a text it parses

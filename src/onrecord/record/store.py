@@ -20,7 +20,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .model import MODES, Article, Statement
+from ..model import MODES, Article, Statement
 
 DEFAULT_DB = "onrecord.db"
 
@@ -58,7 +58,7 @@ def _context_columns(conn: sqlite3.Connection) -> None:
         CREATE INDEX statements_cluster ON statements(cluster_id);
         """,
     )
-    from .context import speech_act  # (the parser's vocabulary: only this old step needs it)
+    from ..find.context import speech_act  # (the parser's vocabulary: only this old step needs it)
 
     rows = conn.execute("SELECT id, cue_lemma, cue_text, content_text FROM statements").fetchall()
     conn.executemany(

@@ -8,9 +8,9 @@ batches; :func:`extract` is the one-text convenience behind ``onrecord.extract``
 Statements are found in one of three :data:`MODES`, each more accurate and slower than the
 one before (figures in the README):
 
-- ``fast``: the parse rules and the learned cue and span models (:mod:`onrecord.attribution`),
+- ``fast``: the parse rules and the learned cue and span models (:mod:`onrecord.find.attribution`),
   found on a second thread while spaCy parses the next articles;
-- ``default``: the same, with the fine-tuned tagger (:mod:`onrecord.tagger`) finding
+- ``default``: the same, with the fine-tuned tagger (:mod:`onrecord.find.tagger`) finding
   statements beside them; the tagger reads each text on the second thread while spaCy
   parses;
 - ``accurate``: the default, then the tagger reads again, with its cue marked, each
@@ -29,10 +29,11 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from . import attribution, budget, context, dedup, identity, nlp, speakers, store, tagger
-from .clean import analysis_view
-from .ingest import IngestError, make_article, read_paths
-from .model import MODES, Article, Problem, Statement
+from ..model import MODES, Article, Problem, Statement
+from ..read.clean import analysis_view
+from ..read.ingest import IngestError, make_article, read_paths
+from ..record import dedup, identity, store
+from . import attribution, budget, context, nlp, speakers, tagger
 
 BATCH_SIZE = 32
 
@@ -40,7 +41,7 @@ BATCH_SIZE = 32
 @dataclass
 class Result:
     """One analysed article: its statements and the titles seen for each person; or, with
-    ``problem``, an article skipped (it ran past its time budget, :mod:`onrecord.budget`),
+    ``problem``, an article skipped (it ran past its time budget, :mod:`onrecord.find.budget`),
     with no statements: a caller reports the problem and stores nothing."""
 
     article: Article
@@ -76,9 +77,9 @@ def analyze(
     for much of their time. Where the tagger is behind an article as it leaves the parse,
     this thread finds its statements itself, so that the worker is not left with all of it.
 
-    A text longer than :data:`onrecord.nlp.PIECE_CHARS` is parsed in pieces, on its own,
-    as it comes (:func:`onrecord.nlp.parse`), and joined into one doc. Each article has a time
-    budget (:mod:`onrecord.budget`): it runs from the start of a long text's parse, else from
+    A text longer than :data:`onrecord.find.nlp.PIECE_CHARS` is parsed in pieces, on its own,
+    as it comes (:func:`onrecord.find.nlp.parse`), and joined into one doc. Each article has a time
+    budget (:mod:`onrecord.find.budget`): it runs from the start of a long text's parse, else from
     the start of the article's finding, and is checked in the loops of parsing in pieces,
     tagging and finding; an article past it comes out as a :class:`Result` with a
     ``problem`` and no statements, and the batch goes on.
@@ -133,9 +134,9 @@ def analyze(
 
 
 def _tag(view: str, end: float | None, seconds: float) -> tuple | budget.OverBudget:
-    """:func:`onrecord.tagger.piece_probs` for ``view`` within its article's deadline
+    """:func:`onrecord.find.tagger.piece_probs` for ``view`` within its article's deadline
     (``end``; None: the clock has not started, the text is short); past it, the
-    :class:`~onrecord.budget.OverBudget` it raised, for :func:`_find` to report."""
+    :class:`~onrecord.find.budget.OverBudget` it raised, for :func:`_find` to report."""
     try:
         with budget.deadline(end, seconds):
             return tagger.piece_probs(view)
@@ -199,7 +200,7 @@ def extract_many(
 
     An empty text (or one of page leftovers alone) has no statements; one that cannot be
     analysed (too long; not English with ``check_language``) raises :class:`IngestError`
-    with the reason; one that runs past its time budget (:mod:`onrecord.budget`) gets no
+    with the reason; one that runs past its time budget (:mod:`onrecord.find.budget`) gets no
     statements.
     """
     articles: list[Article | None] = []
@@ -312,7 +313,7 @@ def ingest(
 def complete(conn: sqlite3.Connection) -> int:
     """Bring the derived state up to date with the stored statements: entities
     (:func:`identity.rebuild`), then clusters (statements that changed entity are checked
-    again, new ones signed and clustered: :mod:`onrecord.dedup`). Returns how many entities
+    again, new ones signed and clustered: :mod:`onrecord.record.dedup`). Returns how many entities
     there are.
 
     Run after each ingest that stored something, after an alias change, and at the start of

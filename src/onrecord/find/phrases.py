@@ -1,4 +1,4 @@
-"""Phrases from spaCy's parse that both passes of :mod:`onrecord.attribution` read.
+"""Phrases from spaCy's parse that both passes of :mod:`onrecord.find.attribution` read.
 
 The cue lexicon (verbs and their cue rates in PolNeAR train), a cue verb's subject, a
 mention's noun phrase, a content's trimmed edges and character spans, and :class:`Found`, a
@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Token
 
+from ..model import Span
 from . import nlp
-from .model import Span
 
 if TYPE_CHECKING:
     from .quotes import Quote

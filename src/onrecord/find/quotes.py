@@ -4,8 +4,8 @@ and source.
 :func:`find_quotes` reads the quotation marks only: top-level double quotations, a quotation
 that runs over paragraphs (opening mark repeated, no closing mark) being one.
 
-:func:`claim_quotes` is the first pass of :func:`onrecord.attribution.find`. A quotation is claimed
-by a cue next to it: after it (``"...," Putin said``; ``"...," said Putin``;
+:func:`claim_quotes` is the first pass of :func:`onrecord.find.attribution.find`. A quotation is
+claimed by a cue next to it: after it (``"...," Putin said``; ``"...," said Putin``;
 ``"…" ― Sonya Herridge``) or before it (``he said: "..."``). A quotation with no cue of its own
 right after a claimed one (``"A," Putin said. "B."``, or the next paragraph) continues that
 statement. A long quotation opening a paragraph after a paragraph about one person, with no
@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from ..model import Span
 from . import budget, nlp
 from . import spans as span_model
-from .model import Span
 from .phrases import (
     CLOSE_MARKS,
     DASHES,
