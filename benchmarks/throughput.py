@@ -80,8 +80,8 @@ def run_one(mode: str, corpus: Path, repeat: int) -> dict:
         for _result in analyze(articles, mode=found_by):
             pass
     elif kind == "ingest":
-        from onrecord.find.pipeline import ingest
         from onrecord.record import store
+        from onrecord.record.ingest import ingest
 
         nlp.load()
         with tempfile.TemporaryDirectory() as tmp:

@@ -64,8 +64,8 @@ HOSTILE = (
 @pytest.fixture(scope="session")
 def web_db(seed_results, tmp_path_factory):
     """A database with the five seeds and one article full of markup-like text."""
-    from onrecord.find.pipeline import ingest
     from onrecord.record import identity, store
+    from onrecord.record.ingest import ingest
 
     folder = tmp_path_factory.mktemp("web")
     path = folder / "web.db"

@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from onrecord.cli import main
-from onrecord.find.pipeline import ingest
 from onrecord.record import identity, query, store
 from onrecord.record.identity import Aliases, PersonName, group_names
+from onrecord.record.ingest import ingest
 
 
 def grouped(names, kind="person", aliases=None):

@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from onrecord.find.pipeline import ingest
 from onrecord.record import query, store
+from onrecord.record.ingest import ingest
 
 ARTICLE_A = (
     "Mayor Lisa Grant said on Monday that the new bridge would open in May.\n\n"

@@ -157,7 +157,7 @@ def ingest(
     Articles already stored are skipped, except those a faster mode stored: these are
     analysed again and their statements replaced.
     """
-    from .find.pipeline import ingest as run
+    from .record.ingest import ingest as run
 
     mode = _mode(fast, accurate)
     meta = _metadata(metadata)
@@ -277,8 +277,8 @@ def statements(
 def speakers(db, fmt, aliases) -> None:
     """List speakers: names, kinds, titles (with dates seen), counts, first and last dates."""
     if aliases:
-        from .find.pipeline import complete
         from .record import identity
+        from .record.ingest import complete
 
         conn = store.connect(db)
         try:
@@ -626,7 +626,7 @@ def examples_dir() -> Path:
 )
 def demo(db: str) -> None:
     """Ingest the bundled example articles into a fresh database and show the result."""
-    from .find.pipeline import ingest as run
+    from .record.ingest import ingest as run
 
     for suffix in ("", "-wal", "-shm"):
         Path(db + suffix).unlink(missing_ok=True)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
@@ -31,6 +30,7 @@ from .phrases import (
     STRAIGHT,
     SUBJECTS,
     Found,
+    Quote,
     inverted_subject,
     is_cue,
     noun_phrase,
@@ -39,22 +39,6 @@ from .phrases import (
     trim,
     words_in,
 )
-
-
-@dataclass
-class Quote:
-    """A top-level quotation: one span per paragraph it covers, marks included."""
-
-    spans: list[Span]
-
-    @property
-    def start(self) -> int:
-        return self.spans[0][0]
-
-    @property
-    def end(self) -> int:
-        return self.spans[-1][1]
-
 
 _MARKS = re.compile("[" + re.escape(OPEN_MARKS + CLOSE_MARKS + STRAIGHT) + "]")
 
