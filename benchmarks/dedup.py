@@ -83,7 +83,7 @@ def main() -> None:
 
     from onrecord.find.pipeline import analyze
     from onrecord.model import Problem
-    from onrecord.read.ingest import read_paths
+    from onrecord.read.sources import read_paths
     from onrecord.record import dedup, store
     from onrecord.record.ingest import ingest
 

@@ -71,7 +71,7 @@ def run_one(mode: str, corpus: Path, repeat: int) -> dict:
         tokens = sum(len(doc) for doc in model.pipe((t for _, t in texts), batch_size=32))
     elif kind == "extract":
         from onrecord.find.pipeline import analyze
-        from onrecord.read.ingest import make_article
+        from onrecord.read.article import make_article
 
         nlp.load()
         start, cpu = time.perf_counter(), _cpu_seconds()

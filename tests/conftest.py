@@ -17,7 +17,7 @@ SEEDS = ROOT / "examples" / "seeds"
 
 def _seeds(mode: str) -> dict:
     from onrecord.find.pipeline import analyze
-    from onrecord.read.ingest import read_paths
+    from onrecord.read.sources import read_paths
 
     articles = list(read_paths([str(SEEDS)]))
     return {Path(r.article.path).name: r for r in analyze(articles, mode=mode)}

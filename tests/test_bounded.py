@@ -18,8 +18,8 @@ from onrecord.find import budget, context, nlp, pipeline
 from onrecord.find.quotes import Quote, QuoteIndex, find_quotes, quote_at
 from onrecord.find.speakers import _latest_first
 from onrecord.find.tagger import _gap_words, _Gaps, _pieces_in, cue_pieces, decode
+from onrecord.read.article import make_article
 from onrecord.read.clean import analysis_view
-from onrecord.read.ingest import make_article
 from onrecord.record import store
 from onrecord.record.ingest import ingest
 

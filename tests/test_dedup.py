@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from onrecord.find.pipeline import analyze
-from onrecord.read.ingest import read_paths
+from onrecord.read.sources import read_paths
 from onrecord.record import dedup, query, store
 from onrecord.record.ingest import ingest
 

@@ -15,7 +15,7 @@ import pytest
 
 from onrecord.find.pipeline import analyze
 from onrecord.model import Article, Speaker, Statement
-from onrecord.read.ingest import read_paths
+from onrecord.read.sources import read_paths
 from onrecord.record import store
 from onrecord.record.ingest import complete, ingest
 

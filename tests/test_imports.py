@@ -36,7 +36,7 @@ def test_packages_import_only_earlier_stages():
 def test_the_read_side_does_not_load_spacy():
     code = (
         "import sys, onrecord, onrecord.cli, onrecord.record.query, onrecord.record.store\n"
-        "import onrecord.web.app, onrecord.read.ingest\n"
+        "import onrecord.web.app, onrecord.read.sources\n"
         "print(sorted(m for m in ('spacy', 'onnxruntime', 'datasketch') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

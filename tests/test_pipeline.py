@@ -8,7 +8,7 @@ import time
 
 from onrecord.find import attribution, tagger
 from onrecord.find.pipeline import analyze
-from onrecord.read.ingest import read_paths
+from onrecord.read.sources import read_paths
 
 from .conftest import SEEDS
 

@@ -82,7 +82,7 @@ def test_a_more_accurate_ingest_finds_articles_again(tmp_path, folder):
 
 
 def test_unknown_extractor_is_refused(tmp_path):
-    from onrecord.read.ingest import make_article
+    from onrecord.read.article import make_article
 
     conn = store.connect(tmp_path / "x.db")
     with pytest.raises(ValueError, match="unknown extractor"):

@@ -19,7 +19,8 @@ import click
 
 from . import evaluate as evaluation
 from .model import SPEECH_ACTS, Problem
-from .read.ingest import IngestError, load_sidecar
+from .read.metadata import load_sidecar
+from .read.text import IngestError
 from .record import query, store
 
 FORMATS = ("table", "json", "jsonl")

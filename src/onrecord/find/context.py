@@ -185,7 +185,7 @@ def _overlaps(start: int, end: int, spans) -> bool:
 def _published_day(published: str | None) -> date | None:
     """The publication date as a date; None where there is none or it is not an ISO date.
 
-    Ingest stores every ``published`` as ``YYYY-MM-DD`` (:func:`onrecord.read.ingest.iso_date`);
+    Ingest stores every ``published`` as ``YYYY-MM-DD`` (:func:`onrecord.read.dates.iso_date`);
     this guards the other ways in (a value given to the Python API, an older database): a
     timestamp counts as its day, anything else as no date, never as an error.
     """

@@ -30,8 +30,10 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from ..model import MODES, Article, Problem, Statement
+from ..read.article import make_article
 from ..read.clean import analysis_view
-from ..read.ingest import IngestError, make_article, read_paths
+from ..read.sources import read_paths
+from ..read.text import IngestError
 from . import attribution, budget, context, nlp, speakers, tagger
 
 BATCH_SIZE = 32
