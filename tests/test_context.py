@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from onrecord.find.context import resolve_date, speech_act
+from onrecord.find.acts import speech_act
+from onrecord.find.context import resolve_date
 from onrecord.model import SPEECH_ACTS
 
 

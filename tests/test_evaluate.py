@@ -9,7 +9,7 @@ import pytest
 
 from onrecord import evaluate as evaluation
 from onrecord.evaluate import Attribution, parse_brat, score_doc, token_set
-from onrecord.find.context import speech_act
+from onrecord.find.acts import speech_act
 from onrecord.model import SPEECH_ACTS
 
 TEXT = 'Putin said that "the war is lost" today. Biden: we will win.'

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 # the modes of finding statements, from the fastest to the most accurate (pipeline.analyze)
 MODES = ("fast", "default", "accurate")
 
-# what a statement does (onrecord.find.context.speech_act decides); here, with the data, so that
+# what a statement does (onrecord.find.acts.speech_act decides); here, with the data, so that
 # the read side (query, web) has the vocabulary without loading the parser
 SPEECH_ACTS = (
     "claim",

@@ -44,7 +44,7 @@ def _context_columns(conn: sqlite3.Connection) -> None:
         CREATE INDEX statements_cluster ON statements(cluster_id);
         """,
     )
-    from ..find.context import speech_act  # (the parser's vocabulary: only this old step needs it)
+    from ..find.acts import speech_act  # (plain words: no parser)
 
     rows = conn.execute("SELECT id, cue_lemma, cue_text, content_text FROM statements").fetchall()
     conn.executemany(
