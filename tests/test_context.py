@@ -7,6 +7,7 @@ import pytest
 from onrecord.find.acts import speech_act
 from onrecord.find.context import resolve_date
 from onrecord.model import SPEECH_ACTS
+from onrecord.record import schema
 
 
 @pytest.mark.parametrize(
@@ -102,7 +103,7 @@ def test_annotate_with_a_publication_date_it_cannot_read():
 
 def one(extract, text, published):
     [stmt] = extract(text, published=published)
-    return stmt.to_dict()
+    return schema.statement_json(stmt)
 
 
 def test_date_venue_and_audience_of_the_cue_clause(extract):

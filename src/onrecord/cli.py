@@ -21,7 +21,7 @@ from . import evaluate as evaluation
 from .model import SPEECH_ACTS, Problem
 from .read.metadata import load_sidecar
 from .read.text import IngestError
-from .record import query, store
+from .record import query, schema, store
 
 FORMATS = ("table", "json", "jsonl")
 
@@ -120,14 +120,14 @@ def _print_statements(stmts: list[dict], fmt: str) -> None:
         for s in stmts:
             click.echo(json.dumps(s, ensure_ascii=False))
     elif fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=query.FLAT_FIELDS)
+        writer = csv.DictWriter(sys.stdout, fieldnames=schema.FLAT_FIELDS)
         writer.writeheader()
         for s in stmts:
-            writer.writerow(query.flatten(s))
+            writer.writerow(schema.csv_row(s))
     else:
         rows = []
         for s in stmts:
-            flat = query.flatten(s)
+            flat = schema.flat(s)
             flat["speaker"] = flat["speaker"] or f"({flat['mention'] or 'unknown'})"
             flat["source"] = Path(flat["path"] or flat["article_id"]).name
             rows.append(flat)
@@ -214,7 +214,7 @@ def extract(
             continue
         summary.added += 1
         for stmt in result.statements:
-            out.append(stmt.to_dict(result.article))
+            out.append(schema.statement_json(stmt, result.article))
             if fmt == "jsonl":
                 click.echo(json.dumps(out.pop(), ensure_ascii=False))
     if fmt != "jsonl":
@@ -359,9 +359,7 @@ def timeline(name, db, about, limit, fmt) -> None:
         said = s["said_on"] or {}
         rows.append(
             {
-                "date": (said.get("date") or "?")[
-                    : {"month": 7, "year": 4}.get(said.get("precision"), 10)
-                ],
+                "date": schema.shown_date(said) or "?",
                 "reports": s["cluster"]["reports"],
                 "act": s["speech_act"],
                 "outlets": ", ".join(

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shlex
@@ -22,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..model import MODES, Article, Statement
+from . import schema
 from .migrations import SCHEMA_VERSION, migrate
 
 DEFAULT_DB = "onrecord.db"
@@ -169,12 +169,6 @@ def _remove_article(conn: sqlite3.Connection, article_id: str) -> None:
     dedup.dissolve(conn, clusters)
 
 
-def statement_id(stmt: Statement) -> str:
-    """Stable id: the article and the content offsets."""
-    key = stmt.article_id + json.dumps(stmt.content_spans)
-    return hashlib.sha256(key.encode()).hexdigest()[:16]
-
-
 def _entity(conn: sqlite3.Connection, name: str | None, kind: str) -> int | None:
     """The entity of this exact name and kind, made if new (:func:`identity.rebuild`, run
     after each ingest, then merges it with its other names)."""
@@ -185,10 +179,6 @@ def _entity(conn: sqlite3.Connection, name: str | None, kind: str) -> int | None
     if found:
         return found[0]
     return conn.execute("INSERT INTO entities(name, kind) VALUES (?, ?)", (name, kind)).lastrowid
-
-
-def _json_or_null(value) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def write_article(
@@ -245,53 +235,9 @@ def write_article(
         )
         stored = 0
         for seq, stmt in enumerate(statements):
-            sp = stmt.speaker
-            entity = _entity(conn, sp.name, sp.kind)
-            sid = statement_id(stmt)
-            said = stmt.said_on
-            model_dict = stmt.to_dict()
-            stored += conn.execute(
-                """INSERT OR IGNORE INTO statements(id, article_id, seq, entity_id, speaker_name,
-                   speaker_kind, speaker_mention, speaker_start, speaker_end, cue_text, cue_lemma,
-                   cue_start, cue_end, content_text, content_spans, kind, confidence,
-                   speech_act, outlet, said_on, said_on_from, said_on_precision, said_on_text,
-                   venue, audience, targets, numbers, cluster_id, speaker_phrase_start,
-                   speaker_phrase_end)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-                           ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    sid,
-                    article.id,
-                    seq,
-                    entity,
-                    sp.name,
-                    sp.kind,
-                    sp.mention,
-                    sp.span[0] if sp.span else None,
-                    sp.span[1] if sp.span else None,
-                    stmt.cue.text if stmt.cue else None,
-                    stmt.cue.lemma if stmt.cue else None,
-                    stmt.cue.span[0] if stmt.cue else None,
-                    stmt.cue.span[1] if stmt.cue else None,
-                    stmt.content_text,
-                    json.dumps(stmt.content_spans),
-                    stmt.kind,
-                    stmt.confidence,
-                    stmt.speech_act,
-                    article.outlet,
-                    said.date if said else article.published,
-                    said.source if said else ("published" if article.published else None),
-                    said.precision if said else ("day" if article.published else None),
-                    said.text if said else None,
-                    _json_or_null(model_dict["venue"]),
-                    _json_or_null(model_dict["audience"]),
-                    json.dumps(model_dict["targets"], ensure_ascii=False),
-                    json.dumps(model_dict["numbers"], ensure_ascii=False),
-                    sid,
-                    sp.phrase_span[0] if sp.phrase_span else None,
-                    sp.phrase_span[1] if sp.phrase_span else None,
-                ),
-            ).rowcount
+            entity = _entity(conn, stmt.speaker.name, stmt.speaker.kind)
+            values = schema.row(stmt, article, seq=seq, entity_id=entity)
+            stored += conn.execute(*schema.insert(values)).rowcount
     return stored
 
 

@@ -43,7 +43,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import __version__
 from ..model import SPEECH_ACTS
-from ..record import query, store
+from ..record import query, schema, store
 from . import render
 
 HERE = Path(__file__).parent
@@ -179,6 +179,7 @@ def create_app(
     templates.env.globals.update(acts=SPEECH_ACTS, kinds=query.KINDS, max_size=MAX_SIZE)
     templates.env.filters["label"] = _label
     templates.env.filters["web_link"] = web_link
+    templates.env.filters["shown_date"] = schema.shown_date
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     def page(request: Request, name: str, context: dict, status: int = 200) -> HTMLResponse:
