@@ -11,7 +11,8 @@ both good articles stored and exit status 0.
 
 At the end it prints: cases tried, cases handled cleanly, failures by family with their
 first error line, the slowest case (from the runs of one case: the cases of the slowest
-batch are run alone again for it, see ``--profile``), peak memory and total time. It stops by
+batch, and of every batch that took longer than ``--timeout``, are run alone again for it, see
+``--profile``), peak memory and total time. It stops by
 itself: every run has a time limit, and no new run starts after ``--max-seconds``.
 
 ``--family NAME`` runs one family only, ``--case NAME`` one case (as the report names it),
@@ -107,7 +108,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-seconds", type=float, default=6 * 3600, help="no new run after this")
     ap.add_argument("--isolate-runs", type=int, default=30, help="most reruns per failed batch")
     ap.add_argument(
-        "--profile", type=int, default=1, help="slowest batches whose cases run alone again"
+        "--profile",
+        type=int,
+        default=1,
+        help="the slowest batches whose cases run alone again (besides every passing batch "
+        "that took longer than --timeout: a case in it may be too slow alone)",
     )
     ap.add_argument("--list", action="store_true", help="print the cases and stop")
     args = ap.parse_args(argv)
@@ -169,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         tally.record(outcome)
         log(f"run of {', '.join(outcome.names) if len(cases) < 4 else f'{len(cases)} cases'}:")
         log(describe(outcome))
-        if len(cases) > 1:
+        if len(cases) > 1 and outcome.ok:
             batch_times.append((outcome.seconds, outcome.names))
         if outcome.ok:
             hostile.cleanup(outcome)
@@ -209,12 +214,16 @@ def main(argv: list[str] | None = None) -> int:
             f.result()
 
     # the slowest case: the cases of the slowest batches, each alone
-    for _, names in sorted(batch_times, reverse=True)[: args.profile]:
+    ranked = sorted(batch_times, reverse=True)
+    alone_already = {n for _, n in tally.single}
+    for rank, (seconds, names) in enumerate(ranked):
+        if rank >= args.profile and seconds <= args.timeout:
+            break
         if time.monotonic() > deadline:
             break
-        log(f"profile: the {len(names)} cases of a slow batch, each alone")
+        log(f"profile: the {len(names)} cases of a batch of {seconds:.0f} s, each alone")
         for name in names:
-            if name in tally.failed or time.monotonic() > deadline:
+            if name in tally.failed or name in alone_already or time.monotonic() > deadline:
                 continue
             case = hostile.parse_name(name, big).build()
             o = hostile.run([case], workdir, timeout=args.timeout, **kw)

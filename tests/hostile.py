@@ -1879,13 +1879,15 @@ def isolate(
 ) -> Isolated:
     """The cases of a failed batch (``failed``: its run) that fail by themselves: halves
     run again until a group is ``alone_below`` cases or fewer, then each case alone (each run
-    with the limits of :func:`run`)."""
+    with the limits of :func:`run`). A part that passes but takes longer than ``timeout`` is
+    split further too: one of its cases may be too slow alone, hidden by the longer limit
+    of a run of several."""
     out = Isolated()
-    stack: list[tuple[list[Case], Outcome | None]] = [(cases, failed)]
+    groups = [failed] if failed is not None and not failed.ok else []  # failed runs of many
+    stack: list[list[Case]] = [cases]
     while stack:
-        group, whole = stack.pop()
+        group = stack.pop()
         if len(group) <= alone_below:
-            before = len(out.alone)
             for case in group:
                 if out.runs >= max_runs:
                     out.untried.append(case.name)
@@ -1898,15 +1900,11 @@ def isolate(
                     cleanup(outcome)
                 else:
                     out.alone.append(outcome)
-            if len(out.alone) == before and whole is not None and len(group) > 1:
-                out.together.append(whole)
             continue
         half = len(group) // 2
-        failing = 0
         for part in (group[half:], group[:half]):
             if out.runs >= max_runs:
                 out.untried += [c.name for c in part]
-                failing += 1
                 continue
             out.runs += 1
             outcome = run(part, workdir, timeout=timeout, slack=slack, **kw)
@@ -1915,8 +1913,14 @@ def isolate(
             if outcome.ok:
                 cleanup(outcome)
             else:
-                failing += 1
-                stack.append((part, outcome))
-        if not failing and whole is not None:
-            out.together.append(whole)
+                groups.append(outcome)
+            if not outcome.ok or outcome.seconds > timeout:
+                stack.append(part)
+    # failed runs with no case failing alone and no smaller failed run inside
+    named = {o.names[0] for o in out.alone} | set(out.untried)
+    out.together = [
+        o
+        for o in groups
+        if not set(o.names) & named and not any(set(p.names) < set(o.names) for p in groups)
+    ]
     return out

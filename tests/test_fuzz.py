@@ -123,6 +123,26 @@ def test_the_check_sees_a_hang_and_lost_articles(workdir):
     hostile.cleanup(refused)
 
 
+def test_isolation_names_the_culprits(tmp_path, monkeypatch):
+    """Halves, then each case alone: a case that fails, and a case that passes in a group but
+    is too slow alone (a group of n may take n times the limit), are both named; a pair that
+    fails only together is named as a pair."""
+    cases = [hostile.Case(f"c{i}", "f", "r") for i in range(12)]
+
+    def fake(group, workdir, *, timeout, slack=3.0, **kw):
+        names = {c.name for c in group}
+        if names == {"c2"}:
+            return hostile.Outcome(["c2"], timeout, 0, None, "", ["hang: no end"])
+        failures = ["traceback: X"] if "c7" in names or {"c9", "c11"} <= names else []
+        return hostile.Outcome(sorted(names), 200 if "c2" in names else 5, 0, 0, "", failures)
+
+    monkeypatch.setattr(hostile, "run", fake)
+    found = hostile.isolate(cases, tmp_path, failed=fake(cases, tmp_path, timeout=120), timeout=120)
+    assert sorted(o.names[0] for o in found.alone) == ["c2", "c7"]
+    assert [set(o.names) >= {"c9", "c11"} for o in found.together] == [True]
+    assert not found.untried
+
+
 def test_error_line_is_the_exception_of_the_last_traceback():
     stderr = (
         'skipped x: empty\nTraceback (most recent call last):\n  File "a.py", line 1\n'
