@@ -81,10 +81,11 @@ def main() -> None:
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10])
     args = parser.parse_args()
 
-    from onrecord import dedup, store
-    from onrecord.ingest import read_paths
+    from onrecord.find.pipeline import analyze
     from onrecord.model import Problem
-    from onrecord.pipeline import analyze, ingest
+    from onrecord.read.sources import read_paths
+    from onrecord.record import dedup, store
+    from onrecord.record.ingest import ingest
 
     work = Path(tempfile.mkdtemp())
     base = work / "base.db"

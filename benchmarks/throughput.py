@@ -56,13 +56,13 @@ def _cpu_seconds() -> float:
 
 def run_one(mode: str, corpus: Path, repeat: int) -> dict:
     """One measurement, in this process."""
-    from onrecord import nlp
+    from onrecord.find import nlp
 
     texts = _texts(corpus, repeat)
     kind, _, found_by = mode.partition("-")
     found_by = found_by or "default"  # "extract-fast": the extract run in the fast mode
     if kind != "spacy" and found_by != "fast":
-        from onrecord import tagger
+        from onrecord.find import tagger
 
         tagger._model()  # loading is excluded, as for spaCy
     if kind == "spacy":
@@ -70,8 +70,8 @@ def run_one(mode: str, corpus: Path, repeat: int) -> dict:
         start, cpu = time.perf_counter(), _cpu_seconds()
         tokens = sum(len(doc) for doc in model.pipe((t for _, t in texts), batch_size=32))
     elif kind == "extract":
-        from onrecord.ingest import make_article
-        from onrecord.pipeline import analyze
+        from onrecord.find.pipeline import analyze
+        from onrecord.read.article import make_article
 
         nlp.load()
         start, cpu = time.perf_counter(), _cpu_seconds()
@@ -80,8 +80,8 @@ def run_one(mode: str, corpus: Path, repeat: int) -> dict:
         for _result in analyze(articles, mode=found_by):
             pass
     elif kind == "ingest":
-        from onrecord import store
-        from onrecord.pipeline import ingest
+        from onrecord.record import store
+        from onrecord.record.ingest import ingest
 
         nlp.load()
         with tempfile.TemporaryDirectory() as tmp:

@@ -53,8 +53,8 @@ STOP = set(
 
 def ingest_train(db: Path, texts: Path, metadata_tsv: Path) -> None:
     """Ingest PolNeAR train for real, with publisher and date from its metadata."""
-    from onrecord import store
-    from onrecord.pipeline import ingest
+    from onrecord.record import store
+    from onrecord.record.ingest import ingest
 
     meta = {}
     with metadata_tsv.open(encoding="utf-8") as fh:

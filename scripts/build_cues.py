@@ -13,7 +13,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from onrecord import evaluate, nlp
+from onrecord import evaluate
+from onrecord.find import nlp
 
 MIN_COUNT = 3
 MIN_RATE = 0.2

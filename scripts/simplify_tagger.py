@@ -3,7 +3,7 @@
     pip install onnx
     python scripts/simplify_tagger.py [src/onrecord/data/tagger.onnx]   # rewrites it in place
 
-``onrecord.tagger`` never pads a window (it runs one window at a time), so every
+``onrecord.find.tagger`` never pads a window (it runs one window at a time), so every
 piece attends to every other and the exported attention mask is all ones. The graph still
 pays for it: per layer, the mask becomes a (batch, 1, len, len) bias added to the attention
 scores, and the softmax output is checked for NaN (``IsNaN`` + ``Where``). On 258-piece

@@ -4,7 +4,7 @@
 
 Every verb that the reported-speech pass would consider (a verb with a subject and a
 complement) is one example; it is positive when it overlaps a gold cue. Features are
-:func:`onrecord.cues.features`; the model is scikit-learn's logistic regression (lbfgs,
+:func:`onrecord.find.cues.features`; the model is scikit-learn's logistic regression (lbfgs,
 deterministic). Needs ``pip install scikit-learn`` (training only; the product only reads the
 weights). ``--docbin`` caches the spaCy parse of the texts between runs.
 """
@@ -15,8 +15,8 @@ import argparse
 import json
 from pathlib import Path
 
-from onrecord import attribution, cues, phrases
 from onrecord.evaluate import parsed_corpus
+from onrecord.find import attribution, cues, phrases
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "onrecord" / "data" / "cue_model.json"
 

@@ -5,13 +5,14 @@
     python scripts/train_spans.py ../shared/data/polnear/train --content [--docbin CACHE]
 
 Content: every statement the rules find (content edges as the rules draw them) whose cue
-overlaps a gold cue is one sequence, the tokens of :func:`onrecord.spans.content_window`
+overlaps a gold cue is one sequence, the tokens of :func:`onrecord.find.spans.content_window`
 labelled ``C`` where they overlap that attribution's content, else ``O``; features are
-:func:`onrecord.spans.content_inputs` (as in use), penalties ``--c1 1.0 --c2 0.1`` (chosen on dev).
+:func:`onrecord.find.spans.content_inputs` (as in use), penalties ``--c1 1.0 --c2 0.1``
+(chosen on dev).
 
 Every candidate of the reported-speech pass whose verb overlaps a gold cue is one sequence:
-the tokens of :func:`onrecord.spans.window`, labelled ``K`` where they overlap that cue,
-else ``O``. Features are :func:`onrecord.spans.features`; training is
+the tokens of :func:`onrecord.find.spans.window`, labelled ``K`` where they overlap that cue,
+else ``O``. Features are :func:`onrecord.find.spans.features`; training is
 CRFsuite's L-BFGS with L1 and L2 penalties, deterministic. ``--docbin`` caches the spaCy parse.
 """
 
@@ -22,9 +23,9 @@ from pathlib import Path
 
 import pycrfsuite
 
-from onrecord import attribution, nlp, phrases, spans
 from onrecord.evaluate import parsed_corpus
-from onrecord.quotes import find_quotes
+from onrecord.find import attribution, nlp, phrases, spans
+from onrecord.find.quotes import find_quotes
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "onrecord" / "data"
 

@@ -20,11 +20,11 @@ One model learns two tasks, each word piece getting O, B or I per head:
   labelled with the union of its spans over all the text's attributions;
 - **edges** (heads source, content): up to 254 pieces around one attribution's cue, the
   cue's pieces between the marks ``[unused0]`` and ``[unused1]``, labelled with that
-  attribution's own source and content (``onrecord.tagger.edge_window``).
+  attribution's own source and content (``onrecord.find.tagger.edge_window``).
 
 The model is the encoder with one linear layer (384 -> 15). Training uses PolNeAR train
 only. The result is written, quantised to int8, to ``src/onrecord/data/tagger.onnx`` with
-the tokenizer beside it (``tagger_tokenizer.json``); ``onrecord.tagger`` reads both with
+the tokenizer beside it (``tagger_tokenizer.json``); ``onrecord.find.tagger`` reads both with
 onnxruntime and tokenizers, without torch.
 """
 
@@ -54,7 +54,7 @@ def base_model_dir() -> Path:
 
 def piece_labels(offsets, attributions) -> list[list[int]]:
     """Per piece, per role: 0 = O, 1 = B, 2 = I."""
-    from onrecord.tagger import ROLES
+    from onrecord.find.tagger import ROLES
 
     out = [[0, 0, 0] for _ in offsets]
     for r, role in enumerate(ROLES):
@@ -94,7 +94,7 @@ def examples(root: Path, tokenizer):
     content over all attributions; then source and content of one attribution whose cue
     the window marks, the edge task). A label of -100 is not scored."""
     from onrecord.evaluate import load_corpus
-    from onrecord.tagger import cue_pieces, edge_window, windows
+    from onrecord.find.tagger import cue_pieces, edge_window, windows
 
     cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
     none = [-100] * 5

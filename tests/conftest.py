@@ -16,8 +16,8 @@ SEEDS = ROOT / "examples" / "seeds"
 
 
 def _seeds(mode: str) -> dict:
-    from onrecord.ingest import read_paths
-    from onrecord.pipeline import analyze
+    from onrecord.find.pipeline import analyze
+    from onrecord.read.sources import read_paths
 
     articles = list(read_paths([str(SEEDS)]))
     return {Path(r.article.path).name: r for r in analyze(articles, mode=mode)}
@@ -64,8 +64,8 @@ HOSTILE = (
 @pytest.fixture(scope="session")
 def web_db(seed_results, tmp_path_factory):
     """A database with the five seeds and one article full of markup-like text."""
-    from onrecord import identity, store
-    from onrecord.pipeline import ingest
+    from onrecord.record import identity, store
+    from onrecord.record.ingest import ingest
 
     folder = tmp_path_factory.mktemp("web")
     path = folder / "web.db"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from onrecord import nlp
-from onrecord.phrases import trim
-from onrecord.quotes import find_quotes
+from onrecord.find import nlp
+from onrecord.find.phrases import trim
+from onrecord.find.quotes import find_quotes
 
 
 def _one(stmts, words):
@@ -147,7 +147,7 @@ def test_weak_cue_needs_a_source_that_can_speak(extract):
 
 
 def test_learned_cue_lexicon_is_loaded():
-    from onrecord.phrases import SPEECH_VERBS, cue_lemmas, cue_rates
+    from onrecord.find.phrases import SPEECH_VERBS, cue_lemmas, cue_rates
 
     assert "decry" not in SPEECH_VERBS and "decry" in cue_lemmas()  # learned from train only
     assert cue_rates()["say"] == 1.0
@@ -428,7 +428,7 @@ def test_as_someone_reported_the_clause_after_is_content(extract):
 
 
 def test_what_someone_is_critical_of_is_the_cue_models_candidate_content():
-    from onrecord.attribution import _content
+    from onrecord.find.attribution import _content
 
     doc = nlp.load()("Bolton was sternly critical of Republicans who want a pardon.")
     was = next(t for t in doc if t.text == "was")

@@ -13,12 +13,15 @@ import time
 
 import pytest
 
-from onrecord import budget, context, extract, nlp, pipeline, store
-from onrecord.clean import analysis_view
-from onrecord.ingest import make_article
-from onrecord.quotes import Quote, QuoteIndex, find_quotes, quote_at
-from onrecord.speakers import _latest_first
-from onrecord.tagger import _gap_words, _Gaps, _pieces_in, cue_pieces, decode
+from onrecord import extract
+from onrecord.find import budget, context, nlp, pipeline
+from onrecord.find.quotes import Quote, QuoteIndex, find_quotes, quote_at
+from onrecord.find.speakers import _latest_first
+from onrecord.find.tagger import _gap_words, _Gaps, _pieces_in, cue_pieces, decode
+from onrecord.read.article import make_article
+from onrecord.read.clean import analysis_view
+from onrecord.record import store
+from onrecord.record.ingest import ingest
 
 # --- the hostile texts ------------------------------------------------------------------
 
@@ -165,7 +168,7 @@ def test_ingest_reports_an_article_past_its_budget_and_stores_the_rest(monkeypat
     (tmp_path / "b.txt").write_text("Talks go on\n\nThe talks go on.\n\n" + NEWS)
     conn = store.connect(str(tmp_path / "db.sqlite"))
     seen = []
-    summary = pipeline.ingest(conn, [str(tmp_path)], on_problem=seen.append)
+    summary = ingest(conn, [str(tmp_path)], on_problem=seen.append)
     assert summary.added == 1 and summary.statements >= 3
     assert [p.reason for p in summary.problems] == ["took longer than 2 s to analyse; skipped"]
     assert seen == summary.problems and summary.problems[0].path.endswith("a.txt")

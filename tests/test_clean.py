@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from onrecord.clean import analysis_view, clean
+from onrecord.read.clean import analysis_view, clean
 
 PAGE = """NewsletterNewslettersEventsEventsPodcasts
 ADVERTISEMENT

@@ -72,13 +72,16 @@ def test_extract_jsonl_shape(runner):
     assert kremlin["article"] == {
         "id": kremlin["article"]["id"],
         "path": path,
+        "url": None,
         "title": None,
         "outlet": None,
         "published": "2023-10-19",
     }
     assert kremlin["speaker"]["name"] == "Vladimir Putin"
     assert kremlin["speaker"]["span"] == [567, 585] and kremlin["speaker"]["kind"] == "person"
-    assert kremlin["cue"] == {"text": "criticized", "span": [586, 596]}
+    assert kremlin["cue"] == {"text": "criticized", "lemma": "criticize", "span": [586, 596]}
+    # the stored form's shape, less what only a record knows
+    assert len(kremlin["id"]) == 16 and "cluster" not in kremlin and "id" not in kremlin["speaker"]
     assert kremlin["content"]["spans"][0][0] == 597
     assert kremlin["content"]["text"].startswith("Washington’s supply of long-range ATACMS")
     assert kremlin["kind"] == "indirect"
@@ -207,7 +210,7 @@ def test_extract_and_ingest_accurate_mode(runner, tmp_path):
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     kremlin = next(r for r in rows if r["speaker"]["mention"] == "The Kremlin leader")
     assert kremlin["speaker"]["name"] == "Vladimir Putin"
-    assert kremlin["cue"] == {"text": "criticized", "span": [586, 596]}
+    assert kremlin["cue"] == {"text": "criticized", "lemma": "criticize", "span": [586, 596]}
     assert kremlin["content"]["text"].startswith("Washington’s supply of long-range ATACMS")
     db = str(tmp_path / "a.db")
     assert runner.invoke(main, ["ingest", path, "--db", db, "--fast"]).exit_code == 0

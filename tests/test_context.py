@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from onrecord.context import resolve_date, speech_act
+from onrecord.find.acts import speech_act
+from onrecord.find.context import resolve_date
 from onrecord.model import SPEECH_ACTS
+from onrecord.record import schema
 
 
 @pytest.mark.parametrize(
@@ -79,8 +81,8 @@ def test_resolve_date_from_a_timestamp_counts_from_its_day():
 
 
 def test_annotate_with_a_publication_date_it_cannot_read():
-    from onrecord import nlp
-    from onrecord.context import annotate
+    from onrecord.find import nlp
+    from onrecord.find.context import annotate
     from onrecord.model import Cue, Speaker, Statement
 
     text = "The minister said on Monday that the budget would pass."
@@ -101,7 +103,7 @@ def test_annotate_with_a_publication_date_it_cannot_read():
 
 def one(extract, text, published):
     [stmt] = extract(text, published=published)
-    return stmt.to_dict()
+    return schema.statement_json(stmt)
 
 
 def test_date_venue_and_audience_of_the_cue_clause(extract):

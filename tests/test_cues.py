@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from onrecord import attribution, cues, nlp, phrases
+from onrecord.find import attribution, cues, nlp, phrases
 
 
 def candidates(text: str) -> dict[str, float]:

@@ -6,9 +6,10 @@ import shutil
 
 import pytest
 
-from onrecord import dedup, query, store
-from onrecord.ingest import read_paths
-from onrecord.pipeline import analyze, ingest
+from onrecord.find.pipeline import analyze
+from onrecord.read.sources import read_paths
+from onrecord.record import dedup, query, store
+from onrecord.record.ingest import ingest
 
 from .conftest import SEEDS
 

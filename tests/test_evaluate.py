@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from onrecord import evaluate as evaluation
-from onrecord.context import speech_act
 from onrecord.evaluate import Attribution, parse_brat, score_doc, token_set
+from onrecord.find.acts import speech_act
 from onrecord.model import SPEECH_ACTS
 
 TEXT = 'Putin said that "the war is lost" today. Biden: we will win.'

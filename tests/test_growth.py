@@ -13,10 +13,11 @@ import time
 
 import pytest
 
-from onrecord import store
-from onrecord.ingest import read_paths
+from onrecord.find.pipeline import analyze
 from onrecord.model import Article, Speaker, Statement
-from onrecord.pipeline import analyze, complete, ingest
+from onrecord.read.sources import read_paths
+from onrecord.record import store
+from onrecord.record.ingest import complete, ingest
 
 from .conftest import SEEDS
 

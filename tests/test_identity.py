@@ -7,10 +7,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from onrecord import identity, query, store
 from onrecord.cli import main
-from onrecord.identity import Aliases, PersonName, group_names
-from onrecord.pipeline import ingest
+from onrecord.record import identity, query, store
+from onrecord.record.identity import Aliases, PersonName, group_names
+from onrecord.record.ingest import ingest
 
 
 def grouped(names, kind="person", aliases=None):

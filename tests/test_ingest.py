@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from onrecord import ingest
 from onrecord.model import Article, Problem
+from onrecord.read import article, dates, metadata, sources, text, warc
 
 BODY = (
     "The finance minister said on Monday that the budget would pass this week, "
@@ -30,7 +30,7 @@ HTML = f"""<!DOCTYPE html><html><head><title>Budget will pass</title>
 def _read(tmp_path, name, data, **kw):
     path = tmp_path / name
     path.write_bytes(data)
-    return list(ingest.read_paths([str(path)], **kw))
+    return list(sources.read_paths([str(path)], **kw))
 
 
 def test_plain_text_is_kept_byte_for_byte(tmp_path):
@@ -61,13 +61,13 @@ def test_bad_inputs_are_problems_with_reasons(tmp_path, name, data, reason):
 
 
 def test_huge_file_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(ingest, "MAX_BYTES", 100)
+    monkeypatch.setattr(sources, "MAX_BYTES", 100)
     [item] = _read(tmp_path, "huge.txt", BODY.encode() * 5)
     assert isinstance(item, Problem) and "too large" in item.reason
 
 
 def test_missing_file(tmp_path):
-    [item] = list(ingest.read_paths([str(tmp_path / "nope.txt")]))
+    [item] = list(sources.read_paths([str(tmp_path / "nope.txt")]))
     assert isinstance(item, Problem) and item.reason == "no such file"
     assert not item.warning
 
@@ -78,7 +78,7 @@ def test_folder_is_read_recursively_and_bad_files_do_not_stop_it(tmp_path):
     (tmp_path / "sub" / "b.txt").write_text(BODY.replace("Monday", "Tuesday"))
     (tmp_path / "sub" / "c.txt").write_bytes(b"\x00\x01binary")
     (tmp_path / "notes.md").write_text("not an article")
-    items = list(ingest.read_paths([str(tmp_path)]))
+    items = list(sources.read_paths([str(tmp_path)]))
     assert [type(i).__name__ for i in items] == ["Article", "Article", "Problem"]
 
 
@@ -150,7 +150,7 @@ def test_gzipped_text(tmp_path):
 def test_sidecar_metadata_wins_over_text(tmp_path):
     (tmp_path / "a.txt").write_text(" date 2020-01-01 loading…\n\n" + BODY)
     (tmp_path / "metadata.csv").write_text("file,published,outlet\na.txt,2021-02-03,Example Post\n")
-    [article] = list(ingest.read_paths([str(tmp_path)]))
+    [article] = list(sources.read_paths([str(tmp_path)]))
     assert article.published == "2021-02-03" and article.published_from == "metadata"
     assert article.outlet == "Example Post"
 
@@ -161,8 +161,8 @@ def test_date_from_text_when_no_metadata(tmp_path):
 
 
 def test_same_bytes_same_id():
-    assert ingest.article_id(b"abc") == ingest.article_id(b"abc")
-    assert ingest.article_id(b"abc") != ingest.article_id(b"abd")
+    assert article.article_id(b"abc") == article.article_id(b"abc")
+    assert article.article_id(b"abc") != article.article_id(b"abd")
 
 
 def test_outlet_from_text_when_no_metadata(tmp_path):
@@ -184,10 +184,10 @@ def test_gzip_bomb_is_refused_after_the_limit_not_the_whole(tmp_path):
     with gzip.open(path, "wb") as fh:  # 100 MB of zeros in about 100 KB
         for _ in range(100):
             fh.write(bytes(1_000_000))
-    assert path.stat().st_size < ingest.MAX_BYTES
+    assert path.stat().st_size < sources.MAX_BYTES
     tracemalloc.start()
     try:
-        [item] = list(ingest.read_paths([str(path)]))
+        [item] = list(sources.read_paths([str(path)]))
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -197,11 +197,11 @@ def test_gzip_bomb_is_refused_after_the_limit_not_the_whole(tmp_path):
 
 
 def test_gzip_text_bomb_beside_good_files(tmp_path, monkeypatch):
-    monkeypatch.setattr(ingest, "MAX_BYTES", 2_000)
+    monkeypatch.setattr(sources, "MAX_BYTES", 2_000)
     (tmp_path / "a.txt").write_text(BODY)
     with gzip.open(tmp_path / "b.txt.gz", "wb") as fh:
         fh.write(BODY.encode() * 100)
-    items = list(ingest.read_paths([str(tmp_path)]))
+    items = list(sources.read_paths([str(tmp_path)]))
     assert [type(i).__name__ for i in items] == ["Article", "Problem"]
     assert "too large when decompressed" in items[1].reason
 
@@ -245,22 +245,22 @@ def test_fifo_is_refused_without_opening_it(tmp_path):
 
     (tmp_path / "good.txt").write_text(BODY)
     os.mkfifo(tmp_path / "pipe.txt")
-    named = _in_thread(lambda: list(ingest.read_paths([str(tmp_path / "pipe.txt")])))
+    named = _in_thread(lambda: list(sources.read_paths([str(tmp_path / "pipe.txt")])))
     assert named == [Problem(str(tmp_path / "pipe.txt"), "not a regular file (FIFO)")]
-    found = _in_thread(lambda: list(ingest.read_paths([str(tmp_path)])))
+    found = _in_thread(lambda: list(sources.read_paths([str(tmp_path)])))
     assert [type(i).__name__ for i in found] == ["Article", "Problem"]
     assert found[1].reason == "not a regular file (FIFO)"
 
 
 def test_character_device_is_refused():
-    [item] = _in_thread(lambda: list(ingest.read_paths(["/dev/zero"])))
+    [item] = _in_thread(lambda: list(sources.read_paths(["/dev/zero"])))
     assert item == Problem("/dev/zero", "not a regular file (character device)")
 
 
 def test_files_that_vanish_during_an_ingest_are_reported(tmp_path):
     for n in range(5):
         (tmp_path / f"{n}.txt").write_text(BODY.replace("Monday", f"day {n}"))
-    items = ingest.read_paths([str(tmp_path)])
+    items = sources.read_paths([str(tmp_path)])
     first = next(items)
     for n in (2, 3):
         (tmp_path / f"{n}.txt").unlink()
@@ -272,7 +272,7 @@ def test_files_that_vanish_during_an_ingest_are_reported(tmp_path):
 
 def test_broken_symbolic_link(tmp_path):
     (tmp_path / "a.txt").symlink_to(tmp_path / "gone.txt")
-    assert list(ingest.read_paths([str(tmp_path / "a.txt")])) == [
+    assert list(sources.read_paths([str(tmp_path / "a.txt")])) == [
         Problem(str(tmp_path / "a.txt"), "broken symbolic link")
     ]
 
@@ -281,7 +281,7 @@ def test_broken_symbolic_link(tmp_path):
 def test_folder_without_article_files_says_so(tmp_path, extra):
     if extra:
         (tmp_path / extra).write_text("not an article")
-    [item] = list(ingest.read_paths([str(tmp_path)]))
+    [item] = list(sources.read_paths([str(tmp_path)]))
     assert isinstance(item, Problem) and item.path == str(tmp_path)
     assert item.reason.startswith("no article files found (looked for .arc, .htm, .html,")
 
@@ -291,7 +291,7 @@ def test_file_name_that_is_not_utf8_can_be_stored(tmp_path):
 
     name = os.fsdecode(b"caf\xe9.txt")  # a Latin-1 file name
     (tmp_path / name).write_text(BODY)
-    [article] = list(ingest.read_paths([str(tmp_path)]))
+    [article] = list(sources.read_paths([str(tmp_path)]))
     assert article.path == str(tmp_path / "caf\ufffd.txt")
     article.path.encode("utf-8")  # what SQLite does with it
 
@@ -312,8 +312,8 @@ def test_unicode_encodings_are_decoded_not_called_binary(tmp_path, data):
 
 
 def test_bad_utf16_is_named():
-    with pytest.raises(ingest.IngestError, match="not valid UTF-16"):
-        ingest.decode(b"\xff\xfe" + "ok".encode("utf-16-le") + b"\x00\xdc")
+    with pytest.raises(text.IngestError, match="not valid UTF-16"):
+        text.decode(b"\xff\xfe" + "ok".encode("utf-16-le") + b"\x00\xdc")
 
 
 CHINESE = "中华人民共和国外交部发言人在例行记者会上表示，中方坚决反对美方的错误做法。\n" * 10
@@ -350,7 +350,7 @@ def _warc(pages: list[bytes], gz: bool = False) -> bytes:
 
 def test_warc_over_the_limit_is_refused_by_its_size(tmp_path, monkeypatch):
     data = _warc([HTML.encode()] * 3)
-    monkeypatch.setattr(ingest, "MAX_BYTES", len(data) - 1)
+    monkeypatch.setattr(sources, "MAX_BYTES", len(data) - 1)
     [item] = _read(tmp_path, "crawl.warc", data)
     assert item.reason.startswith("too large (")
 
@@ -358,8 +358,8 @@ def test_warc_over_the_limit_is_refused_by_its_size(tmp_path, monkeypatch):
 def test_warc_gz_is_read_as_it_inflates_up_to_the_limit(tmp_path, monkeypatch):
     pages = [HTML.replace("Monday", day).encode() for day in ("Monday", "Friday", "Sunday")]
     data = _warc(pages, gz=True)
-    monkeypatch.setattr(ingest, "MAX_BYTES", len(_warc(pages[:2])) + 10)  # two records fit
-    assert len(data) < ingest.MAX_BYTES
+    monkeypatch.setattr(sources, "MAX_BYTES", len(_warc(pages[:2])) + 10)  # two records fit
+    assert len(data) < sources.MAX_BYTES
     items = _read(tmp_path, "crawl.warc.gz", data)
     assert [type(i).__name__ for i in items] == ["Article", "Article", "Problem"]
     assert [i.path for i in items[:2]] == [f"{tmp_path / 'crawl.warc.gz'}#{n}" for n in (1, 2)]
@@ -392,10 +392,10 @@ def test_warc_gz_bomb_is_refused_without_inflating_it(tmp_path):
             "https://example.org/", "resource", payload=Zeros(), length=Zeros.left
         )
         writer.write_record(record)
-    assert path.stat().st_size < ingest.MAX_BYTES
+    assert path.stat().st_size < sources.MAX_BYTES
     tracemalloc.start()
     try:
-        [item] = list(ingest.read_paths([str(path)]))
+        [item] = list(sources.read_paths([str(path)]))
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -466,7 +466,7 @@ def test_jsonl_values_of_the_wrong_type(tmp_path):
 
 
 def test_jsonl_lone_surrogate_is_replaced_and_can_be_stored(tmp_path):
-    from onrecord import store
+    from onrecord.record import store
 
     line = json.dumps({"text": BODY + "\ud800 end", "title": "A \udc00 title"})
     assert "\\ud800" in line
@@ -495,7 +495,7 @@ def test_jsonl_huge_values(tmp_path):
 
 
 def test_jsonl_file_over_the_limit_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(ingest, "MAX_BYTES", 1_000)
+    monkeypatch.setattr(sources, "MAX_BYTES", 1_000)
     [item] = _read(tmp_path, "big.jsonl", json.dumps({"text": BODY * 20}).encode())
     assert isinstance(item, Problem) and item.reason.startswith("too large")
 
@@ -527,7 +527,7 @@ def test_jsonl_file_over_the_limit_is_refused(tmp_path, monkeypatch):
     ],
 )
 def test_dates_in_common_forms_are_read(value, expected):
-    assert ingest.iso_date(value) == expected
+    assert dates.iso_date(value) == expected
 
 
 @pytest.mark.parametrize(
@@ -548,8 +548,8 @@ def test_dates_in_common_forms_are_read(value, expected):
     ],
 )
 def test_dates_that_cannot_be_read_are_refused_with_the_reason(value, reason):
-    with pytest.raises(ingest.IngestError) as err:
-        ingest.iso_date(value)
+    with pytest.raises(text.IngestError) as err:
+        dates.iso_date(value)
     assert str(err.value) == reason
 
 
@@ -560,7 +560,7 @@ def test_dates_that_cannot_be_read_are_refused_with_the_reason(value, reason):
 def test_sidecar_dates_are_read_or_refused_with_file_and_line(tmp_path, published):
     (tmp_path / "a.txt").write_text(BODY)
     (tmp_path / "metadata.csv").write_text(f'file,published\n"a.txt","{published}"\n')
-    items = list(ingest.read_paths([str(tmp_path)]))
+    items = list(sources.read_paths([str(tmp_path)]))
     article = items[-1]
     assert isinstance(article, Article)
     if published in ("not a date", "2023-02-30"):
@@ -579,7 +579,7 @@ def test_sidecar_dates_are_read_or_refused_with_file_and_line(tmp_path, publishe
 def test_bad_metadata_date_falls_back_to_the_printed_one(tmp_path):
     (tmp_path / "a.txt").write_text(" date 2020-01-01 loading…\n\n" + BODY)
     (tmp_path / "metadata.csv").write_text("file,published\na.txt,yesterday\n")
-    warning, article = list(ingest.read_paths([str(tmp_path)]))
+    warning, article = list(sources.read_paths([str(tmp_path)]))
     assert warning.reason.endswith("; the date printed in the text (2020-01-01) is used")
     assert (article.published, article.published_from) == ("2020-01-01", "text")
 
@@ -612,9 +612,9 @@ def test_html_date_is_normalised(tmp_path):
 
 def test_python_api_warns_about_a_bad_date():
     with pytest.warns(UserWarning, match="published '2023-02-30' .* kept without one"):
-        article = ingest.make_article(BODY, published="2023-02-30")
-    assert article.published is None
-    assert ingest.make_article(BODY, published="19 Oct 2023").published == "2023-10-19"
+        made = article.make_article(BODY, published="2023-02-30")
+    assert made.published is None
+    assert article.make_article(BODY, published="19 Oct 2023").published == "2023-10-19"
 
 
 # --- metadata files ------------------------------------------------------------------------
@@ -652,15 +652,15 @@ def test_python_api_warns_about_a_bad_date():
 )
 def test_metadata_file_that_cannot_be_read_is_named_with_the_reason(tmp_path, name, data, reason):
     (tmp_path / name).write_bytes(data)
-    with pytest.raises(ingest.IngestError) as err:
-        ingest.load_sidecar(tmp_path / name)
+    with pytest.raises(text.IngestError) as err:
+        metadata.load_sidecar(tmp_path / name)
     assert reason in str(err.value)
 
 
 @pytest.mark.parametrize("name", ["m.csv", "m.jsonl"])
 def test_empty_metadata_file_has_no_entries(tmp_path, name):
     (tmp_path / name).write_bytes(b" \n")
-    assert ingest.load_sidecar(tmp_path / name) == {}
+    assert metadata.load_sidecar(tmp_path / name) == {}
 
 
 def test_deep_folders_are_walked_without_recursion(tmp_path):
@@ -673,7 +673,7 @@ def test_deep_folders_are_walked_without_recursion(tmp_path):
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(len(inspect.stack()) + 30)  # fewer frames than folders
     try:
-        found, problems = ingest._walk(tmp_path)
+        found, problems = sources._walk(tmp_path)
     finally:
         sys.setrecursionlimit(limit)
     assert (found, problems) == ([deep / "a.txt"], [])
@@ -682,9 +682,9 @@ def test_deep_folders_are_walked_without_recursion(tmp_path):
 def test_metadata_tsv_excel_bom_and_names_without_extension(tmp_path):
     (tmp_path / "m.tsv").write_bytes("\ufeffFilename\tPublished\ta\t2023-10-19\n".encode())
     (tmp_path / "m.tsv").write_text("\ufeffFilename\tPublished\tOutlet\na\t19 Oct 2023\tThe Post\n")
-    table = ingest.load_sidecar(tmp_path / "m.tsv")
+    table = metadata.load_sidecar(tmp_path / "m.tsv")
     (tmp_path / "a.txt.gz").write_bytes(gzip.compress(BODY.encode()))
-    [article] = list(ingest.read_paths([str(tmp_path / "a.txt.gz")], metadata=table))
+    [article] = list(sources.read_paths([str(tmp_path / "a.txt.gz")], metadata=table))
     assert (article.published, article.outlet) == ("2023-10-19", "The Post")
 
 
@@ -693,8 +693,8 @@ def test_huge_metadata_value_is_named_where_it_is_used(tmp_path):
     (tmp_path / "b.txt").write_text(BODY.replace("Monday", "Friday"))
     title = "t" * 200_000  # more than the csv module reads in a field by default
     (tmp_path / "m.csv").write_text(f"file,title,outlet\na.txt,{title},A\nb.txt,B,B\n")
-    table = ingest.load_sidecar(tmp_path / "m.csv")
-    warning, a, b = list(ingest.read_paths([str(tmp_path)], metadata=table))
+    table = metadata.load_sidecar(tmp_path / "m.csv")
+    warning, a, b = list(sources.read_paths([str(tmp_path)], metadata=table))
     assert warning.reason == (
         f"title ({tmp_path / 'm.csv'} line 2) is 200,000 characters long (limit 2,000); "
         "kept without one"
@@ -706,7 +706,7 @@ def test_unreadable_sidecar_is_reported_once_and_the_files_read(tmp_path):
     (tmp_path / "a.txt").write_text(BODY)
     (tmp_path / "b.txt").write_text(BODY.replace("Monday", "Friday"))
     (tmp_path / "metadata.csv").write_bytes("file,outlet\na.txt,Café\n".encode("latin-1"))
-    items = list(ingest.read_paths([str(tmp_path)]))
+    items = list(sources.read_paths([str(tmp_path)]))
     assert [type(i).__name__ for i in items] == ["Problem", "Article", "Article"]
     assert items[0].path == str(tmp_path / "metadata.csv")
     assert items[0].reason.endswith("; the files beside it are read without it")
@@ -716,8 +716,8 @@ def test_fifo_as_metadata_is_refused(tmp_path):
     import os
 
     os.mkfifo(tmp_path / "m.csv")
-    with pytest.raises(ingest.IngestError, match=r"not a regular file \(FIFO\)"):
-        _in_thread(lambda: ingest.load_sidecar(tmp_path / "m.csv"))
+    with pytest.raises(text.IngestError, match=r"not a regular file \(FIFO\)"):
+        _in_thread(lambda: metadata.load_sidecar(tmp_path / "m.csv"))
 
 
 # --- the command line ------------------------------------------------------------------------
@@ -769,10 +769,10 @@ def test_cli_warning_lines_and_summary(tmp_path):
 
 
 def test_article_longer_than_the_parser_takes_is_refused(tmp_path, monkeypatch):
-    from onrecord import nlp
+    from onrecord.find import nlp
 
-    assert ingest.MAX_CHARS <= nlp.load().max_length
-    monkeypatch.setattr(ingest, "MAX_CHARS", 1_000)
+    assert article.MAX_CHARS <= nlp.load().max_length
+    monkeypatch.setattr(article, "MAX_CHARS", 1_000)
     line = json.dumps({"text": BODY * 10})
     [item] = _read(tmp_path, "long.jsonl", line.encode())
     assert item.reason == f"too long ({len(BODY) * 10:,} characters; limit 1,000 an article)"
@@ -798,7 +798,7 @@ def test_json_lines_split_at_newlines_only(tmp_path):
 
 def test_control_characters_do_not_change_the_language():
     # (with them, the detector read this as Welsh)
-    assert ingest.detect_language("\x01".join(BODY * 10)) == "en"
+    assert article.detect_language("\x01".join(BODY * 10)) == "en"
 
 
 def test_cli_problem_with_a_newline_in_the_file_name_is_one_line(tmp_path):
@@ -816,10 +816,10 @@ def test_cli_problem_with_a_newline_in_the_file_name_is_one_line(tmp_path):
 
 @pytest.mark.parametrize("chunk", [1, 2, 3, 7, 64, 65536])
 def test_inflated_stream_reads_every_member_whatever_the_chunks(chunk, monkeypatch):
-    monkeypatch.setattr(ingest._Inflated, "CHUNK", chunk)
+    monkeypatch.setattr(warc._Inflated, "CHUNK", chunk)
     data = gzip.compress(b"first member. ") + gzip.compress(b"second member.")
-    stream = io.BufferedReader(ingest._Inflated(io.BytesIO(data)))
+    stream = io.BufferedReader(warc._Inflated(io.BytesIO(data)))
     assert stream.read() == b"first member. second member."
-    cut = io.BufferedReader(ingest._Inflated(io.BytesIO(data[:-12])))
+    cut = io.BufferedReader(warc._Inflated(io.BytesIO(data[:-12])))
     with pytest.raises(EOFError):
         cut.read()

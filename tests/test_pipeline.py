@@ -6,15 +6,16 @@ from __future__ import annotations
 import threading
 import time
 
-from onrecord import attribution, tagger
-from onrecord.ingest import read_paths
-from onrecord.pipeline import analyze
+from onrecord.find import attribution, tagger
+from onrecord.find.pipeline import analyze
+from onrecord.read.sources import read_paths
+from onrecord.record import schema
 
 from .conftest import SEEDS
 
 
 def _records(results) -> list[tuple[str, list[dict]]]:
-    return [(r.article.id, [s.to_dict() for s in r.statements]) for r in results]
+    return [(r.article.id, [schema.statement_json(s) for s in r.statements]) for r in results]
 
 
 def test_results_keep_input_order_whichever_thread_finds(monkeypatch):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from onrecord import query, store
-from onrecord.pipeline import ingest
+from onrecord.record import query, store
+from onrecord.record.ingest import ingest
 
 TEXTS = {
     "a.txt": (

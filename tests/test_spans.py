@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from onrecord import attribution, nlp, phrases, spans
-from onrecord.quotes import find_quotes
+from onrecord.find import attribution, nlp, phrases, spans
+from onrecord.find.quotes import find_quotes
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from onrecord import query, store
-from onrecord.pipeline import ingest
+from onrecord.record import migrations, query, store
+from onrecord.record.ingest import ingest
 
 ARTICLE_A = (
     "Mayor Lisa Grant said on Monday that the new bridge would open in May.\n\n"
@@ -82,7 +82,7 @@ def test_a_more_accurate_ingest_finds_articles_again(tmp_path, folder):
 
 
 def test_unknown_extractor_is_refused(tmp_path):
-    from onrecord.ingest import make_article
+    from onrecord.read.article import make_article
 
     conn = store.connect(tmp_path / "x.db")
     with pytest.raises(ValueError, match="unknown extractor"):
@@ -159,7 +159,7 @@ def test_version_1_database_is_upgraded_with_its_rows(tmp_path):
     """A database written by schema 1 gains speech act, outlet, date and cluster columns."""
     path = tmp_path / "old.db"
     raw = sqlite3.connect(path)
-    store._run_script(raw, store.MIGRATIONS[0])
+    migrations._run_script(raw, migrations.MIGRATIONS[0])
     raw.execute("PRAGMA user_version = 1")
     raw.execute(
         "INSERT INTO articles(id, text, outlet, published, ingested_at) "
@@ -191,11 +191,11 @@ def test_version_7_default_mode_articles_become_fast_mode_ones(tmp_path):
     article it stored is found again by the default mode, an accurate one is kept."""
     path = tmp_path / "v7.db"
     raw = sqlite3.connect(path)
-    for step in store.MIGRATIONS[:7]:
+    for step in migrations.MIGRATIONS[:7]:
         if callable(step):
             step(raw)
         else:
-            store._run_script(raw, step)
+            migrations._run_script(raw, step)
     raw.execute("PRAGMA user_version = 7")
     for aid, mode in (("a1", "default"), ("a2", "accurate"), ("a3", None)):
         raw.execute(
@@ -215,7 +215,7 @@ def test_version_7_default_mode_articles_become_fast_mode_ones(tmp_path):
 def test_failed_migration_changes_nothing(tmp_path, monkeypatch):
     path = tmp_path / "half.db"
     raw = sqlite3.connect(path)
-    store._run_script(raw, store.MIGRATIONS[0])
+    migrations._run_script(raw, migrations.MIGRATIONS[0])
     raw.execute("PRAGMA user_version = 1")
     raw.commit()
     raw.close()
@@ -224,8 +224,8 @@ def test_failed_migration_changes_nothing(tmp_path, monkeypatch):
         conn.execute("ALTER TABLE statements ADD COLUMN half_done TEXT")
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(store, "MIGRATIONS", [store.MIGRATIONS[0], broken])
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(migrations, "MIGRATIONS", [migrations.MIGRATIONS[0], broken])
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
     with pytest.raises(RuntimeError, match="power cut"):
         store.connect(path)
     raw = sqlite3.connect(path)

@@ -7,10 +7,10 @@ import re
 
 import numpy as np
 
-from onrecord import nlp, tagger
-from onrecord.attribution import find, to_statements
-from onrecord.phrases import Found
-from onrecord.tagger import (
+from onrecord.find import nlp, tagger
+from onrecord.find.attribution import find, to_statements
+from onrecord.find.phrases import Found
+from onrecord.find.tagger import (
     MARKS,
     WINDOW,
     Belief,

@@ -139,8 +139,8 @@ def test_openapi_and_headers(api):
 
 def test_cached_summaries_follow_every_write(tmp_path):
     """Totals and facets are cached per filter set, and a write to the database voids them."""
-    from onrecord import query, store
-    from onrecord.pipeline import ingest
+    from onrecord.record import query, store
+    from onrecord.record.ingest import ingest
     from onrecord.web.app import Summaries
 
     folder = tmp_path / "a"

@@ -19,9 +19,9 @@ import pytest
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 
-from onrecord import store
 from onrecord.cli import main
 from onrecord.model import Article
+from onrecord.record import migrations, store
 from onrecord.web.app import MAX_URL, AllowedHosts, create_app, web_link
 
 BIG = 2**63  # one past SQLite's largest integer
@@ -44,7 +44,7 @@ def article(n: int, url: str | None = None) -> Article:
 def old_db(path: Path) -> Path:
     """A database left at schema version 1, as an old onrecord wrote it."""
     raw = sqlite3.connect(path)
-    store._run_script(raw, store.MIGRATIONS[0])
+    migrations._run_script(raw, migrations.MIGRATIONS[0])
     raw.execute("PRAGMA user_version = 1")
     raw.commit()
     raw.close()

@@ -16,7 +16,7 @@ def __getattr__(name: str):
     """``onrecord.extract`` is imported on first use: the pipeline loads spaCy, which the
     read side (``onrecord serve``, the query commands) does without."""
     if name == "extract":
-        from .pipeline import extract
+        from .find.pipeline import extract
 
         return extract
     raise AttributeError(f"module 'onrecord' has no attribute {name!r}")

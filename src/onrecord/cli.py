@@ -1,6 +1,7 @@
 """The ``onrecord`` command: ingest, extract, query, export, demo and evaluate.
 
-A thin shell over :mod:`onrecord.pipeline`, :mod:`onrecord.store` and :mod:`onrecord.query`.
+A thin shell over :mod:`onrecord.find.pipeline`, :mod:`onrecord.record.store` and
+:mod:`onrecord.record.query`.
 Data goes to stdout, progress and problems to stderr.
 """
 
@@ -17,9 +18,10 @@ from pathlib import Path
 import click
 
 from . import evaluate as evaluation
-from . import query, store
-from .ingest import IngestError, load_sidecar
 from .model import SPEECH_ACTS, Problem
+from .read.metadata import load_sidecar
+from .read.text import IngestError
+from .record import query, schema, store
 
 FORMATS = ("table", "json", "jsonl")
 
@@ -118,14 +120,14 @@ def _print_statements(stmts: list[dict], fmt: str) -> None:
         for s in stmts:
             click.echo(json.dumps(s, ensure_ascii=False))
     elif fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=query.FLAT_FIELDS)
+        writer = csv.DictWriter(sys.stdout, fieldnames=schema.FLAT_FIELDS)
         writer.writeheader()
         for s in stmts:
-            writer.writerow(query.flatten(s))
+            writer.writerow(schema.csv_row(s))
     else:
         rows = []
         for s in stmts:
-            flat = query.flatten(s)
+            flat = schema.flat(s)
             flat["speaker"] = flat["speaker"] or f"({flat['mention'] or 'unknown'})"
             flat["source"] = Path(flat["path"] or flat["article_id"]).name
             rows.append(flat)
@@ -156,7 +158,7 @@ def ingest(
     Articles already stored are skipped, except those a faster mode stored: these are
     analysed again and their statements replaced.
     """
-    from .pipeline import ingest as run
+    from .record.ingest import ingest as run
 
     mode = _mode(fast, accurate)
     meta = _metadata(metadata)
@@ -200,7 +202,7 @@ def extract(
     paths: tuple[str, ...], fmt: str, metadata: str | None, fast: bool, accurate: bool
 ) -> None:
     """Print the statements of the articles in PATHS, without a database."""
-    from .pipeline import Summary, analyze, read_sources
+    from .find.pipeline import Summary, analyze, read_sources
 
     summary = Summary()
     meta = _metadata(metadata)
@@ -212,7 +214,7 @@ def extract(
             continue
         summary.added += 1
         for stmt in result.statements:
-            out.append(stmt.to_dict(result.article))
+            out.append(schema.statement_json(stmt, result.article))
             if fmt == "jsonl":
                 click.echo(json.dumps(out.pop(), ensure_ascii=False))
     if fmt != "jsonl":
@@ -276,8 +278,8 @@ def statements(
 def speakers(db, fmt, aliases) -> None:
     """List speakers: names, kinds, titles (with dates seen), counts, first and last dates."""
     if aliases:
-        from . import identity
-        from .pipeline import complete
+        from .record import identity
+        from .record.ingest import complete
 
         conn = store.connect(db)
         try:
@@ -357,9 +359,7 @@ def timeline(name, db, about, limit, fmt) -> None:
         said = s["said_on"] or {}
         rows.append(
             {
-                "date": (said.get("date") or "?")[
-                    : {"month": 7, "year": 4}.get(said.get("precision"), 10)
-                ],
+                "date": schema.shown_date(said) or "?",
                 "reports": s["cluster"]["reports"],
                 "act": s["speech_act"],
                 "outlets": ", ".join(
@@ -625,7 +625,7 @@ def examples_dir() -> Path:
 )
 def demo(db: str) -> None:
     """Ingest the bundled example articles into a fresh database and show the result."""
-    from .pipeline import ingest as run
+    from .record.ingest import ingest as run
 
     for suffix in ("", "-wal", "-shm"):
         Path(db + suffix).unlink(missing_ok=True)

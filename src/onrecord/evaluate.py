@@ -88,7 +88,7 @@ def parsed_corpus(root: Path, docbin: Path | None = None) -> list[tuple[GoldDoc,
     when that file exists, else made and, given ``docbin``, saved there for the next run."""
     from spacy.tokens import DocBin
 
-    from . import nlp
+    from .find import nlp
 
     docs = load_corpus(root)
     pipe = nlp.load()
@@ -290,7 +290,7 @@ def statements_to_attributions(statements) -> list[Attribution]:
 def evaluate_dir(root: Path, extract_fn=None, *, mode: str = "default") -> dict:
     """Run the pipeline (in ``mode``) over ``root``'s texts and score it against the
     annotations."""
-    from .pipeline import extract_many
+    from .find.pipeline import extract_many
 
     docs = load_corpus(root)
     if extract_fn is None:
@@ -364,7 +364,7 @@ def evaluate_acts(root: Path, labels_path: Path, *, mode: str = "default") -> di
     most (at least half of the label's characters); labels with no such statement are counted
     as unmatched and left out of the accuracy.
     """
-    from .pipeline import extract_many
+    from .find.pipeline import extract_many
 
     labels = load_act_labels(labels_path)
     files = sorted({lab.file for lab in labels})

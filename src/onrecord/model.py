@@ -6,12 +6,12 @@ rewrite that text: cleaning records ranges to skip, extraction records spans.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 # the modes of finding statements, from the fastest to the most accurate (pipeline.analyze)
 MODES = ("fast", "default", "accurate")
 
-# what a statement does (onrecord.context.speech_act decides); here, with the data, so that
+# what a statement does (onrecord.find.acts.speech_act decides); here, with the data, so that
 # the read side (query, web) has the vocabulary without loading the parser
 SPEECH_ACTS = (
     "claim",
@@ -113,7 +113,9 @@ class Number:
 
 @dataclass
 class Statement:
-    """One attributed statement: speaker, cue and content, with offsets into the article."""
+    """One attributed statement: speaker, cue and content, with offsets into the article.
+
+    Its database row and its public JSON are :mod:`onrecord.record.schema`'s."""
 
     article_id: str
     speaker: Speaker
@@ -128,69 +130,6 @@ class Statement:
     audience: Mention | None = None
     targets: list[Mention] = field(default_factory=list)
     numbers: list[Number] = field(default_factory=list)
-
-    def to_dict(self, article: Article | None = None) -> dict:
-        """The public JSON shape of a statement (see README, "Output format")."""
-        out = {
-            "article": _article_ref(article) if article else {"id": self.article_id},
-            "speaker": asdict(self.speaker),
-            "cue": {"text": self.cue.text, "span": list(self.cue.span)} if self.cue else None,
-            "content": {
-                "text": self.content_text,
-                "spans": [list(s) for s in self.content_spans],
-            },
-            "kind": self.kind,
-            "speech_act": self.speech_act,
-            "said_on": _said(self.said_on),
-            "venue": _mention(self.venue),
-            "audience": _mention(self.audience),
-            "targets": [_mention(t) for t in self.targets],
-            "numbers": [_number(n) for n in self.numbers],
-        }
-        for key in ("span", "phrase_span"):
-            if out["speaker"][key] is not None:
-                out["speaker"][key] = list(out["speaker"][key])
-        return out
-
-
-def _said(said: Said | None) -> dict | None:
-    if said is None:
-        return None
-    return {
-        "date": said.date,
-        "precision": said.precision,
-        "source_text": said.text,
-        "from": said.source,
-    }
-
-
-def _mention(m: Mention | None) -> dict | None:
-    if m is None:
-        return None
-    out = {"text": m.text, "span": list(m.span)}
-    if m.label:
-        out["label"] = m.label
-    return out
-
-
-def _number(n: Number) -> dict:
-    return {
-        "text": n.text,
-        "span": list(n.span),
-        "value": n.value,
-        "unit": n.unit,
-        "counts": n.counts,
-    }
-
-
-def _article_ref(article: Article) -> dict:
-    return {
-        "id": article.id,
-        "path": article.path,
-        "title": article.title,
-        "outlet": article.outlet,
-        "published": article.published,
-    }
 
 
 @dataclass

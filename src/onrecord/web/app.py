@@ -1,9 +1,9 @@
 """The web app: server-rendered pages over the record, each with a JSON twin under ``/api``.
 
 - Read-only: requests read through ``mode=ro`` SQLite connections (``immutable`` if asked:
-  :func:`onrecord.store.reader`), kept from one request to the next (:class:`Readers`); the
+  :func:`onrecord.record.store.reader`), kept from one request to the next (:class:`Readers`); the
   schema is checked once, never migrated.
-- Pages and API share :mod:`onrecord.query`; a statement has the same JSON shape here as
+- Pages and API share :mod:`onrecord.record.query`; a statement has the same JSON shape here as
   in ``onrecord statements --format json``.
 - Text from articles reaches pages only through Jinja2's autoescaping or
   :func:`render.marked_text`, which escapes too; pages are sent with a Content-Security-Policy
@@ -41,8 +41,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .. import __version__, query, store
+from .. import __version__
 from ..model import SPEECH_ACTS
+from ..record import query, schema, store
 from . import render
 
 HERE = Path(__file__).parent
@@ -157,9 +158,9 @@ def create_app(
     db_path: str | Path, *, immutable: bool = False, allow_hosts: Iterable[str] = ()
 ) -> FastAPI:
     """The ASGI app serving the database at ``db_path``, which must exist with the current
-    schema (:class:`onrecord.store.NotReadable` otherwise).
+    schema (:class:`onrecord.record.store.NotReadable` otherwise).
 
-    ``immutable``: read it without locks or side files (:func:`onrecord.store.reader`).
+    ``immutable``: read it without locks or side files (:func:`onrecord.record.store.reader`).
     ``allow_hosts``: Host names to answer besides IP addresses and localhost; ``*``: any.
     """
     db_path = str(db_path)
@@ -178,6 +179,7 @@ def create_app(
     templates.env.globals.update(acts=SPEECH_ACTS, kinds=query.KINDS, max_size=MAX_SIZE)
     templates.env.filters["label"] = _label
     templates.env.filters["web_link"] = web_link
+    templates.env.filters["shown_date"] = schema.shown_date
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     def page(request: Request, name: str, context: dict, status: int = 200) -> HTMLResponse:

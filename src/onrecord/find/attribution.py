@@ -3,17 +3,17 @@
 :func:`find` makes two passes over a spaCy ``Doc`` of the article's analysis view (leftovers
 blanked):
 
-1. **Quotes** (:func:`onrecord.quotes.claim_quotes`): each quotation claimed by a cue next to it,
-   split and running-on quotations joined into one statement.
+1. **Quotes** (:func:`onrecord.find.quotes.claim_quotes`): each quotation claimed by a cue
+   next to it, split and running-on quotations joined into one statement.
 2. **Reported speech** (here). Every remaining candidate verb (and noun with a possessor and
    a "that" clause) gives a statement from its syntax: its subject is the source; its clausal
    complement, object + infinitive, or object (+ "as"/"for" phrase) is the content;
    ``CONTENT, X said``, ``As X reported, …``, ``according to X`` and ``WALLACE: …`` are
-   handled too. The learned cue model (:mod:`onrecord.cues`) decides which candidates are
+   handled too. The learned cue model (:mod:`onrecord.find.cues`) decides which candidates are
    statements, the cue lexicon's rates where it is not installed. Verbs inside a claimed
    quote are not cues.
 
-Then the content model (:mod:`onrecord.spans`) redraws the contents' edges. A statement's kind
+Then the content model (:mod:`onrecord.find.spans`) redraws the contents' edges. A statement's kind
 is ``direct`` when its content is quoted, ``mixed`` when it holds a quote and reported words,
 ``indirect`` otherwise. Speakers are resolved later (speakers.py).
 """
@@ -28,9 +28,9 @@ from spacy.attrs import DEP
 from spacy.symbols import AUX, NOUN, POS, VERB
 from spacy.tokens import Doc, Token
 
+from ..model import Cue, Span, Speaker, Statement
 from . import budget, cues, nlp
 from . import spans as span_model
-from .model import Cue, Span, Speaker, Statement
 from .phrases import (
     DASHES,
     RELATIVE,
@@ -308,8 +308,9 @@ def find(doc: Doc, collect: list | None = None, edges: bool = True) -> list[Foun
     """All statements in ``doc`` (an article's analysis view), in text order.
 
     Reported speech is decided by the learned cue model when ``data/cue_model.json`` exists
-    (:mod:`onrecord.cues`), else by the cue lexicon's rates. ``collect``, for training, receives
-    every candidate verb (verb, source, content, spans) instead of the verb-pass statements.
+    (:mod:`onrecord.find.cues`), else by the cue lexicon's rates. ``collect``, for training,
+    receives every candidate verb (verb, source, content, spans) instead of the verb-pass
+    statements.
     ``edges=False`` keeps the rules' content edges (the content model is trained on them).
     """
     text = nlp.text_of(doc)
@@ -445,7 +446,7 @@ def _candidates(doc: Doc, learned: bool) -> list[int]:
 
 
 def redraw_contents(doc: Doc, found: list[Found], quotes: list[Quote]) -> None:
-    """Let the content model (:func:`onrecord.spans.content`) redraw each content's edges,
+    """Let the content model (:func:`onrecord.find.spans.content`) redraw each content's edges,
     where it is installed; the quotes a statement holds follow its new content. A redrawn
     content may not take in the cue or content of another statement that holds a quotation
     ("argued that X, in which Putin said, “…”"): there the rules' edges stay."""

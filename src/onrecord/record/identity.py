@@ -1,6 +1,6 @@
 """One identity per speaker across articles.
 
-Within an article, :mod:`onrecord.speakers` already turns "he" and "the Kremlin leader" into
+Within an article, :mod:`onrecord.find.speakers` already turns "he" and "the Kremlin leader" into
 the article's fullest name ("Vladimir Putin", or only "Putin" when the article never gives
 more). Across articles the same person still appears under several names; this module decides
 which stored names are one entity:
@@ -33,7 +33,7 @@ from contextlib import nullcontext as _nothing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .speakers import TITLE_WORDS
+from ..find.speakers import TITLE_WORDS
 
 SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 

@@ -4,13 +4,13 @@ tie them up.
 all-MiniLM-L6-v2 (Apache-2.0), fine-tuned on PolNeAR train by ``scripts/train_tagger.py``,
 labels every word piece O, B or I for each of the three roles. The int8 ONNX graph and its
 tokenizer ship in ``data/``; onnxruntime and tokenizers run them on the CPU, without torch.
-:func:`find` turns the tags into :class:`~onrecord.phrases.Found` statements:
+:func:`find` turns the tags into :class:`~onrecord.find.phrases.Found` statements:
 
 - each content span goes to the nearest cue (fewest words between them) in its sentence or
   the one before, so a quote split by its cue ("A," he said, "B.") is one statement;
 - each cue with content takes the nearest source span in its sentence;
 - :func:`with_rules` then merges these with what the parse rules found
-  (:func:`onrecord.attribution.find`): the rules draw cue phrases more exactly, the model
+  (:func:`onrecord.find.attribution.find`): the rules draw cue phrases more exactly, the model
   finds more statements;
 - :func:`redraw_edges`, in the accurate mode only, last asks the same model, once per
   statement with its cue marked in the input, for that statement's own content and source,
@@ -38,8 +38,8 @@ from importlib import resources
 import numpy as np
 from spacy.tokens import Doc, Token
 
+from ..model import Span
 from . import budget, nlp
-from .model import Span
 from .phrases import RELATIVE, Found, char_spans, negated, noun_phrase, tokens_in
 from .quotes import Quote, QuoteIndex, find_quotes
 
@@ -494,7 +494,7 @@ def _negated(doc: Doc, f: Found) -> bool:
 def find(
     doc: Doc, probs: tuple[list[tuple[int, int]], np.ndarray] | None = None, edges: bool = True
 ) -> list[Found]:
-    """:func:`onrecord.attribution.find` with the model. ``probs`` is what :func:`piece_probs`
+    """:func:`onrecord.find.attribution.find` with the model. ``probs`` is what :func:`piece_probs`
     gives for the doc's text, where it was computed beforehand; ``edges`` (the accurate mode)
     redraws each statement's content and source with :func:`redraw_edges`."""
     from .attribution import find as find_by_rules

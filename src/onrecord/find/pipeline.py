@@ -1,16 +1,17 @@
 """The flow from articles to resolved statements, batched through spaCy.
 
-``ingest`` reads sources, ``nlp`` parses the analysis view of each article (page leftovers
-and the headline blanked, offsets unchanged), ``attribution`` finds statements, ``speakers``
-resolves their speakers. :func:`analyze` runs the last three over any number of articles in
-batches; :func:`extract` is the one-text convenience behind ``onrecord.extract``.
+:mod:`onrecord.read` reads sources, ``nlp`` parses the analysis view of each article (page
+leftovers and the headline blanked, offsets unchanged), ``attribution`` finds statements,
+``speakers`` resolves their speakers, ``context`` adds their context. :func:`analyze` runs
+these over any number of articles in batches; :func:`extract` is the one-text convenience
+behind ``onrecord.extract``. Storing is :mod:`onrecord.record.ingest`'s.
 
 Statements are found in one of three :data:`MODES`, each more accurate and slower than the
 one before (figures in the README):
 
-- ``fast``: the parse rules and the learned cue and span models (:mod:`onrecord.attribution`),
+- ``fast``: the parse rules and the learned cue and span models (:mod:`onrecord.find.attribution`),
   found on a second thread while spaCy parses the next articles;
-- ``default``: the same, with the fine-tuned tagger (:mod:`onrecord.tagger`) finding
+- ``default``: the same, with the fine-tuned tagger (:mod:`onrecord.find.tagger`) finding
   statements beside them; the tagger reads each text on the second thread while spaCy
   parses;
 - ``accurate``: the default, then the tagger reads again, with its cue marked, each
@@ -20,7 +21,6 @@ one before (figures in the README):
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -29,10 +29,12 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from . import attribution, budget, context, dedup, identity, nlp, speakers, store, tagger
-from .clean import analysis_view
-from .ingest import IngestError, make_article, read_paths
-from .model import MODES, Article, Problem, Statement
+from ..model import MODES, Article, Problem, Statement
+from ..read.article import make_article
+from ..read.clean import analysis_view
+from ..read.sources import read_paths
+from ..read.text import IngestError
+from . import attribution, budget, context, nlp, speakers, tagger
 
 BATCH_SIZE = 32
 
@@ -40,7 +42,7 @@ BATCH_SIZE = 32
 @dataclass
 class Result:
     """One analysed article: its statements and the titles seen for each person; or, with
-    ``problem``, an article skipped (it ran past its time budget, :mod:`onrecord.budget`),
+    ``problem``, an article skipped (it ran past its time budget, :mod:`onrecord.find.budget`),
     with no statements: a caller reports the problem and stores nothing."""
 
     article: Article
@@ -76,9 +78,9 @@ def analyze(
     for much of their time. Where the tagger is behind an article as it leaves the parse,
     this thread finds its statements itself, so that the worker is not left with all of it.
 
-    A text longer than :data:`onrecord.nlp.PIECE_CHARS` is parsed in pieces, on its own,
-    as it comes (:func:`onrecord.nlp.parse`), and joined into one doc. Each article has a time
-    budget (:mod:`onrecord.budget`): it runs from the start of a long text's parse, else from
+    A text longer than :data:`onrecord.find.nlp.PIECE_CHARS` is parsed in pieces, on its own,
+    as it comes (:func:`onrecord.find.nlp.parse`), and joined into one doc. Each article has a time
+    budget (:mod:`onrecord.find.budget`): it runs from the start of a long text's parse, else from
     the start of the article's finding, and is checked in the loops of parsing in pieces,
     tagging and finding; an article past it comes out as a :class:`Result` with a
     ``problem`` and no statements, and the batch goes on.
@@ -133,9 +135,9 @@ def analyze(
 
 
 def _tag(view: str, end: float | None, seconds: float) -> tuple | budget.OverBudget:
-    """:func:`onrecord.tagger.piece_probs` for ``view`` within its article's deadline
+    """:func:`onrecord.find.tagger.piece_probs` for ``view`` within its article's deadline
     (``end``; None: the clock has not started, the text is short); past it, the
-    :class:`~onrecord.budget.OverBudget` it raised, for :func:`_find` to report."""
+    :class:`~onrecord.find.budget.OverBudget` it raised, for :func:`_find` to report."""
     try:
         with budget.deadline(end, seconds):
             return tagger.piece_probs(view)
@@ -199,7 +201,7 @@ def extract_many(
 
     An empty text (or one of page leftovers alone) has no statements; one that cannot be
     analysed (too long; not English with ``check_language``) raises :class:`IngestError`
-    with the reason; one that runs past its time budget (:mod:`onrecord.budget`) gets no
+    with the reason; one that runs past its time budget (:mod:`onrecord.find.budget`) gets no
     statements.
     """
     articles: list[Article | None] = []
@@ -246,90 +248,3 @@ def read_sources(
             summary.already += 1
         else:
             yield item
-
-
-def ingest(
-    conn: sqlite3.Connection,
-    paths: Iterable[str],
-    *,
-    metadata: dict[str, dict] | None = None,
-    on_problem: Callable[[Problem], None] | None = None,
-    on_article: Callable[[Result], None] | None = None,
-    mode: str = "default",
-) -> Summary:
-    """Read, analyse and store every article under ``paths`` in ``mode``; already-stored ones
-    are skipped, except those a less accurate mode found (earlier in :data:`MODES`, or not
-    recorded): these are found again and their statements replaced.
-
-    Each article is committed with its statements, so an interrupted ingest keeps every
-    article it finished and a re-run picks up the rest.
-    """
-    summary = Summary()
-    seen: set[str] = set()
-    redo: set[str] = set()
-
-    def skip(article: Article) -> bool:
-        if article.id in seen:
-            return True
-        seen.add(article.id)
-        stored = store.stored_mode(conn, article.id)
-        if stored is None:
-            return False
-        if _rank(stored) < _rank(mode):
-            redo.add(article.id)
-            return False
-        return True
-
-    if store.derived_behind(conn):  # the last run stored articles, then died
-        complete(conn)
-    articles = read_sources(paths, summary, metadata, on_problem, skip)
-    for result in analyze(articles, mode=mode):
-        if result.problem is not None:  # past its time budget: reported, nothing stored
-            summary.problems.append(result.problem)
-            if on_problem:
-                on_problem(result.problem)
-            if on_article:
-                on_article(result)
-            continue
-        again = result.article.id in redo
-        written = store.write_article(
-            conn, result.article, result.statements, result.titles, extractor=mode, replace=again
-        )
-        if written is None:
-            summary.already += 1
-        elif again:
-            summary.redone += 1
-        else:
-            summary.added += 1
-        summary.statements += written or 0
-        if on_article:
-            on_article(result)
-    if summary.added or summary.redone:
-        complete(conn)
-    return summary
-
-
-def complete(conn: sqlite3.Connection) -> int:
-    """Bring the derived state up to date with the stored statements: entities
-    (:func:`identity.rebuild`), then clusters (statements that changed entity are checked
-    again, new ones signed and clustered: :mod:`onrecord.dedup`). Returns how many entities
-    there are.
-
-    Run after each ingest that stored something, after an alias change, and at the start of
-    an ingest when the last one stored articles but died before this (``store.derived_behind``,
-    cleared here once everything is done). Each step is idempotent, so a run killed in the
-    middle of this is completed by the next.
-    """
-    with conn:
-        store.mark_behind(conn)
-        rebuilt = identity.rebuild(conn, commit=False)
-        dedup.regroup(conn, rebuilt.moved)
-    dedup.update(conn)
-    store.derived_done(conn)
-    return rebuilt.entities
-
-
-def _rank(mode: str) -> int:
-    """How accurate a mode is: its place in :data:`MODES`; -1 for "unrecorded" (stored
-    before modes were recorded, by the rules alone)."""
-    return MODES.index(mode) if mode in MODES else -1

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .model import Skip, Span
+from ..model import Skip, Span
 
 # Whole lines that are page furniture, matched case-insensitively against the stripped line.
 _NAV_LINE = re.compile(

@@ -4,8 +4,8 @@ and source.
 :func:`find_quotes` reads the quotation marks only: top-level double quotations, a quotation
 that runs over paragraphs (opening mark repeated, no closing mark) being one.
 
-:func:`claim_quotes` is the first pass of :func:`onrecord.attribution.find`. A quotation is claimed
-by a cue next to it: after it (``"...," Putin said``; ``"...," said Putin``;
+:func:`claim_quotes` is the first pass of :func:`onrecord.find.attribution.find`. A quotation is
+claimed by a cue next to it: after it (``"...," Putin said``; ``"...," said Putin``;
 ``"…" ― Sonya Herridge``) or before it (``he said: "..."``). A quotation with no cue of its own
 right after a claimed one (``"A," Putin said. "B."``, or the next paragraph) continues that
 statement. A long quotation opening a paragraph after a paragraph about one person, with no
@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from ..model import Span
 from . import budget, nlp
 from . import spans as span_model
-from .model import Span
 from .phrases import (
     CLOSE_MARKS,
     DASHES,
@@ -31,6 +30,7 @@ from .phrases import (
     STRAIGHT,
     SUBJECTS,
     Found,
+    Quote,
     inverted_subject,
     is_cue,
     noun_phrase,
@@ -39,22 +39,6 @@ from .phrases import (
     trim,
     words_in,
 )
-
-
-@dataclass
-class Quote:
-    """A top-level quotation: one span per paragraph it covers, marks included."""
-
-    spans: list[Span]
-
-    @property
-    def start(self) -> int:
-        return self.spans[0][0]
-
-    @property
-    def end(self) -> int:
-        return self.spans[-1][1]
-
 
 _MARKS = re.compile("[" + re.escape(OPEN_MARKS + CLOSE_MARKS + STRAIGHT) + "]")
 

@@ -1,4 +1,4 @@
-"""Phrases from spaCy's parse that both passes of :mod:`onrecord.attribution` read.
+"""Phrases from spaCy's parse that both passes of :mod:`onrecord.find.attribution` read.
 
 The cue lexicon (verbs and their cue rates in PolNeAR train), a cue verb's subject, a
 mention's noun phrase, a content's trimmed edges and character spans, and :class:`Found`, a
@@ -12,15 +12,11 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Token
 
+from ..model import Span
 from . import nlp
-from .model import Span
-
-if TYPE_CHECKING:
-    from .quotes import Quote
 
 OPEN_MARKS = "“«„"
 CLOSE_MARKS = "”»"
@@ -144,6 +140,22 @@ def cue_rates() -> dict[str, float]:
 def cue_lemmas() -> frozenset[str]:
     """Lemmas that are cues in any construction (rate at least MIN_CUE_RATE)."""
     return frozenset(lemma for lemma, rate in cue_rates().items() if rate >= MIN_CUE_RATE)
+
+
+@dataclass
+class Quote:
+    """A top-level quotation: one span per paragraph it covers, marks included (found by
+    :func:`onrecord.find.quotes.find_quotes`; here because a :class:`Found` holds them)."""
+
+    spans: list[Span]
+
+    @property
+    def start(self) -> int:
+        return self.spans[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.spans[-1][1]
 
 
 @dataclass

@@ -1,8 +1,9 @@
 """Reading the record: statement search and filters, speakers, exports.
 
 Every function takes an open connection and returns plain dicts in the public JSON shape
-(the same as ``onrecord extract --format jsonl``), so the CLI, the Python API and any web
-front end share one definition. All SQL is parameterised.
+(:mod:`.schema`, the same as ``onrecord extract --format jsonl`` with the record's speaker
+ids and clusters), so the CLI, the Python API and any web front end share one definition.
+All SQL is parameterised.
 """
 
 from __future__ import annotations
@@ -16,32 +17,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import SPEECH_ACTS
+from ..model import SPEECH_ACTS
+from . import schema
 
 KINDS = ("direct", "indirect", "mixed")
 ORDERS = ("relevance", "newest", "oldest")
 MAX_PAGE = 500
-FLAT_FIELDS = (
-    "id",
-    "article_id",
-    "path",
-    "title",
-    "outlet",
-    "published",
-    "said_on",
-    "speaker",
-    "speaker_kind",
-    "mention",
-    "cue",
-    "kind",
-    "speech_act",
-    "content",
-    "content_spans",
-    "cluster_id",
-    "reports",
-)
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_PRECISION = {4: "year", 7: "month", 10: "day"}
 
 
 def fts_query(text: str) -> str:
@@ -124,74 +106,6 @@ class Filters:
             where.append("s.said_on <= ?")
             params.append(self.until + "\uffff")  # "2023" includes every day of 2023
         return join + (" WHERE " + " AND ".join(where) if where else ""), params
-
-
-def _said_on(row: sqlite3.Row) -> dict | None:
-    date = row["said_on"]
-    if not date:
-        return None
-    return {
-        "date": date,
-        "precision": row["said_on_precision"] or _PRECISION.get(len(date)),
-        "source_text": row["said_on_text"],
-        "from": row["said_on_from"],
-    }
-
-
-def _json(value: str | None):
-    return json.loads(value) if value else None
-
-
-def _row_to_dict(row: sqlite3.Row) -> dict:
-    speaker_span = (
-        [row["speaker_start"], row["speaker_end"]] if row["speaker_start"] is not None else None
-    )
-    cue = (
-        {
-            "text": row["cue_text"],
-            "lemma": row["cue_lemma"],
-            "span": [row["cue_start"], row["cue_end"]],
-        }
-        if row["cue_text"] is not None
-        else None
-    )
-    return {
-        "id": row["id"],
-        "article": {
-            "id": row["article_id"],
-            "path": row["path"],
-            "url": row["url"],
-            "title": row["title"],
-            "outlet": row["outlet"],
-            "published": row["published"],
-        },
-        "speaker": {
-            "id": row["entity_id"],
-            "name": row["entity_name"] or row["speaker_name"],
-            "mention": row["speaker_mention"],
-            "span": speaker_span,
-            "kind": row["speaker_kind"],
-            "phrase_span": [row["speaker_phrase_start"], row["speaker_phrase_end"]]
-            if row["speaker_phrase_start"] is not None
-            else None,
-        },
-        "cue": cue,
-        "content": {"text": row["content_text"], "spans": json.loads(row["content_spans"])},
-        "kind": row["kind"],
-        "speech_act": row["speech_act"],
-        "said_on": _said_on(row),
-        "venue": _json(row["venue"]),
-        "audience": _json(row["audience"]),
-        "targets": _json(row["targets"]) or [],
-        "numbers": _json(row["numbers"]) or [],
-        "cluster": {
-            "id": row["cluster_id"],
-            "text": row["content_text"],
-            "reports": 1,
-            "articles": [],
-            "first_reported": None,
-        },
-    }
 
 
 SELECT = """
@@ -283,7 +197,7 @@ def _rows_by_rowid(conn: sqlite3.Connection, rowids: list[int]) -> list[dict]:
         part = rowids[chunk : chunk + 500]
         sql = SELECT.replace("SELECT s.*", "SELECT s.rowid AS rid, s.*")
         sql += f" WHERE s.rowid IN ({','.join('?' * len(part))})"
-        found.update((r["rid"], _row_to_dict(r)) for r in conn.execute(sql, part))
+        found.update((r["rid"], schema.to_json(r)) for r in conn.execute(sql, part))
     return [found[r] for r in rowids if r in found]
 
 
@@ -345,7 +259,7 @@ def facets(conn: sqlite3.Connection, filters: Filters, top: int = 12) -> dict[st
 def statement(conn: sqlite3.Connection, statement_id: str) -> dict | None:
     """One statement by id, with its cluster, or None."""
     row = conn.execute(SELECT + " WHERE s.id = ?", (statement_id,)).fetchone()
-    return _attach_clusters(conn, [_row_to_dict(row)])[0] if row else None
+    return _attach_clusters(conn, [schema.to_json(row)])[0] if row else None
 
 
 def article(conn: sqlite3.Connection, article_id: str) -> dict | None:
@@ -369,7 +283,7 @@ def article(conn: sqlite3.Connection, article_id: str) -> dict | None:
         "title_span": title,
         "skips": [{"start": a, "end": b, "reason": r} for a, b, r in json.loads(row["skips"])],
         "text": row["text"],
-        "statements": _attach_clusters(conn, [_row_to_dict(r) for r in rows]),
+        "statements": _attach_clusters(conn, [schema.to_json(r) for r in rows]),
     }
 
 
@@ -483,31 +397,6 @@ def counts(conn: sqlite3.Connection) -> dict[str, int]:
     }
 
 
-def flatten(stmt: dict) -> dict:
-    """One statement as a flat row (CSV, Parquet)."""
-    said_on = stmt.get("said_on") or {}
-    cluster = stmt.get("cluster") or {}
-    return {
-        "id": stmt.get("id"),
-        "article_id": stmt["article"]["id"],
-        "path": stmt["article"].get("path"),
-        "title": stmt["article"].get("title"),
-        "outlet": stmt["article"].get("outlet"),
-        "published": stmt["article"].get("published"),
-        "said_on": said_on.get("date"),
-        "speaker": stmt["speaker"]["name"],
-        "speaker_kind": stmt["speaker"]["kind"],
-        "mention": stmt["speaker"]["mention"],
-        "cue": stmt["cue"]["text"] if stmt["cue"] else None,
-        "kind": stmt["kind"],
-        "speech_act": stmt.get("speech_act"),
-        "content": stmt["content"]["text"],
-        "content_spans": json.dumps(stmt["content"]["spans"]),
-        "cluster_id": cluster.get("id"),
-        "reports": str(cluster["reports"]) if cluster.get("reports") else None,
-    }
-
-
 def iter_all(conn: sqlite3.Connection, batch: int = 5000) -> Iterator[dict]:
     """Every statement, in article order, fetched in batches."""
     offset = 0
@@ -529,26 +418,26 @@ def export(conn: sqlite3.Connection, fmt: str, out: Path) -> int:
                 n += 1
     elif fmt == "csv":
         with out.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=FLAT_FIELDS)
+            writer = csv.DictWriter(fh, fieldnames=schema.FLAT_FIELDS)
             writer.writeheader()
             for stmt in iter_all(conn):
-                writer.writerow(flatten(stmt))
+                writer.writerow(schema.csv_row(stmt))
                 n += 1
     elif fmt == "parquet":
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        schema = pa.schema([(f, pa.string()) for f in FLAT_FIELDS])
-        with pq.ParquetWriter(str(out), schema) as writer:
+        types = schema.arrow_schema()
+        with pq.ParquetWriter(str(out), types) as writer:
             batch: list[dict] = []
             for stmt in iter_all(conn):
-                batch.append(flatten(stmt))
+                batch.append(schema.flat(stmt))
                 if len(batch) >= 5000:
-                    writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+                    writer.write_table(pa.Table.from_pylist(batch, schema=types))
                     n += len(batch)
                     batch = []
             if batch or n == 0:
-                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+                writer.write_table(pa.Table.from_pylist(batch, schema=types))
                 n += len(batch)
     else:
         raise ValueError(f"unknown export format: {fmt}")

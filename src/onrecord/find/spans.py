@@ -190,7 +190,7 @@ def _whole_phrases(verb: Token, hi: int, keep: set[int]) -> int:
 # the next sentence. A second CRF labels the words around each statement C (content) or O,
 # reading the rules' content as a feature, so it learns where PolNeAR's annotators draw the
 # edges differently from the rules (``python scripts/train_spans.py --content``; model
-# ``data/content_crf.bin``; :func:`onrecord.attribution.redraw_contents` applies it). Without
+# ``data/content_crf.bin``; :func:`onrecord.find.attribution.redraw_contents` applies it). Without
 # the model the rules' edges stand.
 
 QUOTE_TOKENS = set('"“”«»„') | {"''", "``"}

@@ -83,7 +83,7 @@ def parse(pipeline: Language, text: str, size: int | None = None) -> Doc:
     """``pipeline(text)``, in pieces where it is longer than ``size`` (:data:`PIECE_CHARS`):
     each piece parsed on its own (a sentence never runs from one to the next), the docs
     joined into one with the same text. The article's time budget is checked between pieces
-    (:func:`onrecord.budget.check`)."""
+    (:func:`onrecord.find.budget.check`)."""
     cuts = pieces(text, size)
     if len(cuts) == 1:
         return pipeline(text)

@@ -6,7 +6,7 @@ not hold up a batch. Python cannot interrupt spaCy's or onnxruntime's compiled c
 budget is cooperative: :func:`deadline` sets one for the current thread, and the loops of the
 stages (the parse between the pieces of a long text, the tagger between windows, finding,
 speakers, context) call :func:`check`, which raises :class:`OverBudget` once it has passed.
-The caller (:func:`onrecord.pipeline.analyze`) turns that into a skipped article.
+The caller (:func:`onrecord.find.pipeline.analyze`) turns that into a skipped article.
 
 The budget is :data:`ARTICLE_SECONDS` (60 s, or ``ONRECORD_ARTICLE_SECONDS``; 0 or less: no
 budget) for every :data:`PER_CHARS` characters of the text, and at least that: the work is

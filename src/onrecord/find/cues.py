@@ -1,6 +1,6 @@
 """The learned cue model: is this verb, with this subject and this complement, a cue?
 
-The reported-speech pass of :mod:`onrecord.attribution` looks at every verb that has a subject
+The reported-speech pass of :mod:`onrecord.find.attribution` looks at every verb that has a subject
 (the would-be source) and a complement (the would-be content). Whether such a verb reports
 speech depends on the verb ("said" almost always, "showed" sometimes, "won" never) and on the
 construction: a "that" clause, a human subject, a negation, a verb inside a relative clause.

@@ -25,8 +25,8 @@ import numpy
 from spacy.attrs import DEP
 from spacy.tokens import Doc, Token
 
+from ..model import Statement
 from . import budget, nlp
-from .model import Statement
 
 TITLE_WORDS = {
     "mr",

@@ -1,0 +1,271 @@
+"""Read articles from files, folders and stdin: plain text, HTML, JSON Lines and WARC, each
+of them gzip or not; :func:`read_paths` is the way in.
+
+Each reader yields :class:`Article` objects with the original text untouched, or a
+:class:`Problem` with a one-line reason for a source it cannot use (binary, empty,
+undecodable, too large, not English, not a regular file). One bad source never stops the
+others, and no input file ends in a traceback. A value that cannot be used (a date that
+cannot be read, a title that is a number) does not cost the article: it is left out and a
+``Problem`` marked ``warning`` says so, before the article.
+
+Limits: a source is read up to :data:`MAX_BYTES`, gzip *after* decompression, and refused
+once it holds more (a file by its size, stdin, gzip as it inflates); a WARC archive is read
+as a stream, record by record, up to the same limit. Nothing bigger is ever read. An
+article's text is at most :data:`~onrecord.read.article.MAX_CHARS` characters (what spaCy
+parses). FIFOs, devices and sockets are refused by ``stat``, without being opened.
+
+The formats: :mod:`.text` (decoding), :mod:`.article` (plain text, building an article),
+:mod:`.html`, :mod:`.jsonl`, :mod:`.warc`; :mod:`.metadata` for metadata files,
+:mod:`.dates` for publication dates.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import stat
+import sys
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from ..model import Article, Problem
+from .article import article_or_problems, from_text
+from .html import from_html
+from .jsonl import read_jsonl
+from .metadata import SIDECAR_NAMES, load_sidecar, meta_for
+from .text import IngestError, file_type
+from .warc import read_warc
+
+MAX_BYTES = 5_000_000
+TEXT_SUFFIXES = {".txt", ".text"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+WARC_SUFFIXES = {".warc", ".arc"}
+
+
+def _kind(path: Path, data: bytes) -> str:
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    suffix = Path(name).suffix
+    if suffix in WARC_SUFFIXES:
+        return "warc"
+    if suffix in JSONL_SUFFIXES:
+        return "jsonl"
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    head = data[:512].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    return "text"
+
+
+def _gunzip(data: bytes) -> bytes:
+    """gzip data decompressed, reading at most :data:`MAX_BYTES` + 1 bytes of it: a small
+    file that decompresses to gigabytes is refused after the limit, not after the whole."""
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
+            out = fh.read(MAX_BYTES + 1)
+    except EOFError:
+        raise IngestError("truncated gzip file (it ends inside the compressed data)") from None
+    except gzip.BadGzipFile as err:
+        if str(err).startswith("Not a gzipped file"):  # (only after a first member)
+            err = "bytes after the compressed data that are not gzip"
+        raise IngestError(f"corrupt gzip data ({err})") from None
+    except (OSError, zlib.error) as err:
+        raise IngestError(f"corrupt gzip data ({err})") from None
+    if len(out) > MAX_BYTES:
+        raise IngestError(f"too large when decompressed (over {MAX_BYTES / 1e6:g} MB)")
+    return out
+
+
+def read_bytes(
+    data: bytes, path: str, kind: str | None = None, meta: dict | None = None
+) -> Iterator[Article | Problem]:
+    """Articles (or problems) from one source's bytes (gzip data is decompressed first)."""
+    meta = meta or {}
+    try:
+        if len(data) > MAX_BYTES:
+            raise IngestError(f"too large (over {MAX_BYTES / 1e6:g} MB)")
+        if (kind or _kind(Path(path), b"")) == "warc":  # (warc.gz: read_warc inflates it)
+            yield from read_warc(data, path, MAX_BYTES)
+            return
+        for _ in range(3):  # (a.txt.gz.gz: gzip of gzip)
+            if data[:2] == b"\x1f\x8b":
+                data = _gunzip(data)
+        kind = kind or (_sniff_stdin(data) if path == "-" else _kind(Path(path), data))
+        if kind == "jsonl":
+            yield from read_jsonl(data, path)
+        elif kind == "warc":
+            yield from read_warc(data, path, MAX_BYTES)
+        elif kind == "html":
+            yield from article_or_problems(
+                lambda notes: from_html(data, path=path, notes=notes, **meta), path
+            )
+        else:
+            yield from article_or_problems(
+                lambda notes: from_text(data, path=path, notes=notes, **meta), path
+            )
+    except IngestError as err:
+        yield Problem(path, str(err))
+
+
+def _sniff_stdin(data: bytes) -> str:
+    head = data.lstrip()[:1]
+    if head == b"{":
+        return "jsonl"
+    if head == b"<":
+        return "html"
+    return "text"
+
+
+def _display(path: Path | str) -> str:
+    """A path as text that can be printed and stored: bytes of a file name that are not UTF-8
+    (kept by Python as lone surrogates, which cannot be encoded) become U+FFFD."""
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
+_LOOKED_FOR = (
+    ", ".join(sorted(TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | WARC_SUFFIXES))
+    + " and those ending in .gz"
+)
+
+
+def iter_files(paths: Iterable[str]) -> Iterator[tuple[str, Path | None, bool] | Problem]:
+    """(name to show, Path, found in a folder) for each file under the given paths, folders
+    recursively (symbolic links to folders are not followed), ``(-, None, False)`` for stdin;
+    a :class:`Problem` for a path that does not exist, an unreadable folder, or a folder with
+    no article files in it."""
+    for given in paths:
+        if given == "-":
+            yield "-", None, False
+            continue
+        path = Path(given)
+        try:
+            is_dir = stat.S_ISDIR(os.stat(path).st_mode)
+        except FileNotFoundError:
+            broken = os.path.islink(path)
+            yield Problem(_display(given), "broken symbolic link" if broken else "no such file")
+            continue
+        except OSError as err:
+            yield Problem(_display(given), f"unreadable: {err.strerror or err}")
+            continue
+        if not is_dir:
+            yield _display(given), path, False
+            continue
+        found, problems = _walk(path)
+        yield from problems
+        if not found and not problems:
+            yield Problem(_display(given), f"no article files found (looked for {_LOOKED_FOR})")
+        for child in sorted(found):
+            yield _display(child), child, True
+
+
+def _walk(top: Path) -> tuple[list[Path], list[Problem]]:
+    """The article files under ``top`` (by name), and a problem for each folder that cannot
+    be listed. A loop over a stack, not recursion: a tree thousands of folders deep is read
+    like any other; links to folders are not followed (no cycles)."""
+    found: list[Path] = []
+    problems: list[Problem] = []
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(Path(entry.path))
+                    elif _wanted(entry.name):
+                        found.append(Path(entry.path))
+        except OSError as err:
+            problems.append(Problem(_display(folder), f"unreadable folder: {err.strerror or err}"))
+    return found, problems
+
+
+def _wanted(name: str) -> bool:
+    name = name.lower()
+    if name in SIDECAR_NAMES or name.startswith("."):
+        return False
+    suffixes = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | WARC_SUFFIXES
+    base = name[:-3] if name.endswith(".gz") else name
+    return Path(base).suffix in suffixes
+
+
+def _open_regular(path: Path, listed: bool) -> BinaryIO:
+    """``path`` opened for reading, once ``stat`` shows a regular file (a FIFO would block, a
+    device never end); :class:`IngestError` otherwise."""
+    gone = "vanished before it could be read" if listed else "no such file"
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise IngestError(f"not a regular file ({file_type(info.st_mode)})")
+        return open(path, "rb")  # noqa: SIM115 (the caller closes it)
+    except FileNotFoundError:
+        raise IngestError("broken symbolic link" if os.path.islink(path) else gone) from None
+    except OSError as err:
+        raise IngestError(f"unreadable: {err.strerror or err}") from None
+
+
+def _read_file(name: str, path: Path, listed: bool, meta: dict) -> Iterator[Article | Problem]:
+    """The articles of one file: a WARC archive as a stream, anything else read whole, at
+    most :data:`MAX_BYTES` + 1 bytes of it."""
+    try:
+        fh = _open_regular(path, listed)
+    except IngestError as err:
+        yield Problem(name, str(err))
+        return
+    with fh:
+        try:
+            size = os.fstat(fh.fileno()).st_size
+            if size <= MAX_BYTES and _kind(path, b"") == "warc":
+                yield from read_warc(fh, name, MAX_BYTES)
+                return
+            data = fh.read(MAX_BYTES + 1) if size <= MAX_BYTES else b""
+        except OSError as err:
+            yield Problem(name, f"unreadable: {err.strerror or err}")
+            return
+    if size > MAX_BYTES or len(data) > MAX_BYTES:
+        size = max(size, len(data))
+        yield Problem(name, f"too large ({size / 1e6:.1f} MB; limit {MAX_BYTES / 1e6:g} MB)")
+        return
+    yield from read_bytes(data, name, meta=meta)
+
+
+def read_paths(
+    paths: Iterable[str], metadata: dict[str, dict] | None = None
+) -> Iterator[Article | Problem]:
+    """Every article under ``paths`` (files, folders, ``-`` for stdin), in order.
+
+    Metadata comes from ``metadata`` (file name -> fields, see :func:`load_sidecar`), else
+    from a sidecar ``metadata.csv`` / ``metadata.jsonl`` beside each file. A sidecar that
+    cannot be read is reported once, and the files beside it are read without it.
+    """
+    sidecars: dict[Path, dict[str, dict]] = {}
+    for item in iter_files(paths):
+        if isinstance(item, Problem):
+            yield item
+            continue
+        name, path, listed = item
+        if path is None:
+            yield from read_bytes(sys.stdin.buffer.read(MAX_BYTES + 1), "-")
+            continue
+        meta = meta_for(metadata or {}, path)
+        if meta is None:
+            folder = path.parent
+            if folder not in sidecars:
+                sidecars[folder] = {}
+                for side in SIDECAR_NAMES:
+                    if (folder / side).is_file():
+                        try:
+                            sidecars[folder] = load_sidecar(folder / side)
+                        except IngestError as err:
+                            yield Problem(
+                                _display(folder / side),
+                                f"{err}; the files beside it are read without it",
+                            )
+                        break
+            meta = meta_for(sidecars[folder], path) or {}
+        yield from _read_file(name, path, listed, meta)

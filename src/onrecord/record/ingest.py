@@ -1,0 +1,104 @@
+"""Ingest: read sources, find their statements and store them, then bring the derived
+state (entities across articles, clusters of reports) up to date.
+
+The one place where the stages meet the database: :mod:`onrecord.read` gives articles,
+:func:`onrecord.find.pipeline.analyze` their statements, :mod:`.store` writes each article
+with its statements in one transaction, :mod:`.identity` and :mod:`.dedup` regroup what is
+stored. ``onrecord ingest`` runs it, and so may any Python caller with a connection.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable
+
+from ..find.pipeline import Result, Summary, analyze, read_sources
+from ..model import MODES, Article, Problem
+from . import dedup, identity, store
+
+
+def ingest(
+    conn: sqlite3.Connection,
+    paths: Iterable[str],
+    *,
+    metadata: dict[str, dict] | None = None,
+    on_problem: Callable[[Problem], None] | None = None,
+    on_article: Callable[[Result], None] | None = None,
+    mode: str = "default",
+) -> Summary:
+    """Read, analyse and store every article under ``paths`` in ``mode``; already-stored ones
+    are skipped, except those a less accurate mode found (earlier in :data:`MODES`, or not
+    recorded): these are found again and their statements replaced.
+
+    Each article is committed with its statements, so an interrupted ingest keeps every
+    article it finished and a re-run picks up the rest.
+    """
+    summary = Summary()
+    seen: set[str] = set()
+    redo: set[str] = set()
+
+    def skip(article: Article) -> bool:
+        if article.id in seen:
+            return True
+        seen.add(article.id)
+        stored = store.stored_mode(conn, article.id)
+        if stored is None:
+            return False
+        if _rank(stored) < _rank(mode):
+            redo.add(article.id)
+            return False
+        return True
+
+    if store.derived_behind(conn):  # the last run stored articles, then died
+        complete(conn)
+    articles = read_sources(paths, summary, metadata, on_problem, skip)
+    for result in analyze(articles, mode=mode):
+        if result.problem is not None:  # past its time budget: reported, nothing stored
+            summary.problems.append(result.problem)
+            if on_problem:
+                on_problem(result.problem)
+            if on_article:
+                on_article(result)
+            continue
+        again = result.article.id in redo
+        written = store.write_article(
+            conn, result.article, result.statements, result.titles, extractor=mode, replace=again
+        )
+        if written is None:
+            summary.already += 1
+        elif again:
+            summary.redone += 1
+        else:
+            summary.added += 1
+        summary.statements += written or 0
+        if on_article:
+            on_article(result)
+    if summary.added or summary.redone:
+        complete(conn)
+    return summary
+
+
+def complete(conn: sqlite3.Connection) -> int:
+    """Bring the derived state up to date with the stored statements: entities
+    (:func:`identity.rebuild`), then clusters (statements that changed entity are checked
+    again, new ones signed and clustered: :mod:`onrecord.record.dedup`). Returns how many entities
+    there are.
+
+    Run after each ingest that stored something, after an alias change, and at the start of
+    an ingest when the last one stored articles but died before this (``store.derived_behind``,
+    cleared here once everything is done). Each step is idempotent, so a run killed in the
+    middle of this is completed by the next.
+    """
+    with conn:
+        store.mark_behind(conn)
+        rebuilt = identity.rebuild(conn, commit=False)
+        dedup.regroup(conn, rebuilt.moved)
+    dedup.update(conn)
+    store.derived_done(conn)
+    return rebuilt.entities
+
+
+def _rank(mode: str) -> int:
+    """How accurate a mode is: its place in :data:`MODES`; -1 for "unrecorded" (stored
+    before modes were recorded, by the rules alone)."""
+    return MODES.index(mode) if mode in MODES else -1
