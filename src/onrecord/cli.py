@@ -605,14 +605,14 @@ def serve(
 
 
 def examples_dir() -> Path:
-    """The bundled example articles: ./examples/seeds, else the checkout's copy."""
-    here = Path("examples/seeds")
-    if here.is_dir():
-        return here
-    repo = Path(__file__).resolve().parents[2] / "examples" / "seeds"
-    if repo.is_dir():
-        return repo
-    raise click.ClickException("the bundled examples (examples/seeds) were not found")
+    """The bundled example articles, shipped inside the package (``onrecord/data/examples``)
+    so that ``onrecord demo`` works from any folder, installed from a wheel as well."""
+    from importlib.resources import files
+
+    folder = files("onrecord") / "data" / "examples"
+    if folder.is_dir():
+        return Path(str(folder))
+    raise click.ClickException("the bundled examples (onrecord/data/examples) were not found")
 
 
 @main.command()
