@@ -15,8 +15,8 @@ article's text is at most :data:`~onrecord.read.article.MAX_CHARS` characters (w
 parses). FIFOs, devices and sockets are refused by ``stat``, without being opened.
 
 The formats: :mod:`.text` (decoding), :mod:`.article` (plain text, building an article),
-:mod:`.html`, :mod:`.jsonl`, :mod:`.warc`; :mod:`.metadata` for metadata files,
-:mod:`.dates` for publication dates.
+:mod:`.html`, :mod:`.jsonl`, :mod:`.warc`, each registered in :data:`FORMATS` (suffixes,
+sniffing, reader); :mod:`.metadata` for metadata files, :mod:`.dates` for publication dates.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ import os
 import stat
 import sys
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -40,27 +41,91 @@ from .text import IngestError, file_type
 from .warc import read_warc
 
 MAX_BYTES = 5_000_000
-TEXT_SUFFIXES = {".txt", ".text"}
-HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-WARC_SUFFIXES = {".warc", ".arc"}
 
 
-def _kind(path: Path, data: bytes) -> str:
+@dataclass(frozen=True)
+class Format:
+    """One input format: adding a format is one entry in :data:`FORMATS`.
+
+    ``suffixes`` name the files a folder is searched for (with or without ``.gz``) and, for
+    any format but :data:`FALLBACK`, decide the format of a file by its name alone.
+    ``sniff`` recognises the format from a file's first bytes when its suffix decides
+    nothing; ``stdin_lead`` is the first non-blank byte that marks it on stdin, which has no
+    name. ``read`` turns one source's bytes (and its metadata) into articles and problems;
+    a ``stream`` format's reader takes the raw bytes, gzip or not, or an open file, and
+    reads it record by record, so that it is never decompressed or read whole first.
+    """
+
+    name: str
+    suffixes: frozenset[str]
+    read: Callable[[bytes | BinaryIO, str, dict], Iterator[Article | Problem]]
+    sniff: Callable[[bytes], bool] | None = None
+    stdin_lead: bytes | None = None
+    stream: bool = False
+
+
+def _html_head(data: bytes) -> bool:
+    return data[:512].lstrip().lower().startswith((b"<!doctype html", b"<html"))
+
+
+FALLBACK = "text"
+"""The format of a source nothing else claims: plain text (also by its own suffixes, which
+list the files to look for but, unlike the others, do not outweigh sniffing)."""
+
+FORMATS: tuple[Format, ...] = (
+    Format(
+        "warc",
+        frozenset({".warc", ".arc"}),
+        lambda data, path, meta: read_warc(data, path, MAX_BYTES),
+        stream=True,
+    ),
+    Format(
+        "jsonl",
+        frozenset({".jsonl", ".ndjson"}),
+        lambda data, path, meta: read_jsonl(data, path),
+        stdin_lead=b"{",
+    ),
+    Format(
+        "html",
+        frozenset({".html", ".htm", ".xhtml"}),
+        lambda data, path, meta: article_or_problems(
+            lambda notes: from_html(data, path=path, notes=notes, **meta), path
+        ),
+        sniff=_html_head,
+        stdin_lead=b"<",
+    ),
+    Format(
+        FALLBACK,
+        frozenset({".txt", ".text"}),
+        lambda data, path, meta: article_or_problems(
+            lambda notes: from_text(data, path=path, notes=notes, **meta), path
+        ),
+    ),
+)
+"""Every input format, by name: suffixes, sniffing and reader in one entry each."""
+
+_BY_NAME = {fmt.name: fmt for fmt in FORMATS}
+_BY_SUFFIX = {suffix: fmt for fmt in FORMATS if fmt.name != FALLBACK for suffix in fmt.suffixes}
+FILE_SUFFIXES = frozenset().union(*(fmt.suffixes for fmt in FORMATS))
+"""The file suffixes looked for in a folder (each also with ``.gz`` after it)."""
+
+
+def _suffix(path: Path) -> str:
     name = path.name.lower()
     if name.endswith(".gz"):
         name = name[:-3]
-    suffix = Path(name).suffix
-    if suffix in WARC_SUFFIXES:
-        return "warc"
-    if suffix in JSONL_SUFFIXES:
-        return "jsonl"
-    if suffix in HTML_SUFFIXES:
-        return "html"
-    head = data[:512].lstrip().lower()
-    if head.startswith((b"<!doctype html", b"<html")):
-        return "html"
-    return "text"
+    return Path(name).suffix
+
+
+def _kind(path: Path, data: bytes) -> str:
+    """The format of a file: by its suffix, else by sniffing its first bytes, else text."""
+    fmt = _BY_SUFFIX.get(_suffix(path))
+    if fmt is not None:
+        return fmt.name
+    for fmt in FORMATS:
+        if fmt.sniff is not None and fmt.sniff(data):
+            return fmt.name
+    return FALLBACK
 
 
 def _gunzip(data: bytes) -> bytes:
@@ -90,36 +155,26 @@ def read_bytes(
     try:
         if len(data) > MAX_BYTES:
             raise IngestError(f"too large (over {MAX_BYTES / 1e6:g} MB)")
-        if (kind or _kind(Path(path), b"")) == "warc":  # (warc.gz: read_warc inflates it)
-            yield from read_warc(data, path, MAX_BYTES)
+        fmt = _BY_NAME[kind or _kind(Path(path), b"")]
+        if fmt.stream:  # (warc.gz: the reader inflates it)
+            yield from fmt.read(data, path, meta)
             return
         for _ in range(3):  # (a.txt.gz.gz: gzip of gzip)
             if data[:2] == b"\x1f\x8b":
                 data = _gunzip(data)
         kind = kind or (_sniff_stdin(data) if path == "-" else _kind(Path(path), data))
-        if kind == "jsonl":
-            yield from read_jsonl(data, path)
-        elif kind == "warc":
-            yield from read_warc(data, path, MAX_BYTES)
-        elif kind == "html":
-            yield from article_or_problems(
-                lambda notes: from_html(data, path=path, notes=notes, **meta), path
-            )
-        else:
-            yield from article_or_problems(
-                lambda notes: from_text(data, path=path, notes=notes, **meta), path
-            )
+        yield from _BY_NAME[kind].read(data, path, meta)
     except IngestError as err:
         yield Problem(path, str(err))
 
 
 def _sniff_stdin(data: bytes) -> str:
+    """The format of stdin, which has no name: by its first non-blank byte, else text."""
     head = data.lstrip()[:1]
-    if head == b"{":
-        return "jsonl"
-    if head == b"<":
-        return "html"
-    return "text"
+    for fmt in FORMATS:
+        if fmt.stdin_lead is not None and head == fmt.stdin_lead:
+            return fmt.name
+    return FALLBACK
 
 
 def _display(path: Path | str) -> str:
@@ -128,10 +183,7 @@ def _display(path: Path | str) -> str:
     return os.fsencode(path).decode("utf-8", "replace")
 
 
-_LOOKED_FOR = (
-    ", ".join(sorted(TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | WARC_SUFFIXES))
-    + " and those ending in .gz"
-)
+_LOOKED_FOR = ", ".join(sorted(FILE_SUFFIXES)) + " and those ending in .gz"
 
 
 def iter_files(paths: Iterable[str]) -> Iterator[tuple[str, Path | None, bool] | Problem]:
@@ -189,9 +241,7 @@ def _wanted(name: str) -> bool:
     name = name.lower()
     if name in SIDECAR_NAMES or name.startswith("."):
         return False
-    suffixes = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | WARC_SUFFIXES
-    base = name[:-3] if name.endswith(".gz") else name
-    return Path(base).suffix in suffixes
+    return _suffix(Path(name)) in FILE_SUFFIXES
 
 
 def _open_regular(path: Path, listed: bool) -> BinaryIO:
@@ -220,8 +270,9 @@ def _read_file(name: str, path: Path, listed: bool, meta: dict) -> Iterator[Arti
     with fh:
         try:
             size = os.fstat(fh.fileno()).st_size
-            if size <= MAX_BYTES and _kind(path, b"") == "warc":
-                yield from read_warc(fh, name, MAX_BYTES)
+            fmt = _BY_NAME[_kind(path, b"")]
+            if size <= MAX_BYTES and fmt.stream:
+                yield from fmt.read(fh, name, meta)
                 return
             data = fh.read(MAX_BYTES + 1) if size <= MAX_BYTES else b""
         except OSError as err:
