@@ -111,3 +111,43 @@ def test_timeline_newest_first_with_buckets(conn):
         {"period": "2023", "acts": {"claim": 1}},
     ]
     assert query.timeline(conn, grant["id"], about="old")["total"] == 1
+
+
+def test_timeline_by_name(conn):
+    grant = query.find_speaker(conn, "grant")
+    assert grant["name"] == "Lisa Grant"
+    assert query.find_speaker(conn, "lisa grant")["id"] == grant["id"]
+    assert query.timeline(conn, "Grant") == query.timeline(conn, grant["id"])
+    assert query.timeline(conn, "Hale")["statements"][0]["speaker"]["name"] == "Tom Hale"
+    assert query.find_speaker(conn, "Nobody") is None
+    with pytest.raises(ValueError, match="no speaker called 'Nobody'"):
+        query.timeline(conn, "Nobody")
+
+
+@pytest.mark.parametrize("value", ["2016-13", "2023-02-30", "2023-00-10", "2023-1", "today"])
+def test_impossible_dates_are_refused(conn, value):
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        query.statements(conn, since=value)
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        query.count(conn, query.Filters(until=value))
+
+
+def test_outlet_case_insensitive_and_outlets(conn):
+    herald = summary(query.statements(conn, outlet="Herald"))
+    assert len(herald) == 2 and summary(query.statements(conn, outlet="hERALD")) == herald
+    assert query.outlets(conn) == [
+        {
+            "outlet": "Herald",
+            "articles": 2,
+            "statements": 2,
+            "first": "2023-07-10",
+            "last": "2023-08-02",
+        },
+        {
+            "outlet": "Daily",
+            "articles": 1,
+            "statements": 2,
+            "first": "2021-03-01",
+            "last": "2021-03-01",
+        },
+    ]

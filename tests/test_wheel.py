@@ -41,8 +41,17 @@ def test_bundled_examples_match_the_checkout_copy():
 def test_demo_runs_from_an_installed_wheel(tmp_path):
     wheels = tmp_path / "wheels"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels),
-         str(_sources(tmp_path))],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "-q",
+            "-w",
+            str(wheels),
+            str(_sources(tmp_path)),
+        ],
         check=True,
         timeout=600,
     )
@@ -52,13 +61,24 @@ def test_demo_runs_from_an_installed_wheel(tmp_path):
     python = env_dir / "bin" / "python"
     site = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     # the dependencies: this environment's packages, after the new one's own
     Path(site, "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q",
-         str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "-q",
+            str(wheel),
+        ],
         check=True,
         timeout=300,
     )
@@ -67,12 +87,20 @@ def test_demo_runs_from_an_installed_wheel(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "ONRECORD_DB")}
     where = subprocess.run(
         [str(python), "-c", "import onrecord; print(onrecord.__file__)"],
-        cwd=empty, env=env, check=True, capture_output=True, text=True,
+        cwd=empty,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     assert where.startswith(site), where  # the wheel's copy, not the checkout's
     result = subprocess.run(
         [str(env_dir / "bin" / "onrecord"), "demo"],
-        cwd=empty, env=env, capture_output=True, text=True, timeout=600,
+        cwd=empty,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr
     assert "Vladimir Putin" in result.stdout

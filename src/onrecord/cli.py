@@ -24,6 +24,7 @@ from .read.text import IngestError
 from .record import query, schema, store
 
 FORMATS = ("table", "json", "jsonl")
+TABLE_LIMIT = 50  # statements a table shows unless --limit says otherwise
 
 
 def _db_option(f):
@@ -105,6 +106,7 @@ def _table(rows: list[dict], columns: list[tuple[str, str, int]]) -> str:
 
 
 STATEMENT_COLUMNS = [
+    ("ID", "id", 16),  # whole: 'onrecord show ID' takes it
     ("SPEAKER", "speaker", 22),
     ("KIND", "kind", 8),
     ("CUE", "cue", 13),
@@ -113,7 +115,9 @@ STATEMENT_COLUMNS = [
 ]
 
 
-def _print_statements(stmts: list[dict], fmt: str) -> None:
+def _print_statements(stmts: list[dict], fmt: str, total: int | None = None) -> None:
+    """Statements in ``fmt``; a table ends with their number, and where ``total`` is more
+    (a limited listing), how many there are and how to see more."""
     if fmt == "json":
         click.echo(json.dumps(stmts, ensure_ascii=False, indent=2))
     elif fmt == "jsonl":
@@ -132,7 +136,10 @@ def _print_statements(stmts: list[dict], fmt: str) -> None:
             flat["source"] = Path(flat["path"] or flat["article_id"]).name
             rows.append(flat)
         click.echo(_table(rows, STATEMENT_COLUMNS))
-        click.echo(f"\n{len(stmts)} statement(s)")
+        if total is not None and total > len(stmts):
+            click.echo(f"\n{len(stmts):,} of {total:,} statement(s); --limit N for more")
+        else:
+            click.echo(f"\n{len(stmts):,} statement(s)")
 
 
 @click.group()
@@ -230,22 +237,29 @@ def extract(
 @click.option("--about", help="What the statement is about: a target (ATACMS) or content words.")
 @click.option("--kind", type=click.Choice(query.KINDS))
 @click.option("--act", type=click.Choice(SPEECH_ACTS), help="Speech act (warn, deny, ...).")
-@click.option("--outlet", help="Outlet name, exactly as stored (see 'onrecord speakers').")
+@click.option("--outlet", help="Outlet name, any case (see 'onrecord outlets').")
 @click.option("--since", help="Said on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--until", help="Said on or before this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option(
     "--order",
     type=click.Choice(query.ORDERS),
-    help="Default: relevance with --search, else oldest.",
+    help="Default: relevance with --search, else newest (as on the web pages).",
 )
-@click.option("--limit", type=click.IntRange(min=1), default=None)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help=f"At most this many statements. Default: {TABLE_LIMIT} in a table; every match in "
+    "json, jsonl and csv (for scripts).",
+)
 @click.option(
     "--format", "fmt", type=click.Choice((*FORMATS, "csv")), default="table", show_default=True
 )
 def statements(
     db, speaker, search, about, kind, act, outlet, since, until, order, limit, fmt
 ) -> None:
-    """List stored statements, filtered."""
+    """List stored statements, filtered, newest first (the table shows the ID that
+    'onrecord show ID' takes)."""
     conn = _open(db)
     filters = query.Filters(
         search=search,
@@ -257,11 +271,43 @@ def statements(
         since=since,
         until=until,
     )
+    if limit is None and fmt == "table":
+        limit = TABLE_LIMIT
+    order = order or ("relevance" if search else "newest")
     try:
         rows = query.statements(conn, filters, order=order, limit=limit)
+        total = query.count(conn, filters) if limit is not None and len(rows) == limit else None
     except ValueError as err:
         raise click.UsageError(str(err)) from None
-    _print_statements(rows, fmt)
+    _print_statements(rows, fmt, total)
+
+
+@main.command()
+@_db_option
+@click.option(
+    "--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True
+)
+def outlets(db, fmt) -> None:
+    """List the outlets stored: articles, statements, first and last dates published (the
+    names that 'statements --outlet' takes)."""
+    rows = query.outlets(_open(db))
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        r["outlet"] = r["outlet"] or "(none)"
+        r["dates"] = f"{r['first'] or '?'} .. {r['last'] or '?'}"
+    click.echo(
+        _table(
+            rows,
+            [
+                ("ARTICLES", "articles", 8),
+                ("STATEMENTS", "statements", 10),
+                ("PUBLISHED", "dates", 24),
+                ("OUTLET", "outlet", 0),
+            ],
+        )
+    )
 
 
 @main.command()
@@ -316,13 +362,36 @@ def speakers(db, fmt, aliases) -> None:
     )
 
 
+EXPORT_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
+
+
 @main.command()
 @_db_option
-@click.option("--format", "fmt", type=click.Choice(("jsonl", "csv", "parquet")), required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("jsonl", "csv", "parquet")),
+    default=None,
+    help="Default: from OUT's suffix (.jsonl or .ndjson, .csv, .parquet).",
+)
 @click.argument("out", type=click.Path(dir_okay=False))
 def export(db, fmt, out) -> None:
-    """Write every stored statement to OUT."""
-    n = query.export(_open(db), fmt, Path(out))
+    """Write every stored statement to OUT (JSON Lines, CSV or Parquet); a missing folder of
+    OUT is created."""
+    path = Path(out)
+    if fmt is None:
+        fmt = EXPORT_SUFFIXES.get(path.suffix.lower())
+        if fmt is None:
+            raise click.UsageError(
+                f"cannot tell the format from {path.name!r}: give --format (jsonl, csv, "
+                "parquet) or a name ending in .jsonl, .csv or .parquet"
+            )
+    conn = _open(db)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        n = query.export(conn, fmt, path)
+    except OSError as err:
+        raise click.ClickException(f"cannot write {out}: {err.strerror or err}") from None
     click.echo(f"{n} statement(s) written to {out}", err=True)
 
 

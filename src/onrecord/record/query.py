@@ -15,6 +15,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from ..model import SPEECH_ACTS
@@ -32,12 +33,26 @@ def fts_query(text: str) -> str:
     return " ".join(f'"{w}"' for w in words)
 
 
+def _valid_date(value: str) -> bool:
+    """True for a real date as YYYY, YYYY-MM or YYYY-MM-DD: "2016-13" and "2023-02-30" are
+    not, so that they are refused rather than silently matching nothing."""
+    if not _DATE.match(value):
+        return False
+    year, month, day = (value.split("-") + ["01", "01"])[:3]
+    try:
+        date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return True
+
+
 @dataclass
 class Filters:
     """What a statement search asks for; every field given must hold.
 
     ``speaker`` matches the resolved name (case-insensitive; "Putin" is enough), ``entity``
-    one speaker by id; ``since``/``until`` bound the date the statement was made (YYYY,
+    one speaker by id; ``outlet`` the outlet's whole name, case-insensitive (``nyt`` finds
+    "NYT"); ``since``/``until`` bound the date the statement was made (YYYY,
     YYYY-MM or YYYY-MM-DD, both ends included); ``search`` is full text (all words, stemmed);
     ``about`` matches a target of the statement (ATACMS, Germany) or words of its content.
     """
@@ -60,8 +75,10 @@ class Filters:
             raise ValueError(f"act must be one of {', '.join(SPEECH_ACTS)}")
         for name in ("since", "until"):
             value = getattr(self, name)
-            if value and not _DATE.match(value):
-                raise ValueError(f"{name} must be a date as YYYY, YYYY-MM or YYYY-MM-DD")
+            if value and not _valid_date(value):
+                raise ValueError(
+                    f"{name} must be a date as YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}"
+                )
 
     def only_search(self) -> bool:
         """True when a search is the one filter given."""
@@ -94,7 +111,13 @@ class Filters:
         if self.entity is not None:
             where.append("s.entity_id = ?")
             params.append(int(self.entity))
-        for field_name, column in (("outlet", "outlet"), ("kind", "kind"), ("act", "speech_act")):
+        if self.outlet:
+            # the outlets' stored spellings first, so that the outlet index still serves
+            where.append(
+                "s.outlet IN (SELECT DISTINCT outlet FROM articles WHERE outlet = ? COLLATE NOCASE)"
+            )
+            params.append(self.outlet)
+        for field_name, column in (("kind", "kind"), ("act", "speech_act")):
             value = getattr(self, field_name)
             if value:
                 where.append(f"s.{column} = ?")
@@ -342,9 +365,24 @@ def speaker(conn: sqlite3.Connection, entity_id: int) -> dict | None:
     return _speaker_dict(row) if row else None
 
 
+def find_speaker(conn: sqlite3.Connection, name: str) -> dict | None:
+    """The speaker a user means by ``name``: the one of that name (or alias; case-insensitive),
+    else the most quoted whose name contains it ("Putin": Vladimir Putin); None if none."""
+    found = speakers(conn, name=name)
+    if not found:
+        return None
+    wanted = name.casefold()
+    exact = [
+        s
+        for s in found
+        if s["name"].casefold() == wanted or wanted in (a.casefold() for a in s["aliases"])
+    ]
+    return (exact or found)[0]
+
+
 def timeline(
     conn: sqlite3.Connection,
-    entity_id: int,
+    entity_id: int | str,
     *,
     about: str | None = None,
     limit: int = 50,
@@ -356,8 +394,16 @@ def timeline(
     Returns ``{"buckets": [...], "total": n, "statements": [...]}``; the buckets count
     statements per year (or per month when they span two years or less) and speech act, for
     a chart. ``about`` narrows to statements about it (see :class:`Filters`).
+
+    ``entity_id`` is a speaker's id, or a name as :func:`find_speaker` reads it
+    (``timeline(conn, "Putin")``); a name that finds no speaker raises ValueError.
     """
-    where, params = Filters(entity=entity_id, about=about).sql()
+    if isinstance(entity_id, str) and not entity_id.isdigit():
+        who = find_speaker(conn, entity_id)
+        if who is None:
+            raise ValueError(f"no speaker called {entity_id!r}")
+        entity_id = who["id"]
+    where, params = Filters(entity=int(entity_id), about=about).sql()
     where += " AND s.cluster_first = 1"  # each cluster by its earliest report
     total, first_day, last_day = conn.execute(
         f"SELECT COUNT(*), MIN(s.said_on), MAX(s.said_on) FROM statements s{where}", params
@@ -395,6 +441,29 @@ def counts(conn: sqlite3.Connection) -> dict[str, int]:
         "statements": one("SELECT COUNT(*) FROM statements"),
         "speakers": one("SELECT COUNT(*) FROM entities"),
     }
+
+
+def outlets(conn: sqlite3.Connection) -> list[dict]:
+    """Every outlet stored, with its numbers of articles and statements and the first and last
+    dates it published, most articles first; articles without an outlet under ``None``."""
+    rows = conn.execute(
+        """SELECT a.outlet, COUNT(*) AS articles, COALESCE(SUM(n.statements), 0) AS statements,
+                  MIN(a.published) AS first, MAX(a.published) AS last
+           FROM articles a
+           LEFT JOIN (SELECT article_id, COUNT(*) AS statements FROM statements
+                      GROUP BY article_id) n ON n.article_id = a.id
+           GROUP BY a.outlet ORDER BY articles DESC, a.outlet IS NULL, a.outlet"""
+    )
+    return [
+        {
+            "outlet": r["outlet"],
+            "articles": r["articles"],
+            "statements": r["statements"],
+            "first": r["first"],
+            "last": r["last"],
+        }
+        for r in rows
+    ]
 
 
 def iter_all(conn: sqlite3.Connection, batch: int = 5000) -> Iterator[dict]:

@@ -1,0 +1,150 @@
+"""The rough edges a new user meets in the command line: export formats and folders, the
+statements table (ids, limit, order), dates, outlets."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from onrecord.cli import TABLE_LIMIT, main
+
+from .conftest import SEEDS
+
+
+@pytest.fixture(scope="module")
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory, runner):
+    """The seeds, ingested once for the module."""
+    path = str(tmp_path_factory.mktemp("edges") / "edges.db")
+    result = runner.invoke(main, ["ingest", str(SEEDS), "--db", path])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def _json(runner, *args) -> list[dict]:
+    result = runner.invoke(main, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_export_format_from_the_suffix_into_a_new_folder(runner, db, tmp_path):
+    n = len(_json(runner, "statements", "--db", db))
+    for name in ("a/b/out.jsonl", "c/out.csv", "d/out.parquet", "e/OUT.CSV"):
+        out = tmp_path / name
+        result = runner.invoke(main, ["export", "--db", db, str(out)])
+        assert result.exit_code == 0, result.output
+        assert "Traceback" not in result.output
+        assert f"{n} statement(s) written" in result.stderr
+        if out.suffix.lower() == ".csv":
+            assert len(list(csv.DictReader(out.open(encoding="utf-8")))) == n
+        elif out.suffix == ".parquet":
+            assert pq.read_table(out).num_rows == n
+        else:
+            assert len(out.read_text(encoding="utf-8").splitlines()) == n
+
+
+def test_export_unknown_suffix_is_a_usage_error(runner, db, tmp_path):
+    result = runner.invoke(main, ["export", "--db", db, str(tmp_path / "out.xlsx")])
+    assert result.exit_code == 2 and "--format" in result.output
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_export_where_a_folder_cannot_be_made_is_one_line(runner, db, tmp_path):
+    (tmp_path / "file").write_text("")
+    result = runner.invoke(main, ["export", "--db", db, str(tmp_path / "file" / "out.csv")])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: cannot write") and result.output.count("\n") == 1
+
+
+def test_export_columns_typed_and_complete(runner, db, tmp_path):
+    runner.invoke(main, ["export", "--db", db, str(tmp_path / "o.parquet")])
+    runner.invoke(main, ["export", "--db", db, str(tmp_path / "o.csv")])
+    table = pq.read_table(tmp_path / "o.parquet")
+    types = {f.name: f.type for f in table.schema}
+    assert types["speaker_id"] == pa.int64() and types["reports"] == pa.int64()
+    assert types["content_spans"] == pa.list_(pa.list_(pa.int64()))
+    assert types["targets"] == pa.list_(pa.string())
+    for name in ("venue", "audience", "said_on_precision", "said_on", "outlet"):
+        assert types[name] == pa.string(), name
+    rows = table.to_pylist()
+    assert any(r["venue"] for r in rows) and any(r["targets"] for r in rows)
+    assert {r["said_on_precision"] for r in rows} >= {"day"}
+    assert all(isinstance(r["speaker_id"], int) for r in rows if r["speaker"])
+    header = next(csv.reader((tmp_path / "o.csv").open(encoding="utf-8")))
+    for name in ("venue", "audience", "targets", "speaker_id", "said_on_precision"):
+        assert name in header, name
+
+
+def test_statements_table_shows_ids_that_show_takes(runner, db):
+    result = runner.invoke(main, ["statements", "--db", db, "--search", "why supply"])
+    assert result.exit_code == 0, result.output
+    header, _rule, first = result.stdout.splitlines()[:3]
+    assert header.startswith("ID ")
+    sid = first.split()[0]
+    assert len(sid) == 16
+    shown = runner.invoke(main, ["show", sid, "--db", db])
+    assert shown.exit_code == 0 and "ATACMS" in shown.stdout
+
+
+def test_statements_table_limit_and_count_line(runner, db):
+    total = len(_json(runner, "statements", "--db", db))  # json: every match
+    assert total > TABLE_LIMIT
+    lines = runner.invoke(main, ["statements", "--db", db]).stdout.splitlines()
+    assert lines[-1] == f"{TABLE_LIMIT} of {total} statement(s); --limit N for more"
+    assert len(lines) == 2 + TABLE_LIMIT + 2  # header, rule, rows, blank, count
+    lines = runner.invoke(main, ["statements", "--db", db, "--limit", "3"]).stdout.splitlines()
+    assert lines[-1] == f"3 of {total} statement(s); --limit N for more"
+    few = runner.invoke(main, ["statements", "--db", db, "--speaker", "Peskov"]).stdout
+    assert few.splitlines()[-1].endswith(" statement(s)") and " of " not in few.splitlines()[-1]
+
+
+def test_statements_newest_first_by_default(runner, db):
+    dates = [s["said_on"]["date"] for s in _json(runner, "statements", "--db", db) if s["said_on"]]
+    assert dates == sorted(dates, reverse=True) and dates[0] > dates[-1]
+    oldest = _json(runner, "statements", "--db", db, "--order", "oldest")
+    assert oldest[0]["said_on"]["date"] == dates[-1]
+
+
+@pytest.mark.parametrize("value", ["2016-13", "2023-02-30", "2023-00", "yesterday", "2023-1"])
+def test_statements_bad_dates_are_usage_errors(runner, db, value):
+    for option in ("--since", "--until"):
+        result = runner.invoke(main, ["statements", "--db", db, option, value])
+        assert result.exit_code == 2, (option, value)
+        assert f"not '{value}'" in result.output
+
+
+def test_statements_good_dates(runner, db):
+    for value in ("2024", "2024-02", "2024-02-29"):
+        result = runner.invoke(main, ["statements", "--db", db, "--since", value])
+        assert result.exit_code == 0, result.output
+
+
+def test_outlet_any_case(runner, db):
+    exact = _json(runner, "statements", "--db", db, "--outlet", "Euronews")
+    assert exact and {s["article"]["outlet"] for s in exact} == {"Euronews"}
+    assert _json(runner, "statements", "--db", db, "--outlet", "EURONEWS") == exact
+    assert _json(runner, "statements", "--db", db, "--outlet", "euronews") == exact
+    assert _json(runner, "statements", "--db", db, "--outlet", "euro") == []
+
+
+def test_outlets_lists_what_is_stored(runner, db):
+    rows = _json(runner, "outlets", "--db", db)
+    by = {r["outlet"]: r for r in rows}
+    assert set(by) == {"The Moscow Times", "Euronews", None}
+    assert by["Euronews"]["articles"] == 1 and by["Euronews"]["first"] == "2024-09-05"
+    assert by[None]["articles"] == 3
+    everything = _json(runner, "statements", "--db", db)
+    assert sum(r["statements"] for r in rows) == len(everything)
+    euronews = _json(runner, "statements", "--db", db, "--outlet", "Euronews")
+    assert by["Euronews"]["statements"] == len(euronews)
+    table = runner.invoke(main, ["outlets", "--db", db]).stdout
+    assert "The Moscow Times" in table and "(none)" in table
