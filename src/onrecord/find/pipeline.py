@@ -178,14 +178,34 @@ def _skipped(article: Article, over: budget.OverBudget) -> Result:
     return Result(article, [], {}, problem=Problem(where, str(over)))
 
 
+# the metadata an article may be given through the Python API (``published`` dates the text,
+# so that "on Tuesday" is read against it; without it, relative dates stay unresolved)
+META_KEYS = ("published", "title", "outlet", "url", "path")
+
+
+def _check_meta(function: str, meta: dict, own: tuple[str, ...]) -> None:
+    """Raise TypeError for a keyword ``function`` does not take (``pubished=``), naming the
+    ones it does: a misspelt keyword would otherwise be dropped without a word."""
+    unknown = sorted(set(meta) - set(META_KEYS))
+    if unknown:
+        raise TypeError(
+            f"{function}() got unexpected keyword argument(s) {', '.join(map(repr, unknown))}; "
+            f"it takes {', '.join((*own, *META_KEYS))}"
+        )
+
+
 def extract(
     text: str, *, clean_text: bool = True, mode: str = "default", **meta
 ) -> list[Statement]:
     """Every attributed statement in ``text``, speakers resolved (the Python API).
 
     ``clean_text=False`` skips leftover detection (for text known to be clean);
-    ``mode`` is one of :data:`MODES` (see the module doc).
+    ``mode`` is one of :data:`MODES` (see the module doc); ``meta`` is the article's
+    metadata, among :data:`META_KEYS` (``published="2024-03-14"``: the date that "on Tuesday"
+    is read against; without it such a date is left unresolved). Any other keyword raises
+    TypeError.
     """
+    _check_meta("extract", meta, ("clean_text", "mode"))
     return extract_many([text], clean_text=clean_text, check_language=False, mode=mode, **meta)[0]
 
 
@@ -202,8 +222,10 @@ def extract_many(
     An empty text (or one of page leftovers alone) has no statements; one that cannot be
     analysed (too long; not English with ``check_language``) raises :class:`IngestError`
     with the reason; one that runs past its time budget (:mod:`onrecord.find.budget`) gets no
-    statements.
+    statements. ``meta`` (among :data:`META_KEYS`) applies to every text; any other keyword
+    raises TypeError.
     """
+    _check_meta("extract_many", meta, ("clean_text", "check_language", "mode"))
     articles: list[Article | None] = []
     for text in texts:
         try:
