@@ -8,8 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The vocabularies of the data, here with the data so that every stage and face (cli, query,
+# web, evaluate) names the same words without loading the parser.
+
 # the modes of finding statements, from the fastest to the most accurate (pipeline.analyze)
 MODES = ("fast", "default", "accurate")
+
+# how a statement gives what was said: quoted, reported, or a quote inside a report
+STATEMENT_KINDS = ("direct", "indirect", "mixed")
+
+# who a speaker is (onrecord.find.speakers decides)
+SPEAKER_KINDS = ("person", "organisation", "group", "anonymous")
+
+# a date as a filter takes it: YYYY, YYYY-MM or YYYY-MM-DD (a regular expression, unanchored)
+DATE_PATTERN = r"\d{4}(-\d{2}(-\d{2})?)?"
 
 # what a statement does (onrecord.find.acts.speech_act decides); here, with the data, so that
 # the read side (query, web) has the vocabulary without loading the parser
@@ -65,7 +77,7 @@ class Speaker:
     name: str | None
     mention: str | None
     span: Span | None
-    kind: str  # person | organisation | group | anonymous
+    kind: str  # one of SPEAKER_KINDS
     # the source as written, the mention with what describes it ("Douglas Brinkley, a
     # historian who attended the session"): what annotators mark as the source
     phrase_span: Span | None = None
@@ -122,7 +134,7 @@ class Statement:
     cue: Cue | None
     content_spans: list[Span]
     content_text: str
-    kind: str  # direct | indirect | mixed
+    kind: str  # one of STATEMENT_KINDS
     confidence: float = 1.0
     speech_act: str | None = None  # one of SPEECH_ACTS
     said_on: Said | None = None

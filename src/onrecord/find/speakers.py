@@ -256,7 +256,7 @@ ORG_NOUNS = {
     "state",
 }
 ORG_LABELS = {"ORG", "GPE", "NORP", "FAC", "LOC"}
-SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}  # after a name: "Donald Trump Jr."
 MALE = {"he", "him", "his", "himself"}
 FEMALE = {"she", "her", "hers", "herself"}
 
@@ -373,7 +373,7 @@ class ArticleSpeakers:
                 if (
                     len(words) > 1
                     and len(person.words) > 1
-                    and (bool(words & SUFFIXES) != bool(person.words & SUFFIXES))
+                    and (bool(words & NAME_SUFFIXES) != bool(person.words & NAME_SUFFIXES))
                 ):
                     continue
                 # the last mentioned; of two as recent, the one met later

@@ -33,9 +33,7 @@ from contextlib import nullcontext as _nothing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..find.speakers import TITLE_WORDS
-
-SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+from ..find.speakers import NAME_SUFFIXES, TITLE_WORDS
 
 
 def fold(word: str) -> str:
@@ -66,7 +64,7 @@ class PersonName:
         ):
             words.pop(0)
         suffix = ""
-        if len(words) > 1 and fold(words[-1]) in SUFFIXES:
+        if len(words) > 1 and fold(words[-1]) in NAME_SUFFIXES:  # (folded: no dots)
             suffix = fold(words.pop())
         surname = _surname_key(words[-1]) if words else ""
         return cls(tuple(fold(w) for w in words[:-1]), surname, suffix)
