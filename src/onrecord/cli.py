@@ -78,10 +78,32 @@ def _metadata(path: str | None) -> dict[str, dict] | None:
         raise click.ClickException(f"--metadata {path}: {err}") from None
 
 
-def _progress(label: str):
+def _progress(label: str, total: int | None = None, unit: str = " articles"):
+    """A progress bar on stderr, hidden where stderr is not a terminal; with a ``total`` it
+    shows how much is left and the time that takes."""
     from tqdm import tqdm
 
-    return tqdm(desc=label, unit=" articles", file=sys.stderr, disable=None, leave=False)
+    return tqdm(desc=label, total=total, unit=unit, file=sys.stderr, disable=None, leave=False)
+
+
+def _count_sources(paths) -> int | None:
+    """How many articles ``paths`` hold when that is cheap to know: the number of files found
+    (folders walked as ingest walks them), each one article. None where a source holds an
+    unknown number of them (stdin, JSON Lines, WARC)."""
+    from .read.sources import FORMATS, _suffix, iter_files
+
+    many = {
+        suffix for fmt in FORMATS if fmt.stream or fmt.name == "jsonl" for suffix in fmt.suffixes
+    }
+    n = 0
+    for item in iter_files(paths):
+        if isinstance(item, Problem):
+            continue
+        _name, path, _listed = item
+        if path is None or _suffix(path) in many:
+            return None
+        n += 1
+    return n
 
 
 def _truncate(text: str | None, width: int) -> str:
@@ -170,13 +192,19 @@ def ingest(
     mode = _mode(fast, accurate)
     meta = _metadata(metadata)
     conn = store.connect(db)
-    bar = _progress("ingesting")
+    bar = _progress("ingesting", _count_sources(paths))
+
+    def problem(p: Problem) -> None:
+        _problem(p)
+        if not p.warning:  # a file skipped counts as done
+            bar.update()
+
     summary = run(
         conn,
         paths,
         metadata=meta,
-        on_problem=_problem,
-        on_article=lambda _r: bar.update(),
+        on_problem=problem,
+        on_article=lambda r: None if r.problem else bar.update(),
         mode=mode,
     )
     bar.close()
@@ -214,8 +242,10 @@ def extract(
     summary = Summary()
     meta = _metadata(metadata)
     out: list[dict] = []
+    bar = _progress("extracting", _count_sources(paths))
     articles = read_sources(paths, summary, meta, _problem)
     for result in analyze(articles, mode=_mode(fast, accurate)):
+        bar.update()
         if result.problem is not None:  # past its time budget
             _problem(result.problem)
             continue
@@ -224,6 +254,7 @@ def extract(
             out.append(schema.statement_json(stmt, result.article))
             if fmt == "jsonl":
                 click.echo(json.dumps(out.pop(), ensure_ascii=False))
+    bar.close()
     if fmt != "jsonl":
         _print_statements(out, fmt)
     if summary.added == 0:
@@ -745,11 +776,17 @@ def evaluate(
 ) -> None:
     """Score the pipeline against annotated articles (e.g. PolNeAR dev)."""
     mode = _mode(fast, accurate)
+    bar = _progress("evaluating", unit=" texts")
     if acts:
-        report = evaluation.evaluate_acts(Path(directory), Path(acts), mode=mode)
+        report = evaluation.evaluate_acts(
+            Path(directory), Path(acts), mode=mode, progress=bar.update
+        )
+        bar.close()
         click.echo(json.dumps(report, indent=2) if as_json else evaluation.format_acts(report))
         return
-    report = evaluation.evaluate_dir(Path(directory), mode=mode)
+    bar.total = len(list((Path(directory) / "text").glob("*.txt")))
+    report = evaluation.evaluate_dir(Path(directory), mode=mode, progress=bar.update)
+    bar.close()
     click.echo(json.dumps(report, indent=2) if as_json else evaluation.format_report(report))
 
 

@@ -287,18 +287,26 @@ def statements_to_attributions(statements) -> list[Attribution]:
     ]
 
 
-def evaluate_dir(root: Path, extract_fn=None, *, mode: str = "default") -> dict:
+def evaluate_dir(root: Path, extract_fn=None, *, mode: str = "default", progress=None) -> dict:
     """Run the pipeline (in ``mode``) over ``root``'s texts and score it against the
-    annotations."""
+    annotations; ``progress`` (a progress bar's ``update``) is called once a text."""
     from .find.pipeline import extract_many
 
     docs = load_corpus(root)
     if extract_fn is None:
         results = extract_many(
-            [d.text for d in docs], check_language=False, clean_text=False, mode=mode
+            [d.text for d in docs],
+            check_language=False,
+            clean_text=False,
+            mode=mode,
+            progress=progress,
         )
     else:
-        results = [extract_fn(d.text) for d in docs]
+        results = []
+        for d in docs:
+            results.append(extract_fn(d.text))
+            if progress is not None:
+                progress()
     per_doc = [
         score_doc(d.text, statements_to_attributions(stmts), d.attributions)
         for d, stmts in zip(docs, results, strict=True)
@@ -357,8 +365,9 @@ def score_acts(pairs: list[tuple[str, str]]) -> dict:
     }
 
 
-def evaluate_acts(root: Path, labels_path: Path, *, mode: str = "default") -> dict:
-    """Run the pipeline on the labelled texts of ``root`` and score its speech acts.
+def evaluate_acts(root: Path, labels_path: Path, *, mode: str = "default", progress=None) -> dict:
+    """Run the pipeline on the labelled texts of ``root`` and score its speech acts
+    (``progress``: called once a text, as in :func:`evaluate_dir`).
 
     A label is matched to the predicted statement of the same file whose content overlaps it
     most (at least half of the label's characters); labels with no such statement are counted
@@ -369,7 +378,13 @@ def evaluate_acts(root: Path, labels_path: Path, *, mode: str = "default") -> di
     labels = load_act_labels(labels_path)
     files = sorted({lab.file for lab in labels})
     texts = [(root / "text" / f).read_text(encoding="utf-8") for f in files]
-    found = dict(zip(files, extract_many(texts, clean_text=False, mode=mode), strict=True))
+    found = dict(
+        zip(
+            files,
+            extract_many(texts, clean_text=False, mode=mode, progress=progress),
+            strict=True,
+        )
+    )
     pairs, unmatched = [], 0
     for lab in labels:
         best, share = None, 0.0

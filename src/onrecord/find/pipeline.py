@@ -214,6 +214,7 @@ def extract_many(
     *,
     clean_text: bool = True,
     check_language: bool = False,
+    progress: Callable[[], object] | None = None,
     mode: str = "default",
     **meta,
 ) -> list[list[Statement]]:
@@ -223,9 +224,10 @@ def extract_many(
     analysed (too long; not English with ``check_language``) raises :class:`IngestError`
     with the reason; one that runs past its time budget (:mod:`onrecord.find.budget`) gets no
     statements. ``meta`` (among :data:`META_KEYS`) applies to every text; any other keyword
-    raises TypeError.
+    raises TypeError. ``progress`` is called once for each text as it is done (a progress
+    bar's ``update``).
     """
-    _check_meta("extract_many", meta, ("clean_text", "check_language", "mode"))
+    _check_meta("extract_many", meta, ("clean_text", "check_language", "progress", "mode"))
     articles: list[Article | None] = []
     for text in texts:
         try:
@@ -239,7 +241,12 @@ def extract_many(
             article.skips, article.title_span = [], None
         articles.append(article)
     results = iter(analyze((a for a in articles if a is not None), mode=mode))
-    return [next(results).statements if a is not None else [] for a in articles]
+    found: list[list[Statement]] = []
+    for a in articles:
+        found.append(next(results).statements if a is not None else [])
+        if progress is not None:
+            progress()
+    return found
 
 
 @dataclass
