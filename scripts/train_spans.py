@@ -62,7 +62,7 @@ def content_sequences(pairs):
     for gold, doc in pairs:
         quotes = [(q.start, q.end) for q in find_quotes(nlp.text_of(doc))]
         table = spans.doc_table(doc, quotes)
-        for f in attribution.find(doc, edges=False):
+        for f in attribution.find(doc, content_model=False):
             if not f.cue or not f.content:
                 continue
             start, end = f.cue[0].idx, f.cue[-1].idx + len(f.cue[-1])

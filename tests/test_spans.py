@@ -97,7 +97,7 @@ def test_the_window_takes_the_next_sentence_where_the_content_runs_to_its_end(pi
 
 def test_without_the_content_model_the_rules_draw_the_edges(pipe, monkeypatch):
     doc = pipe("The senator said that the bill, which passed on Monday, would cut taxes.")
-    kept = attribution.find(doc, edges=False)
+    kept = attribution.find(doc, content_model=False)
     monkeypatch.setattr(spans, "content_tagger", lambda: None)
     assert [f.content for f in attribution.find(doc)] == [f.content for f in kept]
 
@@ -107,9 +107,9 @@ def test_the_content_model_takes_the_addressee_of_called_on(pipe):
     # "called on Trump to stop attacking Machado and apologize"); the rules stop at "to"
     doc = pipe("Activists called on the governor to veto the bill.")
     text = doc.text
-    assert [[text[s:e] for s, e in f.content] for f in attribution.find(doc, edges=False)] == [
-        ["to veto the bill"]
-    ]
+    assert [
+        [text[s:e] for s, e in f.content] for f in attribution.find(doc, content_model=False)
+    ] == [["to veto the bill"]]
     assert [[text[s:e] for s, e in f.content] for f in attribution.find(doc)] == [
         ["the governor to veto the bill"]
     ]
@@ -127,7 +127,7 @@ def test_scoring_in_python_gives_crfsuite_s_labels_on_the_seeds(pipe):
         doc = pipe(path.read_text(encoding="utf-8"))
         quotes = [(q.start, q.end) for q in find_quotes(doc.text)]
         table = spans.doc_table(doc, quotes)
-        for f in attribution.find(doc, edges=False):
+        for f in attribution.find(doc, content_model=False):
             if not f.cue or not f.content:
                 continue
             content = phrases.tokens_in(doc, f.content)
@@ -159,7 +159,7 @@ def test_the_memo_stays_under_its_limit_and_the_labels_do_not_change(pipe, monke
         "Activists called on the governor to veto the bill, the group said on Tuesday."
     )
     table = spans.doc_table(doc, [])
-    for f in attribution.find(doc, edges=False):
+    for f in attribution.find(doc, content_model=False):
         content = phrases.tokens_in(doc, f.content)
         _, _, keys = spans._statement_keys(table, f.cue, f.phrase or f.source, content)
         keys = list(keys)

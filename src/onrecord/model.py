@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 # The vocabularies of the data, here with the data so that every stage and face (cli, query,
 # web, evaluate) names the same words without loading the parser.
 
-# the modes of finding statements, from the fastest to the most accurate (pipeline.analyze)
+# the modes of finding statements, from the fastest to the most accurate (pipeline.analyze;
+# what each turns on: Mode)
 MODES = ("fast", "default", "accurate")
 
 # how a statement gives what was said: quoted, reported, or a quote inside a report
@@ -39,6 +40,48 @@ SPEECH_ACTS = (
     "warn",
     "other",
 )
+
+
+@dataclass(frozen=True)
+class Mode:
+    """A mode of finding statements and what it turns on, built once from the mode's name
+    (:meth:`of`) and passed down whole, so that no stage compares names or keeps flags of
+    its own.
+
+    ``tagger``: the tagger reads each text (default and accurate); ``redraw_edges``: the
+    tagger reads again, with its cue marked, the edges of each statement (accurate only).
+    """
+
+    name: str
+    tagger: bool
+    redraw_edges: bool
+
+    @property
+    def rank(self) -> int:
+        """How accurate the mode is: its place in :data:`MODES`, from 0 for the fastest."""
+        return MODES.index(self.name)
+
+    @classmethod
+    def of(cls, mode: str | Mode) -> Mode:
+        """The mode named ``mode`` (one of :data:`MODES`; a :class:`Mode` is returned as it
+        is); :class:`ValueError` for any other name."""
+        if isinstance(mode, Mode):
+            return mode
+        try:
+            return _MODE_OF_NAME[mode]
+        except (KeyError, TypeError):
+            raise ValueError(f"unknown mode {mode!r}; one of {MODES}") from None
+
+
+_MODE_OF_NAME = {
+    m.name: m
+    for m in (
+        Mode("fast", tagger=False, redraw_edges=False),
+        Mode("default", tagger=True, redraw_edges=False),
+        Mode("accurate", tagger=True, redraw_edges=True),
+    )
+}
+assert tuple(_MODE_OF_NAME) == MODES
 
 Span = tuple[int, int]
 """A half-open character range ``(start, end)`` into an article's original text."""

@@ -304,14 +304,15 @@ def _named_elsewhere(doc: Doc, name: list[Token]) -> bool:
     )
 
 
-def find(doc: Doc, collect: list | None = None, edges: bool = True) -> list[Found]:
+def find(doc: Doc, collect: list | None = None, content_model: bool = True) -> list[Found]:
     """All statements in ``doc`` (an article's analysis view), in text order.
 
     Reported speech is decided by the learned cue model when ``data/cue_model.json`` exists
     (:mod:`onrecord.find.cues`), else by the cue lexicon's rates. ``collect``, for training,
     receives every candidate verb (verb, source, content, spans) instead of the verb-pass
     statements.
-    ``edges=False`` keeps the rules' content edges (the content model is trained on them).
+    ``content_model=False`` keeps the rules' content edges instead of letting the content
+    model redraw them (:func:`redraw_contents`; the content model is trained on the rules').
     """
     text = nlp.text_of(doc)
     quotes = [q for q in find_quotes(text) if len(text[q.start : q.end].split()) >= 1]
@@ -419,7 +420,7 @@ def find(doc: Doc, collect: list | None = None, edges: bool = True) -> list[Foun
         by_start.setdefault(spans[0], found[-1])
     found.extend(_according_to(doc, text))
     found.extend(_speaker_colon(doc, text))
-    if learned and collect is None and edges:
+    if learned and collect is None and content_model:
         redraw_contents(doc, found, quotes)
     # after the redraw: the content model never learned to draw around an adverb cue (it cut
     # "The Club for Growth is reportedly spending …" to "The Club for Growth is")

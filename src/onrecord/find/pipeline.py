@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from ..model import MODES, Article, Problem, Statement
+from ..model import Article, Mode, Problem, Statement
 from ..read.article import make_article
 from ..read.clean import analysis_view
 from ..read.sources import read_paths
@@ -67,10 +67,10 @@ class _Work:
 
 
 def analyze(
-    articles: Iterable[Article], batch_size: int = BATCH_SIZE, *, mode: str = "default"
+    articles: Iterable[Article], batch_size: int = BATCH_SIZE, *, mode: str | Mode = "default"
 ) -> Iterator[Result]:
     """Statements of each article, in input order, parsed in batches (streaming), found in
-    ``mode`` (one of :data:`MODES`, see the module doc).
+    ``mode`` (one of :data:`MODES` or its :class:`~onrecord.model.Mode`, see the module doc).
 
     spaCy parses on this thread; a second thread runs the tagger on each text as it enters
     the parse (it reads the text alone), and finds the statements of each parsed article
@@ -85,8 +85,7 @@ def analyze(
     tagging and finding; an article past it comes out as a :class:`Result` with a
     ``problem`` and no statements, and the batch goes on.
     """
-    if mode not in MODES:
-        raise ValueError(f"unknown mode {mode!r}; one of {MODES}")
+    mode = Mode.of(mode)
     pipeline = nlp.load()
     pending: deque[Future] = deque()  # results in input order, at most a batch ahead
     with ThreadPoolExecutor(max_workers=1) as worker:  # (one worker: its tasks run in order)
@@ -101,7 +100,7 @@ def analyze(
                 long = len(view) > nlp.PIECE_CHARS
                 if long:  # (its clock starts now: this parse is its own)
                     work.end = budget.ends_at(seconds)
-                if mode != "fast":
+                if mode.tagger:
                     work.probs = worker.submit(_tag, view, work.end, seconds)
                 if not long:
                     yield view, work
@@ -148,7 +147,7 @@ def _tag(view: str, end: float | None, seconds: float) -> tuple | budget.OverBud
 _FINDING = threading.Lock()  # one article at a time: the CRFsuite taggers keep state
 
 
-def _find(doc, work: _Work, probs: tuple | budget.OverBudget | None, mode: str) -> Result:
+def _find(doc, work: _Work, probs: tuple | budget.OverBudget | None, mode: Mode) -> Result:
     """One parsed article's statements, speakers resolved and context annotated (``probs``:
     what :func:`_tag` gave for its text, None in the fast mode), within the article's time
     budget (its clock starts here unless it started with a long text's parse)."""
@@ -162,7 +161,7 @@ def _find(doc, work: _Work, probs: tuple | budget.OverBudget | None, mode: str) 
                 if probs is None:
                     found = attribution.find(doc)
                 else:
-                    found = tagger.find(doc, probs, edges=mode == "accurate")
+                    found = tagger.find(doc, probs, redraw=mode.redraw_edges)
                 statements = attribution.to_statements(doc, found, article.id)
                 resolver = speakers.resolve(doc, statements)
                 context.annotate(doc, statements, article.published)
@@ -195,7 +194,7 @@ def _check_meta(function: str, meta: dict, own: tuple[str, ...]) -> None:
 
 
 def extract(
-    text: str, *, clean_text: bool = True, mode: str = "default", **meta
+    text: str, *, clean_text: bool = True, mode: str | Mode = "default", **meta
 ) -> list[Statement]:
     """Every attributed statement in ``text``, speakers resolved (the Python API).
 
@@ -215,7 +214,7 @@ def extract_many(
     clean_text: bool = True,
     check_language: bool = False,
     progress: Callable[[], object] | None = None,
-    mode: str = "default",
+    mode: str | Mode = "default",
     **meta,
 ) -> list[list[Statement]]:
     """:func:`extract` over many texts at once (batched parsing).

@@ -492,18 +492,21 @@ def _negated(doc: Doc, f: Found) -> bool:
 
 
 def find(
-    doc: Doc, probs: tuple[list[tuple[int, int]], np.ndarray] | None = None, edges: bool = True
+    doc: Doc,
+    probs: tuple[list[tuple[int, int]], np.ndarray] | None = None,
+    redraw: bool = True,
 ) -> list[Found]:
     """:func:`onrecord.find.attribution.find` with the model. ``probs`` is what :func:`piece_probs`
-    gives for the doc's text, where it was computed beforehand; ``edges`` (the accurate mode)
-    redraws each statement's content and source with :func:`redraw_edges`."""
+    gives for the doc's text, where it was computed beforehand; ``redraw`` (the accurate mode:
+    :attr:`onrecord.model.Mode.redraw_edges`) redraws each statement's content and source
+    with :func:`redraw_edges`."""
     from .attribution import find as find_by_rules
 
     text = nlp.text_of(doc)
     offsets, p = probs if probs is not None else piece_probs(text)
     tagged = assemble(doc, decode(text, offsets, labels_of(p)))
     found = with_rules(doc, tagged, find_by_rules(doc), Belief(text, offsets, p))
-    if edges:
+    if redraw:
         redraw_edges(doc, found)
     found.sort(key=lambda f: f.content[0][0] if f.content else 0)  # in text order
     return found

@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 
 from ..find.pipeline import Result, Summary, analyze, read_sources
-from ..model import MODES, Article, Problem
+from ..model import MODES, Article, Mode, Problem
 from . import dedup, identity, store
 
 
@@ -24,7 +24,7 @@ def ingest(
     metadata: dict[str, dict] | None = None,
     on_problem: Callable[[Problem], None] | None = None,
     on_article: Callable[[Result], None] | None = None,
-    mode: str = "default",
+    mode: str | Mode = "default",
 ) -> Summary:
     """Read, analyse and store every article under ``paths`` in ``mode``; already-stored ones
     are skipped, except those a less accurate mode found (earlier in :data:`MODES`, or not
@@ -33,6 +33,7 @@ def ingest(
     Each article is committed with its statements, so an interrupted ingest keeps every
     article it finished and a re-run picks up the rest.
     """
+    mode = Mode.of(mode)
     summary = Summary()
     seen: set[str] = set()
     redo: set[str] = set()
@@ -44,7 +45,7 @@ def ingest(
         stored = store.stored_mode(conn, article.id)
         if stored is None:
             return False
-        if _rank(stored) < _rank(mode):
+        if _rank(stored) < mode.rank:
             redo.add(article.id)
             return False
         return True
@@ -62,7 +63,12 @@ def ingest(
             continue
         again = result.article.id in redo
         written = store.write_article(
-            conn, result.article, result.statements, result.titles, extractor=mode, replace=again
+            conn,
+            result.article,
+            result.statements,
+            result.titles,
+            extractor=mode.name,
+            replace=again,
         )
         if written is None:
             summary.already += 1
@@ -98,7 +104,7 @@ def complete(conn: sqlite3.Connection) -> int:
     return rebuilt.entities
 
 
-def _rank(mode: str) -> int:
-    """How accurate a mode is: its place in :data:`MODES`; -1 for "unrecorded" (stored
-    before modes were recorded, by the rules alone)."""
-    return MODES.index(mode) if mode in MODES else -1
+def _rank(stored: str) -> int:
+    """How accurate the mode a stored article was found in is (:attr:`Mode.rank`); -1 for
+    "unrecorded" (stored before modes were recorded, by the rules alone)."""
+    return Mode.of(stored).rank if stored in MODES else -1
