@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import httpx
 import pytest
@@ -160,3 +161,164 @@ def test_cached_summaries_follow_every_write(tmp_path):
     total, facets = summaries.get(reader, everything)
     assert total == 2
     assert {f["value"] for f in facets["speaker"]} == {"Lisa Grant", "Tom Hale"}
+
+
+def test_speakers_have_a_total_and_pages(api):
+    """/api/speakers says how many there are, as /api/statements does."""
+    every = api.get("/api/speakers", params={"size": 100}).json()
+    assert every["total"] == len(every["speakers"]) > 3
+    some = api.get("/api/speakers", params={"size": 2, "page": 2}).json()
+    assert some["total"] == every["total"]
+    assert some["pages"] == -(-every["total"] // 2)
+    assert some["speakers"] == every["speakers"][2:4]
+    named = api.get("/api/speakers", params={"name": "Putin"}).json()
+    assert named["total"] == len(named["speakers"]) == 1 and named["pages"] == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/api/statements?kind=rumour", "kind must be one of: direct, indirect, mixed"),
+        ("/api/speakers?kind=robot", "kind must be one of: person, organisation, group"),
+        ("/api/statements?order=best", "order must be one of: relevance, newest, oldest"),
+        ("/api/statements?since=2020-1", "since must be a date: YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("/api/statements?size=abc", "size must be a whole number"),
+        ("/api/statements?size=500", "size must be at most 100"),
+        ("/api/statements?page=0", "page must be at least 1"),
+    ],
+)
+def test_validation_messages_are_plain_words(api, url, message):
+    """A bad value is named with what it should be, not with the regular expression."""
+    error = api.get(url).json()["error"]
+    assert message in error
+    assert "pattern" not in error and "^" not in error
+
+
+@pytest.mark.parametrize(
+    ("url", "unknown"),
+    [
+        ("/api/statements?speker=Putin", "speker"),
+        ("/api/statements?q=ATACMS&sise=5&pgae=2", "pgae, sise"),
+        ("/api/speakers?nmae=Putin", "nmae"),
+        ("/api/speakers/1?x=1", "x"),
+        ("/api/speakers/1/timeline?abut=war", "abut"),
+    ],
+)
+def test_unknown_api_parameters_get_a_400(api, url, unknown):
+    """A misspelt filter is refused by name rather than ignored (which returned everything)."""
+    response = api.get(url)
+    assert response.status_code == 400
+    assert f": {unknown} (" in response.json()["error"]
+
+
+def test_known_api_parameters_still_pass(api):
+    for url in [
+        "/api/statements?speaker=Putin&size=5&page=1&order=newest&kind=&act=",
+        "/api/speakers?name=Putin&kind=person&size=5&page=1",
+        "/api/speakers/1/timeline?about=war&size=5",
+    ]:
+        assert api.get(url).status_code == 200, url
+
+
+def test_pages_ignore_unknown_parameters_and_say_so(api):
+    page = api.get("/", params={"speker": "Putin"})
+    assert page.status_code == 200
+    assert "Ignored: speker" in page.text
+    assert "Ignored" not in api.get("/", params={"speaker": "Putin"}).text
+
+
+def test_favicon(api):
+    """Every page names an icon that exists, and /favicon.ico answers too."""
+    page = api.get("/").text
+    href = re.search(r'<link rel="icon" href="([^"]+)"', page)[1]
+    icon = api.get(href)
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/svg+xml"
+    assert icon.text.startswith("<svg")
+    ico = api.get("/favicon.ico")
+    assert ico.status_code == 200 and ico.content == icon.content
+
+
+def test_docs_are_served_locally_without_inline_script(api):
+    """/docs loads Swagger UI from this server only and runs no inline script."""
+    docs = api.get("/docs")
+    assert docs.status_code == 200
+    sources = re.findall(r'<(?:script|link)[^>]*(?:src|href)="([^"]+)"', docs.text)
+    assert sources and all(s.startswith(str(api.base_url)) for s in sources), sources
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", docs.text)  # no inline script
+    for source in sources:
+        assert api.get(source).status_code == 200, source
+    csp = docs.headers["content-security-policy"]
+    script_src = re.search(r"script-src ([^;]*)", csp)[1]
+    assert script_src == "'self'"
+    assert api.get("/redoc").status_code == 404  # ReDoc would load from a CDN
+
+
+def _said_on_db(tmp_path, days: list[str]):
+    """A database in which one speaker said something on each of ``days`` (the articles'
+    publication dates)."""
+    from onrecord.record import store
+    from onrecord.record.ingest import ingest
+
+    folder = tmp_path / "a"
+    folder.mkdir()
+    rows = ["file,published"]
+    for n, day in enumerate(days):
+        (folder / f"{n}.txt").write_text(
+            f"Mayor Lisa Grant said that bridge number {n} would open soon.\n"
+        )
+        rows.append(f"{n}.txt,{day}")
+    (folder / "metadata.csv").write_text("\n".join(rows) + "\n")
+    conn = store.connect(tmp_path / "t.db")
+    ingest(conn, [str(folder)], mode="fast")
+    return conn
+
+
+def test_one_far_off_date_keeps_the_months(tmp_path):
+    """A speaker quoted through 2016 and once in 1999: monthly bars for 2016 and the 1999
+    date in an 'earlier' bar, not seventeen yearly bars."""
+    from onrecord.record import query
+    from onrecord.web import render
+
+    days = [f"2016-{m:02d}-{d:02d}" for m in range(1, 13) for d in (3, 17)] + ["1999-05-04"]
+    conn = _said_on_db(tmp_path, days)
+    (grant,) = query.speakers(conn, name="Lisa Grant")
+    line = query.timeline(conn, grant["id"])
+    assert line["granularity"] == "month"
+    periods = [b["period"] for b in line["buckets"]]
+    assert periods == ["earlier"] + [f"2016-{m:02d}" for m in range(1, 13)]
+    assert line["buckets"][0]["first"] == line["buckets"][0]["last"] == "1999-05-04"
+    assert sum(line["buckets"][0]["acts"].values()) == 1
+    chart = str(render.timeline_svg(line["buckets"]))
+    assert chart.count('<g class="bar"') == 13
+    assert ">1999</text>" in chart
+
+
+def test_a_stretch_of_the_record_is_not_an_outlier(tmp_path):
+    """Dates far apart but many on each side keep yearly bars over the whole span."""
+    from onrecord.record import query
+
+    days = [f"2019-0{m}-10" for m in range(1, 6)] + [f"2023-0{m}-10" for m in range(1, 8)]
+    conn = _said_on_db(tmp_path, days)
+    (grant,) = query.speakers(conn, name="Lisa Grant")
+    line = query.timeline(conn, grant["id"])
+    assert line["granularity"] == "year"
+    assert [b["period"] for b in line["buckets"]] == ["2019", "2023"]
+
+
+def test_month_labels_never_overlap():
+    """Monthly bars over any span up to five years: only every k-th month is labelled, at
+    least 50 units apart (a "2016-01" label at 11px is about 43 wide), at most 12 labels."""
+    from onrecord.web import render
+
+    for months in range(2, 61):
+        buckets = [
+            {"period": f"{2016 + m // 12}-{m % 12 + 1:02d}", "acts": {"claim": 1 + m % 3}}
+            for m in range(months)
+        ]
+        chart = str(render.timeline_svg(buckets))
+        assert chart.count('<g class="bar"') == months
+        xs = [
+            float(x) for x in re.findall(r'<text x="([\d.]+)" y="\d+" text-anchor="middle"', chart)
+        ]
+        assert 1 <= len(xs) <= 12, months
+        assert all(b - a >= 50 for a, b in zip(xs, xs[1:], strict=False)), months

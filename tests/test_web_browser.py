@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -170,3 +171,56 @@ def test_hostile_search_and_bad_parameters(page):
         assert response.status == status, url
         expect(page.locator(".error-message")).to_contain_text(words)
     shot(page, "error")
+
+
+def test_api_docs_render_offline(page):
+    """/docs shows the operations with every request to anything but this server failing,
+    and within the page's Content-Security-Policy (a violation is logged to the console)."""
+    outside, problems = [], []
+
+    def only_loopback(route):
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort("internetdisconnected")
+
+    page.route("**/*", only_loopback)
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    response = page.goto("/docs")
+    assert response.status == 200
+    expect(page.locator(".opblock-summary-path", has_text="/api/statements").first).to_be_visible(
+        timeout=20_000
+    )
+    assert "/api/speakers/{speaker_id}/timeline" in page.locator("#swagger-ui").inner_text()
+    assert outside == [] and problems == []
+    shot(page, "docs-offline")
+
+
+def test_pages_have_an_icon_and_no_missing_file(page):
+    """Loading a page fetches nothing that is missing: the favicon included."""
+    missing = []
+    page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
+    page.goto("/")
+    href = page.locator('link[rel="icon"]').get_attribute("href")
+    assert page.request.get(href).status == 200
+    assert page.request.get("/favicon.ico").status == 200
+    page.goto("/speakers")
+    assert missing == []
+
+
+def test_bad_search_keeps_the_form_to_correct_it(page):
+    """A bad value gets a message in words and the search form, filled as sent."""
+    response = page.goto("/?q=ATACMS&kind=rumour")
+    assert response.status == 400
+    message = page.locator(".error-message")
+    expect(message).to_contain_text("kind must be one of: direct, indirect, mixed")
+    assert "pattern" not in message.inner_text()
+    expect(page.get_by_label("search")).to_have_value("ATACMS")
+    page.get_by_label("kind").select_option("direct")
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"kind=direct"))
+    expect(page.locator(".summary")).to_contain_text("ATACMS")
+    assert page.locator("li.statement").count() >= 1
+    shot(page, "error-form")

@@ -359,6 +359,23 @@ def speakers(
     return [_speaker_dict(r) for r in conn.execute(sql, params)]
 
 
+def speaker_count(
+    conn: sqlite3.Connection, *, name: str | None = None, kind: str | None = None
+) -> int:
+    """How many speakers :func:`speakers` lists with these filters (those with a statement),
+    so that a page of them can say how many pages there are."""
+    sql = "SELECT COUNT(*) FROM entities e WHERE EXISTS (SELECT 1 FROM statements s "
+    sql += "WHERE s.entity_id = e.id)"
+    params: list = []
+    if name:
+        sql += " AND e.name LIKE ?"
+        params.append(f"%{name}%")
+    if kind:
+        sql += " AND e.kind = ?"
+        params.append(kind)
+    return conn.execute(sql, params).fetchone()[0]
+
+
 def speaker(conn: sqlite3.Connection, entity_id: int) -> dict | None:
     """One speaker by id, or None."""
     row = conn.execute(_SPEAKERS + " WHERE e.id = ? GROUP BY e.id", (entity_id,)).fetchone()
@@ -380,6 +397,34 @@ def find_speaker(conn: sqlite3.Connection, name: str) -> dict | None:
     return (exact or found)[0]
 
 
+def _day_number(day: str) -> int:
+    """A ``YYYY[-MM[-DD]]`` date as a day number (a missing month or day: the first)."""
+    y, m, d = (day + "-01-01")[:10].split("-")
+    return date(int(y), int(m), int(d)).toordinal()
+
+
+def _bulk(days: list[str]) -> tuple[str, str]:
+    """The first and last of sorted dates ``days`` once the few far-off ones are set apart.
+
+    A tail is set apart when its dates lie beyond three interquartile ranges (at least a
+    month) from the middle half, and only if it holds at most 2% of the dates (at least one):
+    a misdated statement, not a stretch of the record (a speaker quoted in 2019 and again in
+    2023 keeps both).
+    """
+    n = len(days)
+    if n < 4:
+        return days[0], days[-1]
+    numbers = [_day_number(d) for d in days]
+    q1, q3 = numbers[n // 4], numbers[(3 * n) // 4]
+    spread = 3 * max(q3 - q1, 30)
+    most = max(1, n * 2 // 100)
+    low = sum(1 for x in numbers if x < q1 - spread)
+    high = sum(1 for x in numbers if x > q3 + spread)
+    low = low if low <= most else 0
+    high = high if high <= most else 0
+    return days[low], days[n - 1 - high]
+
+
 def timeline(
     conn: sqlite3.Connection,
     entity_id: int | str,
@@ -391,9 +436,13 @@ def timeline(
     """A speaker's statements, newest first, each reported statement (cluster) once: by its
     earliest report (``cluster_first``), with the number of reports.
 
-    Returns ``{"buckets": [...], "total": n, "statements": [...]}``; the buckets count
-    statements per year (or per month when they span two years or less) and speech act, for
-    a chart. ``about`` narrows to statements about it (see :class:`Filters`).
+    Returns ``{"granularity": ..., "buckets": [...], "total": n, "statements": [...]}``; the
+    buckets count statements per year (or per month when the bulk of them spans two calendar
+    years or less) and speech act, for a chart. The few far-off dates that :func:`_bulk` sets
+    apart go to an ``earlier`` and a ``later`` bucket (with their ``first`` and ``last``
+    dates), so that one misdated statement neither stretches the chart over the empty years
+    between nor turns its months into years. ``about`` narrows to statements about it (see
+    :class:`Filters`).
 
     ``entity_id`` is a speaker's id, or a name as :func:`find_speaker` reads it
     (``timeline(conn, "Putin")``); a name that finds no speaker raises ValueError.
@@ -405,17 +454,35 @@ def timeline(
         entity_id = who["id"]
     where, params = Filters(entity=int(entity_id), about=about).sql()
     where += " AND s.cluster_first = 1"  # each cluster by its earliest report
-    total, first_day, last_day = conn.execute(
-        f"SELECT COUNT(*), MIN(s.said_on), MAX(s.said_on) FROM statements s{where}", params
-    ).fetchone()
+    total = conn.execute(f"SELECT COUNT(*) FROM statements s{where}", params).fetchone()[0]
+    days = [
+        r[0]
+        for r in conn.execute(
+            f"SELECT s.said_on FROM statements s{where} AND s.said_on IS NOT NULL ORDER BY 1",
+            params,
+        )
+    ]
+    first_day, last_day = _bulk(days) if days else (None, None)
     width = 7 if first_day and int(last_day[:4]) - int(first_day[:4]) <= 1 else 4
     buckets: dict[str, dict[str, int]] = {}
     for period, act, n in conn.execute(
-        f"""SELECT substr(s.said_on, 1, {width}), s.speech_act, COUNT(*)
+        f"""SELECT CASE WHEN s.said_on < ? THEN 'earlier' WHEN s.said_on > ? THEN 'later'
+                   ELSE substr(s.said_on, 1, {width}) END, s.speech_act, COUNT(*)
             FROM statements s{where} AND s.said_on IS NOT NULL GROUP BY 1, 2""",
-        params,
+        [first_day, last_day, *params],
     ):
         buckets.setdefault(period, {})[act or "other"] = n
+    ends = {
+        "earlier": [d for d in days if d < first_day] if days else [],
+        "later": [d for d in days if d > last_day] if days else [],
+    }
+    ordered = sorted(buckets.items(), key=lambda kv: (kv[0] == "later", kv[0] != "earlier", kv[0]))
+    out_buckets = []
+    for period, acts in ordered:
+        bucket = {"period": period, "acts": acts}
+        if period in ends:
+            bucket |= {"first": ends[period][0], "last": ends[period][-1]}
+        out_buckets.append(bucket)
     rowids = [
         r[0]
         for r in conn.execute(
@@ -427,7 +494,7 @@ def timeline(
     rows = _attach_clusters(conn, _rows_by_rowid(conn, rowids))
     return {
         "granularity": "month" if width == 7 else "year",
-        "buckets": [{"period": k, "acts": v} for k, v in sorted(buckets.items())],
+        "buckets": out_buckets,
         "total": total,
         "statements": rows,
     }

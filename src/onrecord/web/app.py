@@ -14,6 +14,11 @@
 - :class:`Guard` answers before the app: 414 for a URL over :data:`MAX_URL` bytes, 400 for a
   Host header that could come from a DNS rebinding attack (:class:`AllowedHosts`).
 - Article URLs become links only when they are http(s) (:func:`web_link`).
+- ``/docs`` (Swagger UI) works offline: its script and style come from the
+  ``fastapi-offline`` package, served under ``/static/swagger-ui``, and its start-up code
+  from ``static/swagger-init.js``, so that page too runs no inline script (:data:`DOCS_CSP`).
+- A query parameter a route does not take gets a 400 under ``/api/`` (a typo such as
+  ``speker=`` would otherwise return everything); pages ignore it and say so.
 """
 
 from __future__ import annotations
@@ -31,10 +36,12 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
 
+import fastapi_offline
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -42,7 +49,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import __version__
-from ..model import SPEECH_ACTS
+from ..model import DATE_PATTERN, SPEAKER_KINDS, SPEECH_ACTS, STATEMENT_KINDS
 from ..record import query, schema, store
 from . import render
 
@@ -51,8 +58,15 @@ MAX_SIZE = 100
 MAX_ID = 2**63 - 1  # SQLite's largest integer: a larger id would overflow, not just miss
 MAX_URL = 8192  # bytes of path and query string; longer gets a 414
 SERVE_ENV = "ONRECORD_SERVE"  # settings for the worker processes of 'onrecord serve'
-SPEAKER_KINDS = "^(|person|organisation|group|anonymous)$"
 CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'"
+# /docs: the pages' policy, plus Swagger UI's script files from this server (script-src
+# 'self': no inline script, none from elsewhere) and the requests it makes here (connect-src:
+# the spec, "Try it out"). Its styles set through the DOM need no 'unsafe-inline'.
+DOCS_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; connect-src 'self'; form-action 'self'"
+)
+SWAGGER_FILES = Path(fastapi_offline.__file__).parent / "static"
 
 Page = Annotated[int, Query(ge=1, le=100_000, description="Page number, from 1.")]
 Size = Annotated[int, Query(ge=1, le=MAX_SIZE, description=f"Results per page (1-{MAX_SIZE}).")]
@@ -60,7 +74,7 @@ SpeakerId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="A speaker's i
 TextId = Annotated[str, PathParam(max_length=100)]
 Date = Annotated[
     str | None,
-    Query(pattern=r"^(\d{4}(-\d{2}(-\d{2})?)?)?$", description="YYYY, YYYY-MM or YYYY-MM-DD."),
+    Query(pattern=f"^({DATE_PATTERN})?$", description="YYYY, YYYY-MM or YYYY-MM-DD."),
 ]
 
 
@@ -128,7 +142,7 @@ class SearchParams:
             int | None, Query(ge=1, le=MAX_ID, description="One speaker by id.")
         ] = None,
         outlet: Annotated[str | None, Query(max_length=200)] = None,
-        kind: Annotated[str | None, Query(pattern=f"^(|{'|'.join(query.KINDS)})$")] = None,
+        kind: Annotated[str | None, Query(pattern=f"^(|{'|'.join(STATEMENT_KINDS)})$")] = None,
         act: Annotated[
             str | None, Query(pattern=f"^(|{'|'.join(SPEECH_ACTS)})$", description="Speech act.")
         ] = None,
@@ -154,6 +168,82 @@ class SearchParams:
         self.page, self.size = page, size
 
 
+def _parameter_names(route: APIRoute) -> frozenset[str]:
+    """The query parameters ``route`` takes, its dependencies' included (by their alias)."""
+    names, todo = set(), [route.dependant]
+    while todo:
+        dependant = todo.pop()
+        names.update(field.alias for field in dependant.query_params)
+        todo.extend(dependant.dependencies)
+    return frozenset(names)
+
+
+_NAMES: dict[int, frozenset[str]] = {}
+
+
+def _known_parameters(request: Request) -> None:
+    """Refuse, under ``/api/``, a query parameter the route does not take; on a page, note it
+    in ``request.state.ignored`` for the page to show.
+
+    Without this a misspelt filter (``?speker=Putin``) is dropped without a word, and the
+    answer (every statement) looks like the answer to the question asked.
+    """
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    names = _NAMES.get(id(route))
+    if names is None:
+        names = _NAMES[id(route)] = _parameter_names(route)
+    unknown = sorted(set(request.query_params) - names)
+    if unknown and request.url.path.startswith("/api/"):
+        raise HTTPException(
+            status_code=400,
+            detail=f"unknown parameter{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}"
+            f" (this route takes: {', '.join(sorted(names)) or 'none'})",
+        )
+    request.state.ignored = unknown
+
+
+def _choices(pattern: str) -> str | None:
+    """``a, b, c`` for a pattern of the form ``^(|a|b|c)$``, else None."""
+    found = re.fullmatch(r"\^\(\|?([\w|]+)\)\$", pattern)
+    return ", ".join(found[1].split("|")) if found else None
+
+
+def _problem(error: dict) -> str:
+    """One validation error as a person would say it: ``kind must be one of: direct, indirect,
+    mixed`` rather than pydantic's message quoting the regular expression."""
+    where = ".".join(str(p) for p in error.get("loc", ())[1:]) or "request"
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    if kind == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern", ""))
+        choices = _choices(pattern)
+        if choices:
+            return f"{where} must be one of: {choices}"
+        if pattern == f"^({DATE_PATTERN})?$":
+            return f"{where} must be a date: YYYY, YYYY-MM or YYYY-MM-DD"
+        return f"{where} is not in the expected form"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"{where} must be a whole number"
+    if kind == "greater_than_equal":
+        return f"{where} must be at least {ctx.get('ge')}"
+    if kind == "less_than_equal":
+        return f"{where} must be at most {ctx.get('le')}"
+    if kind == "string_too_long":
+        return f"{where} must be at most {ctx.get('max_length')} characters"
+    if kind == "missing":
+        return f"{where} is required"
+    return f"{where}: {error.get('msg', 'invalid')}"
+
+
+def _search_form(request: Request) -> dict[str, str]:
+    """The values for the search form of an error page: on the search page's own errors, as
+    the request gave them (the bad one too, to correct); elsewhere empty."""
+    fields = ("q", "speaker", "kind", "act", "since", "until", "outlet", "speaker_id")
+    given = request.query_params if request.url.path == "/" else {}
+    return {key: given.get(key, "") for key in fields}
+
+
 def create_app(
     db_path: str | Path, *, immutable: bool = False, allow_hosts: Iterable[str] = ()
 ) -> FastAPI:
@@ -170,20 +260,25 @@ def create_app(
         title="onrecord",
         version=__version__,
         description="Who said what, to whom, when and where: the record, read-only.",
+        docs_url=None,  # served below from local files, not from a CDN
+        redoc_url=None,
+        dependencies=[Depends(_known_parameters)],
     )
     app.add_middleware(Guard, hosts=AllowedHosts(allow_hosts))
     app.state.db_path = db_path
     app.state.immutable = immutable
     app.state.readers = Readers(db_path, immutable, int(os.environ.get("ONRECORD_READERS", "16")))
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.globals.update(acts=SPEECH_ACTS, kinds=query.KINDS, max_size=MAX_SIZE)
+    templates.env.globals.update(acts=SPEECH_ACTS, kinds=STATEMENT_KINDS, max_size=MAX_SIZE)
     templates.env.filters["label"] = _label
     templates.env.filters["web_link"] = web_link
     templates.env.filters["shown_date"] = schema.shown_date
+    app.mount("/static/swagger-ui", StaticFiles(directory=str(SWAGGER_FILES)), name="swagger")
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     def page(request: Request, name: str, context: dict, status: int = 200) -> HTMLResponse:
         context |= {"url_with": _url_with(request), "api": _api_twin(request)}
+        context.setdefault("ignored", getattr(request.state, "ignored", []))
         response = templates.TemplateResponse(request, name, context, status_code=status)
         response.headers["Content-Security-Policy"] = CSP
         return response
@@ -198,14 +293,12 @@ def create_app(
     def error(request: Request, status: int, message: str):
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": message, "status": status}, status_code=status)
-        return page(request, "error.html", {"status": status, "message": message}, status)
+        context = {"status": status, "message": message, "form": _search_form(request)}
+        return page(request, "error.html", context, status)
 
     @app.exception_handler(RequestValidationError)
     async def bad_parameter(request: Request, exc: RequestValidationError):
-        problems = []
-        for e in exc.errors():
-            where = ".".join(str(p) for p in e.get("loc", ())[1:]) or "request"
-            problems.append(f"{where}: {e.get('msg', 'invalid')}")
+        problems = [_problem(e) for e in exc.errors()]
         return error(request, 400, "bad parameter: " + "; ".join(problems))
 
     @app.exception_handler(StarletteHTTPException)
@@ -215,6 +308,18 @@ def create_app(
     @app.exception_handler(ValueError)
     async def bad_value(request: Request, exc: ValueError):
         return error(request, 400, str(exc))
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def docs(request: Request):
+        """Swagger UI from local files, started by ``static/swagger-init.js``."""
+        response = templates.TemplateResponse(request, "docs.html", {"spec": app.openapi_url})
+        response.headers["Content-Security-Policy"] = DOCS_CSP
+        return response
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon():
+        """The icon, for browsers that ask for it at the conventional path."""
+        return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")
 
     # --- JSON API ------------------------------------------------------------------------
     summaries = Summaries(db_path, int(os.environ.get("ONRECORD_SUMMARY_CACHE", "256")))
@@ -253,7 +358,7 @@ def create_app(
     def api_speakers(
         connection: Conn,
         name: Annotated[str | None, Query(max_length=200)] = None,
-        kind: Annotated[str | None, Query(pattern=SPEAKER_KINDS)] = None,
+        kind: Annotated[str | None, Query(pattern=f"^(|{'|'.join(SPEAKER_KINDS)})$")] = None,
         page: Page = 1,
         size: Size = 50,
     ) -> dict:
@@ -261,7 +366,14 @@ def create_app(
         rows = query.speakers(
             connection, name=name, kind=kind, limit=size, offset=(page - 1) * size
         )
-        return {"page": page, "size": size, "speakers": rows}
+        total = query.speaker_count(connection, name=name, kind=kind)
+        return {
+            "total": total,
+            "page": page,
+            "size": size,
+            "pages": max(1, -(-total // size)),
+            "speakers": rows,
+        }
 
     @app.get("/api/speakers/{speaker_id}", tags=["speakers"])
     def api_speaker(speaker_id: SpeakerId, connection: Conn) -> dict:

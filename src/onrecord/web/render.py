@@ -110,12 +110,36 @@ def _periods(first: str, last: str) -> list[str]:
     return out
 
 
+LABEL_WIDTH = 56  # a "2023-04" axis label at 11px, with room on either side: no overlap
+OUTER = ("earlier", "later")  # the buckets of far-off dates
+
+
+def _label_step(periods: list[str], room: float) -> int:
+    """Label every k-th period, k the smallest of 1, 2, 3, 6, 12, 24, ... (months; for years
+    1, 2, 3, 6, 12, ... too) that keeps the labels :data:`LABEL_WIDTH` apart within ``room``."""
+    k = 1
+    steps = iter([2, 3, 6, 12])
+    while len(periods) / k * LABEL_WIDTH > room:
+        k = next(steps, k * 2)
+    return k
+
+
 def timeline_svg(buckets: list[dict], *, width: int = 720, height: int = 220) -> Markup:
-    """A stacked bar chart of statements per period and speech act, as inline SVG."""
+    """A stacked bar chart of statements per period and speech act, as inline SVG.
+
+    Periods between the first and last bucket are all drawn, empty or not; the ``earlier``
+    and ``later`` buckets of far-off dates (see :func:`onrecord.record.query.timeline`) are
+    drawn as one bar each at the ends, labelled with their dates. Only every k-th period is
+    labelled (:func:`_label_step`), so labels never overlap however many months are shown.
+    """
     if not buckets:
         return Markup('<p class="empty">No dated statements.</p>')
     counts = {b["period"]: b["acts"] for b in buckets}
-    periods = _periods(buckets[0]["period"], buckets[-1]["period"])
+    inner = [b["period"] for b in buckets if b["period"] not in OUTER]
+    periods = _periods(inner[0], inner[-1]) if inner else []
+    periods = [p for p in ("earlier",) if p in counts] + periods
+    periods += [p for p in ("later",) if p in counts]
+    ends = {b["period"]: b for b in buckets if b["period"] in OUTER}
     top = max(sum(acts.values()) for acts in counts.values())
     left, bottom, plot_h = 36, 28, height - 40
     step = (width - left - 8) / len(periods)
@@ -129,15 +153,22 @@ def timeline_svg(buckets: list[dict], *, width: int = 720, height: int = 220) ->
         f'class="axis">{top}</text>',
         f'<text x="{left - 6}" y="{height - bottom}" text-anchor="end" class="axis">0</text>',
     ]
-    label_every = max(1, len(periods) // 12)
+    regular = [p for p in periods if p not in OUTER]
+    label_every = _label_step(periods, width - left - 8)
+    last = len(periods) - 1
     for i, period in enumerate(periods):
         x = left + i * step + (step - bar) / 2
         y = height - bottom
         acts = counts.get(period, {})
         total = sum(acts.values())
+        shown = period
+        if period in ends:
+            b = ends[period]
+            span = b["first"] if b["first"] == b["last"] else f"{b['first']} to {b['last']}"
+            shown = f"{period} ({span})"
         parts.append(
             f'<g class="bar" data-period="{period}" data-count="{total}">'
-            f"<title>{period}: {total} statement(s)</title>"
+            f"<title>{shown}: {total} statement(s)</title>"
         )
         for act in SPEECH_ACTS:
             n = acts.get(act, 0)
@@ -147,15 +178,25 @@ def timeline_svg(buckets: list[dict], *, width: int = 720, height: int = 220) ->
             y -= h
             parts.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
-                f'fill="{ACT_COLOURS[act]}" data-act="{act}"><title>{period}: {n} {act}</title>'
+                f'fill="{ACT_COLOURS[act]}" data-act="{act}"><title>{shown}: {n} {act}</title>'
                 "</rect>"
             )
         parts.append("</g>")
-        if i % label_every == 0:
-            parts.append(
-                f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 16}" text-anchor="middle" '
-                f'class="axis">{period}</text>'
-            )
+        if period in ends:
+            y0, y1 = ends[period]["first"][:4], ends[period]["last"][:4]
+            label = y0 if y0 == y1 else f"{y0}-{y1}"
+        elif (
+            regular.index(period) % label_every == 0
+            and ("earlier" not in ends or i >= label_every)
+            and ("later" not in ends or last - i >= label_every)
+        ):
+            label = period
+        else:
+            continue
+        parts.append(
+            f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 16}" text-anchor="middle" '
+            f'class="axis">{label}</text>'
+        )
     parts.append("</svg>")
     used = [a for a in SPEECH_ACTS if any(a in acts for acts in counts.values())]
     legend = "".join(
