@@ -26,13 +26,23 @@ def examples(root: Path, docbin: Path | None):
     rates = phrases.cue_rates()
     for gold, doc in parsed_corpus(root, docbin):
         cue_spans = [span for a in gold.attributions for span in a.cue]
-        candidates: list = []
-        attribution.find(doc, collect=candidates)
-        for verb, source, content, _spans in candidates:
+        for verb, source, content, _spans in weighed(doc):
             start, end = verb.idx, verb.idx + len(verb)
             label = any(s < end and start < e for s, e in cue_spans)
             rate = rates.get(verb.lemma_.lower(), 0.0)
             yield cues.features(verb, source, content, rate), label
+
+
+def weighed(doc) -> list[tuple]:
+    """(verb, source, content, spans) for every candidate the cue model decides on in
+    ``doc``: the reported-speech pass of :func:`onrecord.find.attribution.find` run as the
+    model sees it (the quotes' cues as the rules draw them), without its decision; questions
+    ("Asked whether …") are left out, as no model weighs them (67 of 88 in train are
+    annotated)."""
+    p = attribution.Pass.start(doc, learned=True, draw=False)
+    return [
+        (c.verb, c.source, c.content, c.spans) for c in attribution.candidates(p) if not c.asked
+    ]
 
 
 def main() -> None:

@@ -33,9 +33,14 @@ DATA = Path(__file__).resolve().parents[1] / "src" / "onrecord" / "data"
 def sequences(pairs):
     """(features, labels) for every candidate verb that overlaps a gold cue."""
     for gold, doc in pairs:
-        candidates: list = []
-        found = attribution.find(doc, collect=candidates)
-        # the verb pass's candidates, and the cues the quote pass found (one verb each here)
+        # the verb pass's candidates as the cue model weighs them (without its decision; no
+        # questions), and the cues the quote pass found (one verb each here: none drawn by the
+        # cue span model, nor the contents redrawn)
+        p = attribution.Pass.start(doc, learned=True, draw=False)
+        candidates = [
+            (c.verb, c.source, c.content, c.spans) for c in attribution.candidates(p) if not c.asked
+        ]
+        found = attribution.finish(p, redraw=False)
         candidates += [(f.cue[0], f.source, None, f.content) for f in found if f.quotes and f.cue]
         for verb, source, _content, found_spans in candidates:
             start, end = verb.idx, verb.idx + len(verb)

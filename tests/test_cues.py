@@ -8,12 +8,14 @@ from onrecord.find import attribution, cues, nlp, phrases
 def candidates(text: str) -> dict[str, float]:
     """Score of every candidate verb in ``text``, by its text."""
     doc = nlp.load()(text)
-    found: list = []
-    attribution.find(doc, collect=found)
+    p = attribution.Pass.start(doc, learned=True, draw=False)
     rates = phrases.cue_rates()
     return {
-        verb.text: cues.score(cues.features(verb, source, content, rates.get(verb.lemma_, 0.0)))
-        for verb, source, content, _ in found
+        c.verb.text: cues.score(
+            cues.features(c.verb, c.source, c.content, rates.get(c.verb.lemma_, 0.0))
+        )
+        for c in attribution.candidates(p)
+        if not c.asked
     }
 
 

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy
 from spacy.attrs import DEP
@@ -304,39 +306,106 @@ def _named_elsewhere(doc: Doc, name: list[Token]) -> bool:
     )
 
 
-def find(doc: Doc, collect: list | None = None, content_model: bool = True) -> list[Found]:
+@dataclass
+class Pass:
+    """What the passes of :func:`find` share over one doc: the statements found so far and
+    the indices kept of them (looked up by position: a scan per candidate would cost the
+    square of a long text). Built by :meth:`start`, which runs the quote pass."""
+
+    doc: Doc
+    text: str
+    quotes: list[Quote]
+    learned: bool  # the cue model decides (else the cue lexicon's rates)
+    found: list[Found]
+    used_cues: set[int]  # the tokens the quote pass used as cues
+    taken: QuoteIndex  # the contents of the quote statements
+    marks: QuoteIndex  # every quotation, whole
+    quoted_tokens: set[int]  # source, cue and content tokens of the quote statements
+    cue_ids: set[int]  # the cue words of the statements so far
+    by_start: dict[Span, Found]  # the first statement whose content starts so
+
+    @classmethod
+    def start(cls, doc: Doc, learned: bool, draw: bool) -> Pass:
+        """The state after the quote pass (:func:`onrecord.find.quotes.claim_quotes`) over
+        ``doc``; ``draw`` lets the cue span model draw the quotes' cues."""
+        text = nlp.text_of(doc)
+        quotes = [q for q in find_quotes(text) if len(text[q.start : q.end].split()) >= 1]
+        found, used_cues = claim_quotes(doc, text, quotes, draw=draw)
+        quoted_tokens = {t.i for f in found for t in f.source + f.cue}
+        for f in found:
+            quoted_tokens.update(t.i for t in tokens_in(doc, f.content))
+        by_start: dict[Span, Found] = {}
+        for f in found:
+            if f.content:
+                by_start.setdefault(f.content[0], f)
+        return cls(
+            doc,
+            text,
+            quotes,
+            learned,
+            found,
+            used_cues,
+            taken=QuoteIndex([Quote(list(f.content)) for f in found]),
+            marks=QuoteIndex(quotes, whole=True),
+            quoted_tokens=quoted_tokens,
+            cue_ids={t.i for f in found for t in f.cue},
+            by_start=by_start,
+        )
+
+
+@dataclass
+class Candidate:
+    """A verb (or a noun with a possessor) of reported speech, with the source, content and
+    content spans its syntax gives: what the cue model decides on, and what the training of
+    the cue and span models (``scripts/train_cues.py``, ``scripts/train_spans.py``) learns
+    from. ``asked``: "Asked whether …", said by someone unnamed or in a "by" phrase."""
+
+    verb: Token
+    source: list[Token]
+    content: list[Token]
+    spans: list[Span]
+    asked: bool
+    rate: float  # the cue lexicon's rate of the verb's lemma
+
+
+def find(doc: Doc, content_model: bool = True) -> list[Found]:
     """All statements in ``doc`` (an article's analysis view), in text order.
 
     Reported speech is decided by the learned cue model when ``data/cue_model.json`` exists
-    (:mod:`onrecord.find.cues`), else by the cue lexicon's rates. ``collect``, for training,
-    receives every candidate verb (verb, source, content, spans) instead of the verb-pass
-    statements.
+    (:mod:`onrecord.find.cues`), else by the cue lexicon's rates.
     ``content_model=False`` keeps the rules' content edges instead of letting the content
     model redraw them (:func:`redraw_contents`; the content model is trained on the rules').
     """
-    text = nlp.text_of(doc)
-    quotes = [q for q in find_quotes(text) if len(text[q.start : q.end].split()) >= 1]
-    # The cue model (or its training) looks at more candidates than the lexicon rules do.
-    learned = cues.weights() is not None or collect is not None
-    found, used_cues = claim_quotes(doc, text, quotes, draw=learned and collect is None)
-    # (looked up by position: a scan per candidate would cost the square of a long text)
-    taken = QuoteIndex([Quote(list(f.content)) for f in found])  # content of quote statements
-    marks = QuoteIndex(quotes, whole=True)
-    quoted_tokens = {t.i for f in found for t in f.source + f.cue}
-    for f in found:
-        quoted_tokens.update(t.i for t in tokens_in(doc, f.content))
-    cue_ids = {t.i for f in found for t in f.cue}  # the cue words of the statements so far
-    by_start: dict[Span, Found] = {}  # the first statement whose content starts so
-    for f in found:
-        if f.content:
-            by_start.setdefault(f.content[0], f)
+    learned = cues.weights() is not None
+    p = Pass.start(doc, learned, draw=learned)
+    for c in candidates(p):
+        if c.asked:
+            pass
+        elif learned:
+            if cues.score(cues.features(c.verb, c.source, c.content, c.rate)) < CUE_THRESHOLD:
+                continue
+        elif c.rate < STRONG_CUE_RATE and (not animate(c.source) or c.verb.dep_ == "advcl"):
+            # "tanks appeared ...", "Appearing on the panel, Putin ...": nobody speaking
+            continue
+        _add(p, c)
+    return finish(p, redraw=learned and content_model)
+
+
+def candidates(p: Pass) -> Iterator[Candidate]:
+    """The candidates of the reported-speech pass, in text order, each with its source and
+    content; what no statement can come of is left out (a cue of a quote, a negated verb, a
+    verb inside a claimed quote, one without content or source).
+
+    Lazy on purpose: a statement :func:`_add` adds before the next candidate is made counts
+    for it (its cue words in ``p.cue_ids``)."""
+    doc, text, learned, marks = p.doc, p.text, p.learned, p.marks
     for i in _candidates(doc, learned):
         budget.check()
         tok = doc[i]
-        if tok.i in used_cues or negated(tok) or taken.at(tok.idx):
+        if tok.i in p.used_cues or negated(tok) or p.taken.at(tok.idx):
             continue
         clause = _nominal_clause(tok) if learned else None
-        if clause is not None and tok.dep_ == "dobj" and tok.head.i in cue_ids:
+        if clause is not None and tok.dep_ == "dobj" and tok.head.i in p.cue_ids:
             continue  # "Putin repeated his claim that …": the claim is what "repeated" reports
         if learned:
             if (tok.pos_ not in ("VERB", "AUX") or tok.dep_ == "aux") and clause is None:
@@ -348,9 +417,9 @@ def find(doc: Doc, collect: list | None = None, content_model: bool = True) -> l
         if not content and agent is not None:
             subject = next(c for c in tok.children if c.dep_ == "nsubjpass")
             content = noun_phrase(subject)
-        if any(t.i in quoted_tokens for t in content):
+        if any(t.i in p.quoted_tokens for t in content):
             # "argued that X, in which Putin said, "…"": stop before the other statement
-            first = min(t.i for t in content if t.i in quoted_tokens)
+            first = min(t.i for t in content if t.i in p.quoted_tokens)
             content = [t for t in content if t.i < first]
             while content and (
                 content[-1].is_punct
@@ -387,41 +456,44 @@ def find(doc: Doc, collect: list | None = None, content_model: bool = True) -> l
         elif not source:
             continue
         rate = cue_rates().get(tok.lemma_.lower(), 0.0)
-        if collect is not None:
-            if not asked:  # (no model weighs a question: 67 of 88 in train are annotated)
-                collect.append((tok, source, content, spans))
-            continue
-        if asked:
-            pass
-        elif learned:  # (collect is None here: the model itself)
-            if cues.score(cues.features(tok, source, content, rate)) < CUE_THRESHOLD:
-                continue
-        elif rate < STRONG_CUE_RATE and (not animate(source) or tok.dep_ == "advcl"):
-            # "tanks appeared ...", "Appearing on the panel, Putin ...": nobody speaking
-            continue
-        inner = marks.starting_in(spans)
-        cue, inside = None, tokens_in(doc, spans)
-        if learned:  # the cue span model draws the cue's edges ("has also said about")
-            cue = span_model.cue(tok, source, {t.i for t in inside})
-        same = by_start.get(spans[0])
-        if same is not None:  # a quote already found: this verb is its cue, if it had none
-            if not same.cue:
-                same.cue, same.source = cue or _cue_phrase(tok), source
-                cue_ids.update(t.i for t in same.cue)
-            continue
-        if cue and any(t in cue for t in inside):  # "accusing her of [being asleep]"
-            rest = trim([t for t in inside if t not in cue and t.i > cue[-1].i])
-            spans = char_spans(rest) if rest else spans
-        unnamed = (asked and not source) or _spoken_of(tok)
-        if unnamed and source:  # "Moscow has been accused of …": what is said is about Moscow
-            spans = char_spans(source + tokens_in(doc, spans))
-        found.append(Found(source, cue or _cue_phrase(tok), spans, inner, unnamed=unnamed))
-        cue_ids.update(t.i for t in found[-1].cue)
-        by_start.setdefault(spans[0], found[-1])
+        yield Candidate(tok, source, content, spans, asked, rate)
+
+
+def _add(p: Pass, c: Candidate) -> None:
+    """The statement of a candidate decided to be one: its cue drawn by the cue span model
+    (where the cue model decides), or, where a quote statement already starts at its content,
+    that statement's cue and source if it had none."""
+    doc, tok, source, spans, found = p.doc, c.verb, c.source, c.spans, p.found
+    inner = p.marks.starting_in(spans)
+    cue, inside = None, tokens_in(doc, spans)
+    if p.learned:  # the cue span model draws the cue's edges ("has also said about")
+        cue = span_model.cue(tok, source, {t.i for t in inside})
+    same = p.by_start.get(spans[0])
+    if same is not None:  # a quote already found: this verb is its cue, if it had none
+        if not same.cue:
+            same.cue, same.source = cue or _cue_phrase(tok), source
+            p.cue_ids.update(t.i for t in same.cue)
+        return
+    if cue and any(t in cue for t in inside):  # "accusing her of [being asleep]"
+        rest = trim([t for t in inside if t not in cue and t.i > cue[-1].i])
+        spans = char_spans(rest) if rest else spans
+    unnamed = (c.asked and not source) or _spoken_of(tok)
+    if unnamed and source:  # "Moscow has been accused of …": what is said is about Moscow
+        spans = char_spans(source + tokens_in(doc, spans))
+    found.append(Found(source, cue or _cue_phrase(tok), spans, inner, unnamed=unnamed))
+    p.cue_ids.update(t.i for t in found[-1].cue)
+    p.by_start.setdefault(spans[0], found[-1])
+
+
+def finish(p: Pass, redraw: bool) -> list[Found]:
+    """The statements of ``p`` with those of the remaining passes (``according to X``,
+    ``WALLACE: …``, "reportedly"), in text order; ``redraw`` lets the content model redraw
+    the contents' edges first (:func:`redraw_contents`)."""
+    doc, text, found = p.doc, p.text, p.found
     found.extend(_according_to(doc, text))
     found.extend(_speaker_colon(doc, text))
-    if learned and collect is None and content_model:
-        redraw_contents(doc, found, quotes)
+    if redraw:
+        redraw_contents(doc, found, p.quotes)
     # after the redraw: the content model never learned to draw around an adverb cue (it cut
     # "The Club for Growth is reportedly spending …" to "The Club for Growth is")
     cues_found = {t.i for f in found for t in f.cue}
