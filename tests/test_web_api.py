@@ -322,3 +322,46 @@ def test_month_labels_never_overlap():
         ]
         assert 1 <= len(xs) <= 12, months
         assert all(b - a >= 50 for a, b in zip(xs, xs[1:], strict=False)), months
+
+
+def _csv_rows(response) -> list[dict]:
+    import csv
+    import io
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    return list(csv.DictReader(io.StringIO(response.text)))
+
+
+def test_statement_search_as_csv(api):
+    """One search, three renderings of the same page: JSON, CSV by suffix, CSV by _format on
+    the API and on the page; the CSV has the columns of 'onrecord export'."""
+    from onrecord.record import schema
+
+    params = {"q": "ATACMS", "size": 3, "page": 2}
+    page = api.get("/api/statements", params=params).json()
+    by_suffix = api.get("/api/statements.csv", params=params)
+    rows = _csv_rows(by_suffix)
+    assert list(rows[0]) == list(schema.FLAT_FIELDS)
+    assert [r["id"] for r in rows] == [s["id"] for s in page["statements"]]
+    assert rows[0]["content"] == page["statements"][0]["content"]["text"]
+    for url in ["/api/statements", "/"]:
+        other = api.get(url, params=params | {"_format": "csv"})
+        assert other.text == by_suffix.text, url
+    assert api.get("/", params=params | {"_format": "json"}).json() == page
+    html = api.get("/", params=params).text
+    assert re.search(r'class="csv" href="/\?[^"]*_format=csv', html)
+
+
+def test_speakers_as_json_and_csv(api):
+    """The speakers page and /api/speakers give the same rows from the same function."""
+    listed = api.get("/api/speakers", params={"size": 100}).json()
+    assert api.get("/speakers", params={"_format": "json"}).json() == listed
+    rows = _csv_rows(api.get("/speakers", params={"_format": "csv"}))
+    assert [int(r["id"]) for r in rows] == [s["id"] for s in listed["speakers"]]
+    assert rows[0]["name"] == "Vladimir Putin" and "President" in rows[0]["titles"]
+    some = _csv_rows(api.get("/api/speakers.csv", params={"size": 2, "kind": "person"}))
+    assert len(some) == 2 and {r["kind"] for r in some} == {"person"}
+    assert api.get("/api/speakers", params={"_format": "xml"}).status_code == 400
+    page = api.get("/speakers").text
+    assert f'class="total">{listed["total"]}<' in page

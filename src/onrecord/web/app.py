@@ -17,12 +17,17 @@
 - ``/docs`` (Swagger UI) works offline: its script and style come from the
   ``fastapi-offline`` package, served under ``/static/swagger-ui``, and its start-up code
   from ``static/swagger-init.js``, so that page too runs no inline script (:data:`DOCS_CSP`).
+- Each list (statement search, speakers) comes from one data function, answered as a page,
+  as JSON under ``/api/``, or as CSV (``/api/statements.csv``, ``/api/speakers.csv``, or
+  ``?_format=csv`` on the page or its JSON twin): the same page of the same rows.
 - A query parameter a route does not take gets a 400 under ``/api/`` (a typo such as
   ``speker=`` would otherwise return everything); pages ignore it and say so.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import ipaddress
 import json
 import os
@@ -39,6 +44,7 @@ from urllib.parse import urlencode
 import fastapi_offline
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.routing import APIRoute
@@ -67,11 +73,20 @@ DOCS_CSP = (
     "img-src 'self' data:; connect-src 'self'; form-action 'self'"
 )
 SWAGGER_FILES = Path(fastapi_offline.__file__).parent / "static"
+SPEAKER_FIELDS = ("id", "name", "kind", "statements", "articles", "clusters", "first", "last")
+SPEAKER_FIELDS += ("titles", "aliases")
 
 Page = Annotated[int, Query(ge=1, le=100_000, description="Page number, from 1.")]
 Size = Annotated[int, Query(ge=1, le=MAX_SIZE, description=f"Results per page (1-{MAX_SIZE}).")]
 SpeakerId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="A speaker's id.")]
 TextId = Annotated[str, PathParam(max_length=100)]
+Format = Annotated[
+    str | None,
+    Query(alias="_format", pattern="^(|html|json|csv)$", description="html, json or csv."),
+]
+ApiFormat = Annotated[
+    str | None, Query(alias="_format", pattern="^(|json|csv)$", description="json or csv.")
+]
 Date = Annotated[
     str | None,
     Query(pattern=f"^({DATE_PATTERN})?$", description="YYYY, YYYY-MM or YYYY-MM-DD."),
@@ -344,10 +359,40 @@ def create_app(
             "statements": rows,
         }
 
+    def speaker_list(connection, name, kind, page_no: int, size: int) -> dict:
+        """The data of /speakers and /api/speakers (either format): a page of speakers, most
+        quoted first, with the total."""
+        rows = query.speakers(
+            connection, name=name, kind=kind, limit=size, offset=(page_no - 1) * size
+        )
+        total = query.speaker_count(connection, name=name, kind=kind)
+        return {
+            "total": total,
+            "page": page_no,
+            "size": size,
+            "pages": max(1, -(-total // size)),
+            "speakers": rows,
+        }
+
+    def statements_csv(result: dict, name: str) -> Response:
+        return _csv(schema.FLAT_FIELDS, map(schema.csv_row, result["statements"]), name)
+
+    def speakers_csv(result: dict, name: str) -> Response:
+        return _csv(SPEAKER_FIELDS, map(_speaker_row, result["speakers"]), name)
+
     @app.get("/api/statements", tags=["statements"])
-    def api_statements(connection: Conn, params: Annotated[SearchParams, Depends()]) -> dict:
-        """Statements matching the filters, a page at a time, with facet counts."""
-        return search(connection, params)
+    def api_statements(
+        connection: Conn, params: Annotated[SearchParams, Depends()], fmt: ApiFormat = None
+    ):
+        """Statements matching the filters, a page at a time, with facet counts
+        (``_format=csv``: the page's statements as CSV rows, as ``onrecord export`` writes)."""
+        result = search(connection, params)
+        return statements_csv(result, "statements") if fmt == "csv" else result
+
+    @app.get("/api/statements.csv", tags=["statements"])
+    def api_statements_csv(connection: Conn, params: Annotated[SearchParams, Depends()]):
+        """``/api/statements?_format=csv``: a page of statements as CSV."""
+        return statements_csv(search(connection, params), "statements")
 
     @app.get("/api/statements/{statement_id}", tags=["statements"])
     def api_statement(statement_id: TextId, connection: Conn) -> dict:
@@ -361,19 +406,22 @@ def create_app(
         kind: Annotated[str | None, Query(pattern=f"^(|{'|'.join(SPEAKER_KINDS)})$")] = None,
         page: Page = 1,
         size: Size = 50,
-    ) -> dict:
-        """Speakers, most quoted first."""
-        rows = query.speakers(
-            connection, name=name, kind=kind, limit=size, offset=(page - 1) * size
-        )
-        total = query.speaker_count(connection, name=name, kind=kind)
-        return {
-            "total": total,
-            "page": page,
-            "size": size,
-            "pages": max(1, -(-total // size)),
-            "speakers": rows,
-        }
+        fmt: ApiFormat = None,
+    ):
+        """Speakers, most quoted first, with their total (``_format=csv``: as CSV)."""
+        result = speaker_list(connection, name, kind, page, size)
+        return speakers_csv(result, "speakers") if fmt == "csv" else result
+
+    @app.get("/api/speakers.csv", tags=["speakers"])
+    def api_speakers_csv(
+        connection: Conn,
+        name: Annotated[str | None, Query(max_length=200)] = None,
+        kind: Annotated[str | None, Query(pattern=f"^(|{'|'.join(SPEAKER_KINDS)})$")] = None,
+        page: Page = 1,
+        size: Size = 50,
+    ):
+        """``/api/speakers?_format=csv``: a page of speakers as CSV."""
+        return speakers_csv(speaker_list(connection, name, kind, page, size), "speakers")
 
     @app.get("/api/speakers/{speaker_id}", tags=["speakers"])
     def api_speaker(speaker_id: SpeakerId, connection: Conn) -> dict:
@@ -406,8 +454,17 @@ def create_app(
 
     # --- pages ---------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def search_page(request: Request, connection: Conn, params: Annotated[SearchParams, Depends()]):
+    def search_page(
+        request: Request,
+        connection: Conn,
+        params: Annotated[SearchParams, Depends()],
+        fmt: Format = None,
+    ):
         result = search(connection, params)
+        if fmt == "csv":
+            return statements_csv(result, "statements")
+        if fmt == "json":
+            return JSONResponse(jsonable_encoder(result))
         context = {"result": result, "params": params, "counts": query.counts(connection)}
         return page(request, "search.html", context)
 
@@ -416,15 +473,16 @@ def create_app(
         request: Request,
         connection: Conn,
         name: Annotated[str | None, Query(max_length=200)] = None,
+        kind: Annotated[str | None, Query(pattern=f"^(|{'|'.join(SPEAKER_KINDS)})$")] = None,
         page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+        fmt: Format = None,
     ):
-        size = MAX_SIZE
-        rows = query.speakers(connection, name=name, limit=size, offset=(page_no - 1) * size)
-        return page(
-            request,
-            "speakers.html",
-            {"speakers": rows, "name": name or "", "page": page_no, "size": size},
-        )
+        result = speaker_list(connection, name or None, kind or None, page_no, MAX_SIZE)
+        if fmt == "csv":
+            return speakers_csv(result, "speakers")
+        if fmt == "json":
+            return JSONResponse(jsonable_encoder(result))
+        return page(request, "speakers.html", {"result": result, "name": name or ""})
 
     @app.get("/speakers/{speaker_id}", response_class=HTMLResponse, include_in_schema=False)
     def speaker_page(
@@ -592,6 +650,25 @@ class Summaries:
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
         return value
+
+
+def _csv(fields: Iterable[str], rows: Iterable[dict], name: str) -> Response:
+    """``rows`` as a CSV file named ``name.csv`` (UTF-8, a header row first)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(fields), extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'inline; filename="{name}.csv"'},
+    )
+
+
+def _speaker_row(speaker: dict) -> dict:
+    """A speaker as a CSV row: titles as "title (first to last)" and aliases joined by "; "."""
+    titles = "; ".join(f"{t['title']} ({t['first']} to {t['last']})" for t in speaker["titles"])
+    return speaker | {"titles": titles, "aliases": "; ".join(speaker["aliases"])}
 
 
 def _label(article: dict) -> str:
