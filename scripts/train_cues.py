@@ -39,7 +39,8 @@ def weighed(doc) -> list[tuple]:
     model sees it (the quotes' cues as the rules draw them), without its decision; questions
     ("Asked whether …") are left out, as no model weighs them (67 of 88 in train are
     annotated)."""
-    p = attribution.Pass.start(doc, learned=True, draw=False)
+    p = attribution.Pass.start(doc, learned=True, draw=False, redraw=False)
+    attribution.quotations(p)
     return [
         (c.verb, c.source, c.content, c.spans) for c in attribution.candidates(p) if not c.asked
     ]

@@ -28,6 +28,11 @@ from onrecord.find import attribution, nlp, phrases, spans
 from onrecord.find.quotes import find_quotes
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "onrecord" / "data"
+# the rules of attribution.find after its reported-speech pass (which the models learn
+# from as candidates instead) and the quote pass (run first, by hand)
+AFTER_REPORTED_SPEECH = attribution.RULES[
+    attribution.RULES.index(attribution.reported_speech) + 1 :
+]
 
 
 def sequences(pairs):
@@ -36,11 +41,12 @@ def sequences(pairs):
         # the verb pass's candidates as the cue model weighs them (without its decision; no
         # questions), and the cues the quote pass found (one verb each here: none drawn by the
         # cue span model, nor the contents redrawn)
-        p = attribution.Pass.start(doc, learned=True, draw=False)
+        p = attribution.Pass.start(doc, learned=True, draw=False, redraw=False)
+        attribution.quotations(p)
         candidates = [
             (c.verb, c.source, c.content, c.spans) for c in attribution.candidates(p) if not c.asked
         ]
-        found = attribution.finish(p, redraw=False)
+        found = attribution.run(p, AFTER_REPORTED_SPEECH)
         candidates += [(f.cue[0], f.source, None, f.content) for f in found if f.quotes and f.cue]
         for verb, source, _content, found_spans in candidates:
             start, end = verb.idx, verb.idx + len(verb)

@@ -8,7 +8,8 @@ from onrecord.find import attribution, cues, nlp, phrases
 def candidates(text: str) -> dict[str, float]:
     """Score of every candidate verb in ``text``, by its text."""
     doc = nlp.load()(text)
-    p = attribution.Pass.start(doc, learned=True, draw=False)
+    p = attribution.Pass.start(doc, learned=True, draw=False, redraw=False)
+    attribution.quotations(p)
     rates = phrases.cue_rates()
     return {
         c.verb.text: cues.score(

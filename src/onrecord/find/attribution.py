@@ -16,14 +16,16 @@ blanked):
 Then the content model (:mod:`onrecord.find.spans`) redraws the contents' edges. A statement's kind
 is ``direct`` when its content is quoted, ``mixed`` when it holds a quote and reported words,
 ``indirect`` otherwise. Speakers are resolved later (speakers.py).
+
+The order of all this is :data:`RULES`, a tuple of functions over one shared :class:`Pass`.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 
 import numpy
 from spacy.attrs import DEP
@@ -308,49 +310,48 @@ def _named_elsewhere(doc: Doc, name: list[Token]) -> bool:
 
 @dataclass
 class Pass:
-    """What the passes of :func:`find` share over one doc: the statements found so far and
+    """What the rules of :func:`find` share over one doc: the statements found so far and
     the indices kept of them (looked up by position: a scan per candidate would cost the
-    square of a long text). Built by :meth:`start`, which runs the quote pass."""
+    square of a long text). Built by :meth:`start`; :func:`quotations` fills it first."""
 
     doc: Doc
     text: str
     quotes: list[Quote]
     learned: bool  # the cue model decides (else the cue lexicon's rates)
-    found: list[Found]
-    used_cues: set[int]  # the tokens the quote pass used as cues
-    taken: QuoteIndex  # the contents of the quote statements
-    marks: QuoteIndex  # every quotation, whole
-    quoted_tokens: set[int]  # source, cue and content tokens of the quote statements
-    cue_ids: set[int]  # the cue words of the statements so far
-    by_start: dict[Span, Found]  # the first statement whose content starts so
+    draw: bool  # the cue span model draws the quotes' cues
+    redraw: bool  # the content model redraws the contents' edges
+    found: list[Found] = field(default_factory=list)
+    used_cues: set[int] = field(default_factory=set)  # the tokens the quote pass used as cues
+    taken: QuoteIndex = field(default_factory=lambda: QuoteIndex([]))  # quote statements
+    marks: QuoteIndex = field(default_factory=lambda: QuoteIndex([]))  # every quotation
+    quoted_tokens: set[int] = field(default_factory=set)  # tokens of the quote statements
+    cue_ids: set[int] = field(default_factory=set)  # the cue words of the statements so far
+    by_start: dict[Span, Found] = field(default_factory=dict)  # first statement starting so
 
     @classmethod
-    def start(cls, doc: Doc, learned: bool, draw: bool) -> Pass:
-        """The state after the quote pass (:func:`onrecord.find.quotes.claim_quotes`) over
-        ``doc``; ``draw`` lets the cue span model draw the quotes' cues."""
+    def start(cls, doc: Doc, learned: bool, draw: bool, redraw: bool) -> Pass:
+        """The state before any rule: the text of ``doc`` and its quotations."""
         text = nlp.text_of(doc)
         quotes = [q for q in find_quotes(text) if len(text[q.start : q.end].split()) >= 1]
-        found, used_cues = claim_quotes(doc, text, quotes, draw=draw)
-        quoted_tokens = {t.i for f in found for t in f.source + f.cue}
-        for f in found:
-            quoted_tokens.update(t.i for t in tokens_in(doc, f.content))
-        by_start: dict[Span, Found] = {}
-        for f in found:
-            if f.content:
-                by_start.setdefault(f.content[0], f)
-        return cls(
-            doc,
-            text,
-            quotes,
-            learned,
-            found,
-            used_cues,
-            taken=QuoteIndex([Quote(list(f.content)) for f in found]),
-            marks=QuoteIndex(quotes, whole=True),
-            quoted_tokens=quoted_tokens,
-            cue_ids={t.i for f in found for t in f.cue},
-            by_start=by_start,
-        )
+        return cls(doc, text, quotes, learned, draw, redraw)
+
+
+def quotations(p: Pass) -> None:
+    """Pass 1 (:func:`onrecord.find.quotes.claim_quotes`): each quotation claimed by a cue
+    next to it; then the indices the later rules look up (which quote contents are taken,
+    which tokens and cue words the quote statements hold, where each content starts)."""
+    doc = p.doc
+    found, p.used_cues = claim_quotes(doc, p.text, p.quotes, draw=p.draw)
+    p.found = found
+    p.taken = QuoteIndex([Quote(list(f.content)) for f in found])
+    p.marks = QuoteIndex(p.quotes, whole=True)
+    p.quoted_tokens = {t.i for f in found for t in f.source + f.cue}
+    for f in found:
+        p.quoted_tokens.update(t.i for t in tokens_in(doc, f.content))
+    p.cue_ids = {t.i for f in found for t in f.cue}
+    for f in found:
+        if f.content:
+            p.by_start.setdefault(f.content[0], f)
 
 
 @dataclass
@@ -369,7 +370,8 @@ class Candidate:
 
 
 def find(doc: Doc, content_model: bool = True) -> list[Found]:
-    """All statements in ``doc`` (an article's analysis view), in text order.
+    """All statements in ``doc`` (an article's analysis view), in text order: the
+    :data:`RULES` in their order.
 
     Reported speech is decided by the learned cue model when ``data/cue_model.json`` exists
     (:mod:`onrecord.find.cues`), else by the cue lexicon's rates.
@@ -377,18 +379,31 @@ def find(doc: Doc, content_model: bool = True) -> list[Found]:
     model redraw them (:func:`redraw_contents`; the content model is trained on the rules').
     """
     learned = cues.weights() is not None
-    p = Pass.start(doc, learned, draw=learned)
+    return run(Pass.start(doc, learned, draw=learned, redraw=learned and content_model), RULES)
+
+
+def run(p: Pass, rules: Iterable[Callable[[Pass], None]]) -> list[Found]:
+    """The statements ``rules`` find, applied in order to ``p``, in text order."""
+    for rule in rules:
+        rule(p)
+    p.found.sort(key=lambda f: f.content[0][0] if f.content else 0)
+    return p.found
+
+
+def reported_speech(p: Pass) -> None:
+    """Pass 2: each candidate of :func:`candidates` that the cue model accepts (the cue
+    lexicon's rates where it is not installed; a question always) becomes a statement, or
+    the cue of a quote statement that starts at its content."""
     for c in candidates(p):
         if c.asked:
             pass
-        elif learned:
+        elif p.learned:
             if cues.score(cues.features(c.verb, c.source, c.content, c.rate)) < CUE_THRESHOLD:
                 continue
         elif c.rate < STRONG_CUE_RATE and (not animate(c.source) or c.verb.dep_ == "advcl"):
             # "tanks appeared ...", "Appearing on the panel, Putin ...": nobody speaking
             continue
         _add(p, c)
-    return finish(p, redraw=learned and content_model)
 
 
 def candidates(p: Pass) -> Iterator[Candidate]:
@@ -485,21 +500,43 @@ def _add(p: Pass, c: Candidate) -> None:
     p.by_start.setdefault(spans[0], found[-1])
 
 
-def finish(p: Pass, redraw: bool) -> list[Found]:
-    """The statements of ``p`` with those of the remaining passes (``according to X``,
-    ``WALLACE: …``, "reportedly"), in text order; ``redraw`` lets the content model redraw
-    the contents' edges first (:func:`redraw_contents`)."""
-    doc, text, found = p.doc, p.text, p.found
-    found.extend(_according_to(doc, text))
-    found.extend(_speaker_colon(doc, text))
-    if redraw:
-        redraw_contents(doc, found, p.quotes)
-    # after the redraw: the content model never learned to draw around an adverb cue (it cut
-    # "The Club for Growth is reportedly spending …" to "The Club for Growth is")
-    cues_found = {t.i for f in found for t in f.cue}
-    found.extend(f for f in _reportedly(doc, text) if f.cue[0].head.i not in cues_found)
-    found.sort(key=lambda f: f.content[0][0] if f.content else 0)
-    return found
+def according_to(p: Pass) -> None:
+    """``according to X, …``: X is the source of the clause around it (:func:`_according_to`)."""
+    p.found.extend(_according_to(p.doc, p.text))
+
+
+def speaker_colon(p: Pass) -> None:
+    """Transcripts and headlines: a paragraph opening with a speaker and a colon
+    (``WALLACE: …``, ``Rush Limbaugh: Hillary …``; :func:`_speaker_colon`)."""
+    p.found.extend(_speaker_colon(p.doc, p.text))
+
+
+def redraw(p: Pass) -> None:
+    """The content model redraws the contents' edges (:func:`redraw_contents`), where the
+    cue model decides and the caller did not ask for the rules' edges."""
+    if p.redraw:
+        redraw_contents(p.doc, p.found, p.quotes)
+
+
+def reportedly(p: Pass) -> None:
+    """Statements cued by "reportedly" (:func:`_reportedly`), for a verb no statement has as
+    its cue yet. After the redraw: the content model never learned to draw around an adverb
+    cue (it cut "The Club for Growth is reportedly spending …" to "The Club for Growth is")."""
+    cues_found = {t.i for f in p.found for t in f.cue}
+    p.found.extend(f for f in _reportedly(p.doc, p.text) if f.cue[0].head.i not in cues_found)
+
+
+RULES: tuple[Callable[[Pass], None], ...] = (
+    quotations,
+    reported_speech,
+    according_to,
+    speaker_colon,
+    redraw,
+    reportedly,
+)
+"""The rules of :func:`find`, in the order they are applied; each sees what those before
+it found (reported speech skips what the quotes took, the redraw comes before
+"reportedly", whose contents the content model would cut)."""
 
 
 def _candidates(doc: Doc, learned: bool) -> list[int]:
