@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from . import evaluate as evaluation
-from .model import SPEECH_ACTS, Problem
+from .model import SPEECH_ACTS, STATEMENT_KINDS, Mode, Problem
 from .read.metadata import load_sidecar
 from .read.text import IngestError
 from .record import query, schema, store
@@ -54,10 +54,11 @@ def _mode_options(f):
     )(f)
 
 
-def _mode(fast: bool, accurate: bool) -> str:
+def _mode(fast: bool, accurate: bool) -> Mode:
+    """The mode the flags ask for, built once here and passed down whole."""
     if fast and accurate:
         raise click.UsageError("--fast and --accurate exclude each other")
-    return "fast" if fast else "accurate" if accurate else "default"
+    return Mode.of("fast" if fast else "accurate" if accurate else "default")
 
 
 def _problem(p: Problem) -> None:
@@ -212,7 +213,7 @@ def ingest(
     warned = sum(p.warning for p in summary.problems)
     click.echo(
         f"{summary.added} article(s) added, "
-        + (f"{summary.redone} found again in {mode} mode, " if summary.redone else "")
+        + (f"{summary.redone} found again in {mode.name} mode, " if summary.redone else "")
         + f"{summary.already} already stored, "
         f"{len(summary.problems) - warned} skipped"
         + (f", {warned} warning(s)" if warned else "")
@@ -266,7 +267,7 @@ def extract(
 @click.option("--speaker", help="Resolved speaker name, or part of it (e.g. Putin).")
 @click.option("--search", help="Full-text search in statements; ranks by relevance.")
 @click.option("--about", help="What the statement is about: a target (ATACMS) or content words.")
-@click.option("--kind", type=click.Choice(query.KINDS))
+@click.option("--kind", type=click.Choice(STATEMENT_KINDS))
 @click.option("--act", type=click.Choice(SPEECH_ACTS), help="Speech act (warn, deny, ...).")
 @click.option("--outlet", help="Outlet name, any case (see 'onrecord outlets').")
 @click.option("--since", help="Said on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).")

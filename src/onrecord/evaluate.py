@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import Span
+from .model import Mode, Span
 
 ROLES = ("content", "source", "cue")
 QUOTE_MARKS = set('"“”«»„')
@@ -287,7 +287,9 @@ def statements_to_attributions(statements) -> list[Attribution]:
     ]
 
 
-def evaluate_dir(root: Path, extract_fn=None, *, mode: str = "default", progress=None) -> dict:
+def evaluate_dir(
+    root: Path, extract_fn=None, *, mode: str | Mode = "default", progress=None
+) -> dict:
     """Run the pipeline (in ``mode``) over ``root``'s texts and score it against the
     annotations; ``progress`` (a progress bar's ``update``) is called once a text."""
     from .find.pipeline import extract_many
@@ -365,7 +367,9 @@ def score_acts(pairs: list[tuple[str, str]]) -> dict:
     }
 
 
-def evaluate_acts(root: Path, labels_path: Path, *, mode: str = "default", progress=None) -> dict:
+def evaluate_acts(
+    root: Path, labels_path: Path, *, mode: str | Mode = "default", progress=None
+) -> dict:
     """Run the pipeline on the labelled texts of ``root`` and score its speech acts
     (``progress``: called once a text, as in :func:`evaluate_dir`).
 

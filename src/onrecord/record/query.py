@@ -18,13 +18,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..model import SPEECH_ACTS
+from ..model import DATE_PATTERN, SPEECH_ACTS, STATEMENT_KINDS
 from . import schema
 
-KINDS = ("direct", "indirect", "mixed")
 ORDERS = ("relevance", "newest", "oldest")
 MAX_PAGE = 500
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_DATE = re.compile(f"^{DATE_PATTERN}$")
 
 
 def fts_query(text: str) -> str:
@@ -69,8 +68,8 @@ class Filters:
 
     def check(self) -> None:
         """Raise ValueError with a message a user can act on when a value is not valid."""
-        if self.kind and self.kind not in KINDS:
-            raise ValueError(f"kind must be one of {', '.join(KINDS)}")
+        if self.kind and self.kind not in STATEMENT_KINDS:
+            raise ValueError(f"kind must be one of {', '.join(STATEMENT_KINDS)}")
         if self.act and self.act not in SPEECH_ACTS:
             raise ValueError(f"act must be one of {', '.join(SPEECH_ACTS)}")
         for name in ("since", "until"):
