@@ -151,3 +151,22 @@ def test_outlet_case_insensitive_and_outlets(conn):
             "last": "2021-03-01",
         },
     ]
+
+
+def test_a_speaker_is_found_by_any_of_its_names(tmp_path):
+    # "Donald J. Trump" and "Donald Trump" are one speaker, named by the more frequent name:
+    # asking by the other (not a part of that one) finds it, in the list and for a timeline
+    (tmp_path / "a.txt").write_text("Donald J. Trump said that the wall would be built.\n")
+    (tmp_path / "b.txt").write_text(
+        "Donald Trump said that taxes would fall next year.\n\n"
+        "Later, Donald Trump said that the economy would grow.\n"
+    )
+    path = tmp_path / "t.db"
+    ingest(store.connect(path), [str(tmp_path / "a.txt"), str(tmp_path / "b.txt")])
+    conn = store.connect(path, readonly=True)
+    (trump,) = query.speakers(conn)
+    assert trump["name"] == "Donald Trump" and "Donald J. Trump" in trump["aliases"]
+    assert [s["id"] for s in query.speakers(conn, name="J. Trump")] == [trump["id"]]
+    assert query.speaker_count(conn, name="donald j. trump") == 1
+    assert query.find_speaker(conn, "Donald J. Trump")["id"] == trump["id"]
+    assert query.timeline(conn, "Donald J. Trump")["total"] == 3

@@ -438,11 +438,10 @@ def export(db, fmt, out) -> None:
 def timeline(name, db, about, limit, fmt) -> None:
     """A speaker's statements in time order, each reported statement once."""
     conn = _open(db)
-    found = query.speakers(conn, name=name)
-    exact = [s for s in found if s["name"].casefold() == name.casefold()]
-    if not found:
+    who = query.find_speaker(conn, name)
+    if who is None:
         raise click.ClickException(f"no speaker called {name!r} (see 'onrecord speakers')")
-    who = (exact or found)[0]
+    found = query.speakers(conn, name=name)
     line = query.timeline(conn, who["id"], about=about, limit=limit)
     stmts = list(reversed(line["statements"]))  # oldest first
     if fmt == "json":

@@ -275,7 +275,11 @@ def rebuild(conn: sqlite3.Connection, *, commit: bool = True) -> Rebuilt:
             final[eid] = (canonical(names), kind)
             conn.execute(
                 "UPDATE entities SET name = ?, aliases = ? WHERE id = ?",
-                (f"\0{eid}", json.dumps(sorted(names, key=lambda n: (-names[n], n))), eid),
+                (
+                    f"\0{eid}",
+                    json.dumps(sorted(names, key=lambda n: (-names[n], n)), ensure_ascii=False),
+                    eid,
+                ),
             )
             # every statement of these names, whichever entity it points at now: the
             # statements of one name may point at two entities (a name stored after the last

@@ -319,6 +319,10 @@ _SPEAKERS = """
 """
 
 
+# a name filter matches the speaker's name or one of its aliases (a JSON list of strings)
+_NAME_MATCH = "(e.name LIKE ? OR e.aliases LIKE ?)"
+
+
 def _speaker_dict(r: sqlite3.Row) -> dict:
     return {
         "id": r["id"],
@@ -345,8 +349,8 @@ def speakers(
     """Named speakers with kind, titles, counts and first/last dates, most quoted first."""
     where, params = [], []
     if name:
-        where.append("e.name LIKE ?")
-        params.append(f"%{name}%")
+        where.append(_NAME_MATCH)
+        params += [f"%{name}%"] * 2
     if kind:
         where.append("e.kind = ?")
         params.append(kind)
@@ -367,8 +371,8 @@ def speaker_count(
     sql += "WHERE s.entity_id = e.id)"
     params: list = []
     if name:
-        sql += " AND e.name LIKE ?"
-        params.append(f"%{name}%")
+        sql += " AND " + _NAME_MATCH
+        params += [f"%{name}%"] * 2
     if kind:
         sql += " AND e.kind = ?"
         params.append(kind)
