@@ -10,7 +10,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from .conftest import ROOT, SEEDS
+from .conftest import ROOT
 
 
 def _sources(into: Path) -> Path:
@@ -27,15 +27,6 @@ def _sources(into: Path) -> Path:
         ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "*.db*"),
     )
     return tree
-
-
-def test_bundled_examples_match_the_checkout_copy():
-    """The examples shipped in the package are the ones in examples/seeds."""
-    packaged = ROOT / "src" / "onrecord" / "data" / "examples"
-    names = sorted(p.name for p in SEEDS.iterdir())
-    assert sorted(p.name for p in packaged.iterdir()) == names
-    for name in names:
-        assert (packaged / name).read_bytes() == (SEEDS / name).read_bytes(), name
 
 
 def test_demo_runs_from_an_installed_wheel(tmp_path):
