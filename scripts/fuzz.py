@@ -7,7 +7,8 @@ for the test suite's), runs them in batches (``--batch`` cases beside two good a
 ingest; a ``--metadata`` case in a run of its own, one stdin case a run), and
 when a batch fails, runs its halves again and then each case alone to name the culprits.
 Every run must end within its time limit, without a traceback, under the memory bound, with
-both good articles stored and exit status 0.
+both good articles stored and exit status 0; or, for a bad ``--metadata`` file, refused at
+once: exit status 1, one ``Error: --metadata ...`` line and nothing stored.
 
 At the end it prints: cases tried, cases handled cleanly, failures by family with their
 first error line, the slowest case (from the runs of one case: the cases of the slowest

@@ -12,7 +12,8 @@ fresh line, so they are new articles each time) in a fresh folder, runs the real
 ``python -m onrecord.cli ingest FOLDER [...] --db FRESH.db --fast`` in a subprocess, with a
 wall-clock limit and an address-space cap (``RLIMIT_AS``), and lists what went wrong: no end
 in time, a traceback, a crash, peak RSS over the bound, a good article missing from the
-database, an exit status other than 0. :func:`isolate` runs the cases of a failed batch
+database, an exit status other than 0 (but for an option a case may have refused outright,
+:attr:`Case.refusal`: one error line, exit 1, nothing stored). :func:`isolate` runs the cases of a failed batch
 again, in halves and then alone, to name the cases that fail by themselves.
 
 Standard library only, plus ``warcio`` (a dependency of onrecord) to write WARC files.
@@ -181,6 +182,10 @@ class Case:
     stdin: bytes | None = None  # when set, the run also reads "-" with these bytes on stdin
     during: Callable[[Path], None] | None = None  # runs on a thread while the ingest runs
     unavailable: str | None = None  # why the case cannot be made here (then it is not run)
+    # an option the run may refuse outright: exit 1 with one "Error: <refusal>..." line and
+    # nothing stored is then the right outcome (a bad --metadata file stops the run before it
+    # reads an article, rather than ingest them with half their metadata)
+    refusal: str | None = None
 
     def write(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -537,6 +542,7 @@ def metadata_option(rng, big):
         f"--metadata {name} ({kind}): {data[:100]!r}",
         [(f"../../{name}", data)],
         args=("--metadata", "{case}/../../" + name),
+        refusal="Error: --metadata ",
     )
 
 
@@ -1783,14 +1789,23 @@ def run(
         failures.append(f"traceback: {error_line(stderr)}")
     if rss > rss_limit:
         failures.append(f"memory: peak RSS {rss / 2**20:.0f} MiB over {rss_limit / 2**20:.0f}")
-    if code is not None and code > 0 and "Traceback" not in stderr:
+    refused = code == 1 and _refused(stderr, [c.refusal for c in cases if c.refusal])
+    if code is not None and code > 0 and "Traceback" not in stderr and not refused:
         failures.append(f"exit: status {code}: {error_line(stderr)}")
-    failures += _check_db(db, folder)
+    failures += _check_db(db, folder, refused=refused)
     return Outcome([c.name for c in cases], seconds, rss, code, stderr, failures, command, base)
 
 
-def _check_db(db: Path, folder: Path) -> list[str]:
-    """The database is whole and holds both good articles."""
+def _refused(stderr: str, refusals: list[str]) -> bool:
+    """Whether the run stopped with one of ``refusals`` as its only error line."""
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("Error:")]
+    return len(errors) == 1 and any(errors[0].startswith(r) for r in refusals)
+
+
+def _check_db(db: Path, folder: Path, *, refused: bool = False) -> list[str]:
+    """The database is whole and holds both good articles (none, when the run was
+    refused: then nothing may be stored)."""
     missing, broken = list(GOOD), []
     if db.exists():
         try:
@@ -1810,7 +1825,10 @@ def _check_db(db: Path, folder: Path) -> list[str]:
                 conn.close()
         except sqlite3.Error as err:
             broken.append(f"database: {err}")
-    if missing:
+    if refused:
+        if len(missing) < len(GOOD):
+            broken.append("refused, yet articles were stored")
+    elif missing:
         broken.append(f"lost: good article(s) not stored: {', '.join(missing)}")
     return broken
 

@@ -160,3 +160,19 @@ def test_trees_beyond_path_max_are_removed(tmp_path):
     os.chmod(folder / ("x" * 250), 0)
     hostile.remove_tree(folder)
     assert not folder.exists()
+
+
+def test_a_refused_metadata_file_is_clean_but_only_when_nothing_is_stored(workdir):
+    """A --metadata file the ingest refuses outright (one error line, exit 1, nothing stored)
+    passes; the same refusal from a case that may not refuse fails."""
+    meta = ("../../meta.jsonl", b'["0_good_a.txt"]\n')  # a list where a record belongs
+    args = ("--metadata", "{case}/../../meta.jsonl")
+    may = hostile.Case("m", "m", "a list record", [meta], args=args, refusal="Error: --metadata ")
+    outcome = hostile.run([may], workdir, timeout=TIMEOUT)
+    assert outcome.ok and outcome.returncode == 1, outcome.failures
+    hostile.cleanup(outcome)
+    may_not = hostile.Case("n", "n", "a list record", [meta], args=args)
+    outcome = hostile.run([may_not], workdir, timeout=TIMEOUT)
+    assert any(f.startswith("exit: status 1: Error: --metadata") for f in outcome.failures)
+    assert any(f.startswith("lost") for f in outcome.failures)
+    hostile.cleanup(outcome)
