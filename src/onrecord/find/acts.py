@@ -16,71 +16,24 @@ from __future__ import annotations
 
 import re
 
-_LEXICON: dict[str, tuple[str, ...]] = {
-    "criticize": (
-        "criticize criticise slam blast condemn denounce decry lambast assail rebuke deride "
-        "mock savage chide bemoan lament complain rail lash scoff revile attack berate fault "
-        "ridicule disparage castigate excoriate"
-    ).split(),
-    "accuse": "accuse blame allege charge".split(),
-    "threaten": "threaten".split(),
-    "deny": "deny reject dismiss refute rebut dispute disavow repudiate rebuff refuse".split(),
-    "appeal": (
-        "urge appeal demand plead implore beg press order recommend propose "
-        "request exhort encourage invite"
-    ).split(),
-    "promise": "promise pledge vow guarantee assure commit swear".split(),
-    "acknowledge": "acknowledge admit concede confirm recognize recognise grant".split(),
-    "praise": (
-        "praise hail applaud commend laud welcome congratulate thank credit tout endorse celebrate"
-    ).split(),
-    "question": "question wonder doubt query ask".split(),
-    "warn": "warn caution alert fear".split(),
-}
-ACT_OF_LEMMA: dict[str, str] = {lemma: act for act, lemmas in _LEXICON.items() for lemma in lemmas}
+from .words import word_set, word_table
 
-# Cues that report something other than an assertion, when no entry above applies.
-# Cues that report no assertion: refusals, topics, performances, impressions.
-_NOT_ASSERTIONS = frozenset(
-    "seem appear hope want wish feel refuse decline talk discuss sing recite echo unveil "
-    "joke".split()
-)
+# The word lists are in data/words.toml, [acts]: cue lemmas that make the speech act by
+# themselves, by act; cues that report no assertion; words of blame, of wrongdoing, of praise,
+# and negations.
+_LEXICON: dict[str, tuple[str, ...]] = word_table("acts", "lexicon")
+ACT_OF_LEMMA: dict[str, str] = {lemma: act for act, lemmas in _LEXICON.items() for lemma in lemmas}
+_NOT_ASSERTIONS = word_set("acts", "not_assertions")
+_NEGATIVE = word_set("acts", "negative")
+_WRONGDOING = word_set("acts", "wrongdoing")
+_POSITIVE = word_set("acts", "positive")
+_NEGATION = word_set("acts", "negation")
+
 _QUESTION_START = re.compile(r"^\W*(whether|if|why|how|what|when|where|who|which)\b", re.I)
-# Words of blame and disapproval: with a neutral cue ("said", "called", "described") they
-# make the statement a criticism, or an accusation when they name a wrongdoing.
-_NEGATIVE = frozenset(
-    """
-    bad worse worst wrong terrible horrible awful disgusting disgrace disgraceful shameful
-    shame pathetic ridiculous absurd outrageous unacceptable intolerable unbearable
-    irresponsible reckless dangerous dishonest incompetent unfit unqualified weak failed
-    failure fail failing mistake mistakes disaster disastrous catastrophe catastrophic
-    crap nonsense stupid dumb idiot liar lies lying hypocrite hypocritical bully bigot racist
-    sexist corrupt rigged unfair unjust insult insulting offensive desperate amoral
-    narcissist pathological dismiss ignore ignored attack attacks attacking abuse blame
-    scandal damaging damage destroy destroyed destructive chaos mess broken crisis threat
-    unbelievable sad pitiful lousy lame nasty vicious cruel evil illegal illegitimate
-    """.split()
-)
-_WRONGDOING = frozenset(
-    """
-    lied lie cheat cheated cheating steal stole stolen fraud fraudulent crime crimes criminal
-    bribe bribes bribery rape raped rapist murder murdered abuse abused abusing corrupt
-    corruption collude collusion conspiracy conspired launder laundering violate violated
-    violation violating illegally illegal cover-up covered rigged
-    """.split()
-)
-_POSITIVE = frozenset(
-    """
-    great greatest excellent outstanding wonderful terrific fantastic brilliant smart
-    visionary admirable admiration admire impressive remarkable extraordinary courageous
-    brave hero heroes heroic honest decent fair strong leader winner best amazing
-    """.split()
-)
 _APPEAL = re.compile(
     r"\b(should|must|ought to|need to|needs to|have to|has to|let's|let us|urge|call on)\b", re.I
 )
 _RISK = re.compile(r"\b(could|might|may|risk|risks|danger|threaten|threatens|would)\b", re.I)
-_NEGATION = frozenset("not no never n't nothing nobody".split())
 
 
 def _words(text: str) -> list[str]:

@@ -55,35 +55,12 @@ from .phrases import (
     words_in,
 )
 from .quotes import Quote, QuoteIndex, claim_quotes, find_quotes
+from .words import word_set
 
+# The word lists of this module are in data/words.toml, [attribution], with what each is for.
 # Verbs that need a clausal complement to count (too common as plain verbs otherwise).
-CLAUSE_ONLY = {
-    "call",
-    "point",
-    "ask",
-    "offer",
-    "agree",
-    "add",
-    "believe",
-    "see",
-    "know",
-    "find",
-    "show",
-    "think",
-    "feel",
-    "hope",
-    "expect",
-    "write",
-    "decline",
-    "refuse",
-    "report",
-    "rail",
-    "welcome",
-    "reject",
-    "signal",
-    "mention",
-}
-CONTENT_PREPS = {"as", "for", "of", "about", "on", "over", "against", "to", "that"}
+CLAUSE_ONLY = word_set("attribution", "clause_only")
+CONTENT_PREPS = word_set("attribution", "content_preps")  # "described X as ..."
 
 
 STRONG_CUE_RATE = 0.5  # below this, a cue needs a source that can speak
@@ -146,7 +123,7 @@ def _content(verb: Token, wide: bool = False) -> list[Token]:
     return _inverted(verb) or []
 
 
-ADJECTIVE_PREPS = frozenset({"of", "about", "on", "over", "toward", "towards", "with"})
+ADJECTIVE_PREPS = word_set("attribution", "adjective_preps")
 
 
 def _inverted(verb: Token) -> list[Token] | None:
@@ -261,12 +238,8 @@ def _comma_after(tok: Token) -> int:
     return tok.right_edge.i
 
 
-# what opens a paragraph with a colon without anyone speaking
-PAGE_LABELS = frozenset(
-    "update updated correction corrections clarification note source sources credit "
-    "watch video photo photos breaking exclusive analysis opinion live related read listen "
-    "transcript warning disclaimer advertisement tags topics posted published editor".split()
-)
+# what opens a paragraph with a colon without anyone speaking ("Update: ...")
+PAGE_LABELS = word_set("attribution", "page_labels")
 _SPEAKER_COLON = re.compile(
     r"(?m)^[\"“]?([A-Z][A-Z.'’ -]{1,30}[A-Z]|[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,2}):"
     r"[ \t]+(\S[^\n]*)$"
@@ -597,7 +570,7 @@ def _by_phrase(verb: Token) -> list[Token] | None:
     return None
 
 
-RAISING = frozenset({"seem", "appear"})
+RAISING = word_set("attribution", "raising")  # "seem", "appear"
 
 
 def _spoken_of(verb: Token) -> bool:
@@ -621,7 +594,7 @@ def _spoken_of(verb: Token) -> bool:
     return True
 
 
-ASKING = frozenset({"ask", "question", "press"})
+ASKING = word_set("attribution", "asking")
 
 
 def _asked(verb: Token) -> bool:

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from ..model import Mention, Number, Said, Statement
 from . import budget, nlp
 from .acts import speech_act
+from .words import word_set, word_table
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -39,28 +40,16 @@ if TYPE_CHECKING:
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
-VENUE_NOUNS = frozenset(
-    "forum summit conference meeting speech address interview session rally visit trip "
-    "briefing event ceremony parliament congress assembly hearing debate gathering talks "
-    "sidelines broadcast programme program show podcast call festival".split()
-)
-AUDIENCE_HOSTS = frozenset("meeting interview conference call talks briefing session".split())
-TIME_WORDS = frozenset(
-    "time times moment point stage end beginning start outset least most first once same".split()
-)
-TELLING = frozenset("tell inform brief assure warn remind urge ask address".split())
-REMARK_NOUNS = frozenset(
-    "comment comments remark remarks statement statements speech words".split()
-)
+# The word lists (venue and remark nouns, verbs of telling, numbers written as words, ...) are
+# in data/words.toml, [context], with what each is for.
+VENUE_NOUNS = word_set("context", "venue_nouns")
+AUDIENCE_HOSTS = word_set("context", "audience_hosts")
+TIME_WORDS = word_set("context", "time_words")
+TELLING = word_set("context", "telling")
+REMARK_NOUNS = word_set("context", "remark_nouns")
+NUMBER_WORDS: dict[str, int] = word_table("context", "number_words")
 TARGET_LABELS = frozenset("PERSON ORG GPE NORP PRODUCT EVENT LAW FAC LOC WORK_OF_ART".split())
 NUMBER_LABELS = frozenset("CARDINAL MONEY QUANTITY PERCENT".split())
-NUMBER_WORDS = {
-    w: n
-    for n, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen twenty".split()
-    )
-} | {"thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12}
 
 
 def _overlaps(start: int, end: int, spans) -> bool:
@@ -203,7 +192,7 @@ def _ents_within(ents, ends: list[int], lo: int, hi: int):
     return out
 
 
-TOPIC_PREPS = frozenset("about of over regarding concerning".split())
+TOPIC_PREPS = word_set("context", "topic_preps")
 
 
 def _tied(token: Token, cues: set[int], own: int | None) -> bool:
