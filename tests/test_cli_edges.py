@@ -148,3 +148,62 @@ def test_outlets_lists_what_is_stored(runner, db):
     assert by["Euronews"]["statements"] == len(euronews)
     table = runner.invoke(main, ["outlets", "--db", db]).stdout
     assert "The Moscow Times" in table and "(none)" in table
+
+
+def test_statements_table_has_date_and_outlet(runner, db):
+    lines = runner.invoke(main, ["statements", "--db", db, "--outlet", "euronews"]).stdout
+    header, _rule, first = lines.splitlines()[:3]
+    assert "SAID ON" in header and "OUTLET" in header
+    assert "Euronews" in first and "2024-09-0" in first  # the article of 2024-09-05
+    # without an outlet the article's file name stands in the column
+    unnamed = runner.invoke(main, ["statements", "--db", db, "--search", "ATACMS"]).stdout
+    assert "000_fde3fa9" in unnamed
+
+
+def test_an_unknown_outlet_is_named_with_the_stored_ones(runner, db):
+    result = runner.invoke(main, ["statements", "--db", db, "--outlet", "euro"])
+    assert result.exit_code == 0 and result.stdout.splitlines()[-1] == "0 statement(s)"
+    assert "no outlet called 'euro'; stored: " in result.stderr and "Euronews" in result.stderr
+
+
+def test_date_errors_name_the_option(runner, db):
+    result = runner.invoke(main, ["statements", "--db", db, "--since", "2023-02-30"])
+    assert result.exit_code == 2
+    assert "--since must be a date" in result.output and "no such day" in result.output
+
+
+def test_export_to_standard_output(runner, db, tmp_path):
+    result = runner.invoke(main, ["export", "-", "--db", db])
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.exit_code == 0 and len(rows) == len(_json(runner, "statements", "--db", db))
+    assert "written to standard output" in result.stderr and not (tmp_path / "-").exists()
+    as_csv = runner.invoke(main, ["export", "-", "--db", db, "--format", "csv"]).stdout
+    assert len(list(csv.DictReader(as_csv.splitlines()))) == len(rows)
+    parquet = runner.invoke(main, ["export", "-", "--db", db, "--format", "parquet"])
+    assert parquet.exit_code == 2 and "Parquet is written to a file" in parquet.output
+
+
+def test_timeline_header_counts_and_limit(runner, db):
+    result = runner.invoke(main, ["timeline", "Putin", "--db", db, "--limit", "2"])
+    assert result.exit_code == 0, result.output
+    first = result.stdout.splitlines()[0]
+    total = json.loads(
+        runner.invoke(main, ["timeline", "Putin", "--db", db, "--format", "json"]).stdout
+    )["total"]
+    assert total > 2
+    assert first.startswith(f"Vladimir Putin (person): {total} statement(s) in ")
+    assert "the latest 2 shown (--limit for more)" in first
+    whole = runner.invoke(main, ["timeline", "Putin", "--db", db]).stdout.splitlines()[0]
+    assert "shown" not in whole
+
+
+def test_timeline_of_an_empty_name_is_refused(runner, db):
+    result = runner.invoke(main, ["timeline", " ", "--db", db])
+    assert result.exit_code == 2 and "NAME is empty" in result.output
+
+
+def test_serve_takes_the_database_as_argument(runner, tmp_path):
+    result = runner.invoke(main, ["serve", str(tmp_path / "a.db"), "--db", str(tmp_path / "b.db")])
+    assert result.exit_code == 2 and "two databases given" in result.output
+    missing = runner.invoke(main, ["serve", str(tmp_path / "a.db")])
+    assert missing.exit_code == 1 and "no database at" in missing.output

@@ -170,3 +170,56 @@ def test_a_speaker_is_found_by_any_of_its_names(tmp_path):
     assert query.speaker_count(conn, name="donald j. trump") == 1
     assert query.find_speaker(conn, "Donald J. Trump")["id"] == trump["id"]
     assert query.timeline(conn, "Donald J. Trump")["total"] == 3
+
+
+def test_a_timeline_holds_every_cluster_of_the_speaker(tmp_path):
+    # the same words reported of two speakers and of nobody named in between: whichever
+    # clusters they end in (one, through the unnamed report, today), each speaker's timeline
+    # holds that statement, and its total is the speaker's number of clusters
+    words = "that the old bridge over the river would close in May for long repairs"
+    (tmp_path / "a.txt").write_text(f"Mayor Lisa Grant said {words}.\n")
+    (tmp_path / "b.txt").write_text(f"A spokesman said {words}.\n")
+    (tmp_path / "c.txt").write_text(f"Governor Tom Hale said {words}.\n")
+    (tmp_path / "metadata.csv").write_text(
+        "file,published\na.txt,2021-03-01\nb.txt,2021-03-02\nc.txt,2021-03-03\n"
+    )
+    path = tmp_path / "t.db"
+    ingest(store.connect(path), [str(tmp_path)])
+    conn = store.connect(path, readonly=True)
+    for name in ("Lisa Grant", "Tom Hale"):
+        who = query.find_speaker(conn, name)
+        line = query.timeline(conn, who["id"])
+        assert line["total"] == who["clusters"] == 1, name
+        assert [s["speaker"]["name"] for s in line["statements"]] == [name]
+
+
+def _found(conn, search):
+    return len(query.statements(conn, query.Filters(search=search)))
+
+
+def test_search_syntax(conn):
+    # the texts: "the old bridge would close", "the new bridge would open", "the budget for
+    # schools would shrink", "We will build more schools"
+    assert _found(conn, "bridge") == 2
+    assert _found(conn, '"old bridge"') == 1 and _found(conn, '"bridge old"') == 0
+    assert _found(conn, "bridge -old") == _found(conn, "bridge NOT old") == 1
+    assert _found(conn, "old OR budget") == 2 and _found(conn, "old budget") == 0
+    assert _found(conn, "bridg*") == 2  # a prefix, though "bridge" is stored as its stem
+    assert _found(conn, "schoo*") == 2 and _found(conn, "schoo") == 0
+    assert _found(conn, '-"old bridge" bridge') == 1
+    with pytest.raises(ValueError, match="a word to find"):
+        query.statements(conn, query.Filters(search="-bridge"))
+
+
+def test_no_search_text_reaches_fts5_syntax(conn):
+    # whatever a user types, the search is a valid FTS5 query (or a ValueError in words)
+    import random
+
+    rng = random.Random(7)
+    alphabet = 'ab "*-():^.+,OR NOT AND NEAR{}'
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        try:
+            query.statements(conn, query.Filters(search=text), limit=1)
+        except ValueError as err:
+            assert "a word to find" in str(err), text

@@ -48,3 +48,21 @@ def test_pronoun_follows_subject_not_object(extract):
 def test_anonymous_source(extract):
     [s] = extract("A senior official said that the talks had collapsed.")
     assert s.speaker.kind == "anonymous" and s.speaker.name is None
+
+
+def test_names_are_tidied():
+    from onrecord.find.speakers import tidy_name
+
+    assert tidy_name("Donald\u00a0 Trump") == "Donald Trump"  # a no-break space from a page
+    assert tidy_name("Donald Trump\u2018s") == "Donald Trump"  # a possessive, any apostrophe
+    assert tidy_name("Putin\u2019s") == tidy_name("Putin's") == "Putin"
+    assert tidy_name("O'Malley") == "O'Malley" and tidy_name("Ban Ki-moon") == "Ban Ki-moon"
+    assert tidy_name("'s") == tidy_name(" \u2019 ") == ""  # nothing left: no name
+
+
+def test_no_break_spaces_and_odd_apostrophes_make_no_new_name(extract):
+    stmts = extract(
+        "Donald\u00a0Trump said that the wall would be built.\n\n"
+        "Donald Trump\u2018s aide said nothing, but Donald Trump said that taxes would fall."
+    )
+    assert {s.speaker.name for s in stmts if s.speaker.name} == {"Donald Trump"}

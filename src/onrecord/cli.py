@@ -13,6 +13,7 @@ import os
 import shutil
 import sqlite3
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -133,7 +134,8 @@ STATEMENT_COLUMNS = [
     ("SPEAKER", "speaker", 22),
     ("KIND", "kind", 8),
     ("CUE", "cue", 13),
-    ("ARTICLE", "source", 24),
+    ("SAID ON", "date", 10),
+    ("OUTLET", "source", 12),  # or the article's file name, without an outlet
     ("STATEMENT", "content", 0),
 ]
 
@@ -156,7 +158,8 @@ def _print_statements(stmts: list[dict], fmt: str, total: int | None = None) -> 
         for s in stmts:
             flat = schema.flat(s)
             flat["speaker"] = flat["speaker"] or f"({flat['mention'] or 'unknown'})"
-            flat["source"] = Path(flat["path"] or flat["article_id"]).name
+            flat["source"] = flat["outlet"] or Path(flat["path"] or flat["article_id"]).name
+            flat["date"] = schema.shown_date(s["said_on"])
             rows.append(flat)
         click.echo(_table(rows, STATEMENT_COLUMNS))
         if total is not None and total > len(stmts):
@@ -265,7 +268,11 @@ def extract(
 @main.command()
 @_db_option
 @click.option("--speaker", help="Resolved speaker name, or part of it (e.g. Putin).")
-@click.option("--search", help="Full-text search in statements; ranks by relevance.")
+@click.option(
+    "--search",
+    help=f"Full-text search in statements and speaker names, ranked by relevance: "
+    f"{query.SEARCH_SYNTAX}.",
+)
 @click.option("--about", help="What the statement is about: a target (ATACMS) or content words.")
 @click.option("--kind", type=click.Choice(STATEMENT_KINDS))
 @click.option("--act", type=click.Choice(SPEECH_ACTS), help="Speech act (warn, deny, ...).")
@@ -309,9 +316,15 @@ def statements(
     try:
         rows = query.statements(conn, filters, order=order, limit=limit)
         total = query.count(conn, filters) if limit is not None and len(rows) == limit else None
-    except ValueError as err:
-        raise click.UsageError(str(err)) from None
+    except ValueError as err:  # "since must be ...": the option's name, as typed
+        raise click.UsageError(f"--{err}") from None
     _print_statements(rows, fmt, total)
+    if not rows and outlet:
+        stored = [o["outlet"] for o in query.outlets(conn) if o["outlet"]]
+        if outlet.casefold() not in (o.casefold() for o in stored):
+            click.echo(
+                f"no outlet called {outlet!r}; stored: {', '.join(stored) or 'none'}", err=True
+            )
 
 
 @main.command()
@@ -409,7 +422,17 @@ EXPORT_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parqu
 @click.argument("out", type=click.Path(dir_okay=False))
 def export(db, fmt, out) -> None:
     """Write every stored statement to OUT (JSON Lines, CSV or Parquet); a missing folder of
-    OUT is created."""
+    OUT is created. OUT '-' is standard output (JSON Lines unless --format csv)."""
+    if out == "-":
+        if fmt == "parquet":
+            raise click.UsageError("Parquet is written to a file: give OUT a file name")
+        try:
+            n = query.export(_open(db), fmt or "jsonl", sys.stdout)
+        except BrokenPipeError:  # `onrecord export - | head`
+            sys.stderr.close()
+            return
+        click.echo(f"{n} statement(s) written to standard output", err=True)
+        return
     path = Path(out)
     if fmt is None:
         fmt = EXPORT_SUFFIXES.get(path.suffix.lower())
@@ -437,6 +460,8 @@ def export(db, fmt, out) -> None:
 )
 def timeline(name, db, about, limit, fmt) -> None:
     """A speaker's statements in time order, each reported statement once."""
+    if not name.strip():
+        raise click.UsageError("NAME is empty: give a speaker's name, or part of it")
     conn = _open(db)
     who = query.find_speaker(conn, name)
     if who is None:
@@ -449,9 +474,12 @@ def timeline(name, db, about, limit, fmt) -> None:
             json.dumps({"speaker": who, **line, "statements": stmts}, indent=2, ensure_ascii=False)
         )
         return
-    others = [s["name"] for s in found if s["id"] != who["id"]][:5]
+    others = [f"{s['name']} ({s['statements']})" for s in found if s["id"] != who["id"]][:5]
+    shown = len(stmts)
     click.echo(
-        f"{who['name']} ({who['kind']}): {line['total']} statement(s)"
+        f"{who['name']} ({who['kind']}): {line['total']} statement(s) in {who['statements']} "
+        "report(s)"
+        + (f"; the latest {shown} shown (--limit for more)" if shown < line["total"] else "")
         + (f"; also matching: {', '.join(others)}" if others else "")
     )
     rows = []
@@ -462,9 +490,7 @@ def timeline(name, db, about, limit, fmt) -> None:
                 "date": schema.shown_date(said) or "?",
                 "reports": s["cluster"]["reports"],
                 "act": s["speech_act"],
-                "outlets": ", ".join(
-                    a["outlet"] or Path(a["path"] or a["id"]).name for a in s["cluster"]["articles"]
-                ),
+                "outlets": _reported_by(s["cluster"]["articles"]),
                 "content": s["cluster"]["text"],
             }
         )
@@ -480,6 +506,12 @@ def timeline(name, db, about, limit, fmt) -> None:
             ],
         )
     )
+
+
+def _reported_by(articles: list[dict]) -> str:
+    """The outlets (or file names) of a cluster's articles, each once: "nyt ×3, breitbart"."""
+    seen = Counter(a["outlet"] or Path(a["path"] or a["id"]).name for a in articles)
+    return ", ".join(f"{name} ×{n}" if n > 1 else name for name, n in seen.items())
 
 
 @main.command()
@@ -606,6 +638,7 @@ MAX_REQUEST_HEAD = 2 * 1024 * 1024
 
 
 @main.command()
+@click.argument("database", required=False, type=click.Path(dir_okay=False))
 @_db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind to.")
 @click.option(
@@ -639,9 +672,15 @@ MAX_REQUEST_HEAD = 2 * 1024 * 1024
     "a database that nothing writes while it is served (no ingest).",
 )
 def serve(
-    db: str | None, host: str, port: int, workers: int, allow_hosts: tuple, immutable: bool
+    database: str | None,
+    db: str | None,
+    host: str,
+    port: int,
+    workers: int,
+    allow_hosts: tuple,
+    immutable: bool,
 ) -> None:
-    """Serve the record as web pages and a JSON API, read-only.
+    """Serve the record in DATABASE (or --db) as web pages and a JSON API, read-only.
 
     The database is opened read-only and never changed; an old schema is refused with the
     command that upgrades it. Statements an ingest commits meanwhile show up at once (unless
@@ -655,7 +694,9 @@ def serve(
 
     from .web import app as web
 
-    path = db or store.default_path()
+    if database and db and Path(database) != Path(db):
+        raise click.UsageError(f"two databases given: {database} and --db {db}")
+    path = database or db or store.default_path()
     host = host.strip("[]")
     hosts = [host, *allow_hosts]
     try:

@@ -333,8 +333,9 @@ class ArticleSpeakers:
         if not words:
             return
         person = self._match(set(words))
-        name = " ".join(t.text for t in ent if t.lower_ not in TITLE_WORDS and not t.is_punct)
-        name = re.sub(r"\s*['’]s$", "", name).strip()
+        name = tidy_name(
+            " ".join(t.text for t in ent if t.lower_ not in TITLE_WORDS and not t.is_punct)
+        )
         if person is None:
             person = Person(name=name, words=set(words))
             self.order[id(person)] = len(self.people)
@@ -455,6 +456,10 @@ class ArticleSpeakers:
                 sp.name, sp.kind = _strip_det(span.text), "organisation"
             else:
                 sp.name, sp.kind = None, "anonymous"
+        if sp.name is not None:  # "Sully's Bar" read as "'s": no name at all
+            sp.name = tidy_name(sp.name) or None
+            if sp.name is None and sp.kind == "organisation":
+                sp.kind = "anonymous"
         if sp.kind == "person" and person is not None:
             self.last_speaker = person
 
@@ -537,7 +542,15 @@ def _latest_first(a: list[int], b: list[int], lo: int, hi: int):
 
 def _strip_det(text: str) -> str:
     text = re.sub(r"^(?:the|a|an|some|many|several|other|most)\s+", "", text.strip(), flags=re.I)
-    return re.sub(r"['’]s$", "", text)
+    return re.sub(r"['’‘]s$", "", text)
+
+
+def tidy_name(name: str) -> str:
+    """A speaker's name as the record shows it: one plain space between words (no-break and
+    other spaces folded), a possessive ending dropped ("Trump‘s", with any apostrophe), and
+    empty when no letter or digit is left."""
+    name = re.sub(r"\s*['’‘`]s$", "", " ".join(name.split()))
+    return name if any(ch.isalnum() for ch in name) else ""
 
 
 def _definite(span) -> bool:

@@ -8,6 +8,7 @@ All SQL is parameterised.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import re
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TextIO
 
 from ..model import DATE_PATTERN, SPEECH_ACTS, STATEMENT_KINDS
 from . import schema
@@ -26,10 +28,61 @@ MAX_PAGE = 500
 _DATE = re.compile(f"^{DATE_PATTERN}$")
 
 
+SEARCH_SYNTAX = (
+    'words (all must match), "a phrase", prefix* (immigra*), a OR b, -word or NOT word '
+    "(leave out); case and punctuation do not matter"
+)
+_SEARCH_TERM = re.compile(r'(-?)"([^"]*)"(\*?)|(\S+)')
+
+
 def fts_query(text: str) -> str:
-    """A user's search words as a safe FTS5 query: every word must match, as a prefix of none."""
-    words = re.findall(r"\w+", text)
-    return " ".join(f'"{w}"' for w in words)
+    """A user's search (see :data:`SEARCH_SYNTAX`) as a safe FTS5 query.
+
+    Every term becomes a quoted FTS5 string of its words (so that no character of the
+    user's reaches FTS5's own syntax): a word, or a phrase for a quoted text or a word with
+    inner punctuation ("Ki-moon", "U.S."), a prefix with a trailing ``*``. Terms must all
+    match; ``OR`` (upper case) between two terms lets either; ``-term`` and ``NOT term`` leave
+    statements with it out. Raises ValueError for a search that only leaves out."""
+    groups: list[list[str]] = []  # each: terms of which one must match
+    leave_out: list[str] = []
+    either = negate = False
+    for m in _SEARCH_TERM.finditer(text):
+        minus, quoted, star, bare = m.groups()
+        if bare in ("OR", "NOT", "AND"):
+            either, negate = bare == "OR" and bool(groups), bare == "NOT"
+            continue
+        if bare is not None:
+            minus = "-" if bare.startswith("-") and len(bare) > 1 else ""
+            star = "*" if bare.endswith("*") else ""
+            quoted = bare
+        words = re.findall(r"\w+", quoted)
+        if not words:
+            continue
+        term = f'"{" ".join(words)}"' + (" *" if star else "")
+        if star and len(words) == 1:
+            term = _prefix(words[0])
+        if minus or negate:
+            leave_out.append(term)
+        elif either:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+        either = negate = False
+    if not groups:
+        if leave_out:
+            raise ValueError("search needs a word to find, beside the words it leaves out")
+        return ""
+    found = " AND ".join("(" + " OR ".join(g) + ")" for g in groups)
+    return f"({found}) NOT ({' OR '.join(leave_out)})" if leave_out else found
+
+
+def _prefix(word: str) -> str:
+    """A prefix search for ``word`` in an index of Porter stems: the stem of a word that
+    starts with the prefix may be shorter than the prefix ("immigration" is stored as
+    "immigr", which "immigra" is no prefix of), so the prefix's own shorter forms, down to
+    three letters less (and four at least), match whole stems too."""
+    shorter = [word[:k] for k in range(len(word) - 1, max(len(word) - 4, 3), -1)]
+    return "(" + " OR ".join([f'"{word}" *', *(f'"{w}"' for w in shorter)]) + ")"
 
 
 def _valid_date(value: str) -> bool:
@@ -77,6 +130,7 @@ class Filters:
             if value and not _valid_date(value):
                 raise ValueError(
                     f"{name} must be a date as YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}"
+                    + (" (no such day or month)" if _DATE.match(value) else "")
                 )
 
     def only_search(self) -> bool:
@@ -313,7 +367,10 @@ _SPEAKERS = """
     SELECT e.id, e.name, e.kind, e.titles, e.aliases, COUNT(*) AS statements,
            COUNT(DISTINCT s.article_id) AS articles,
            COUNT(DISTINCT s.cluster_id) AS clusters,
-           MIN(s.said_on) AS first, MAX(s.said_on) AS last
+           MIN(s.said_on || (CASE s.said_on_precision WHEN 'year' THEN '3' WHEN 'month' THEN '2'
+               WHEN 'week' THEN '1' ELSE '0' END)) AS first,
+           MAX(s.said_on || (CASE s.said_on_precision WHEN 'year' THEN '0' WHEN 'month' THEN '1'
+               WHEN 'week' THEN '2' ELSE '3' END)) AS last
     FROM entities e
     JOIN statements s ON s.entity_id = e.id
 """
@@ -321,6 +378,17 @@ _SPEAKERS = """
 
 # a name filter matches the speaker's name or one of its aliases (a JSON list of strings)
 _NAME_MATCH = "(e.name LIKE ? OR e.aliases LIKE ?)"
+
+
+def _shown_end(value: str | None, *, first: bool) -> str | None:
+    """A speaker's first or last date, read from ``said_on`` with its precision's digit
+    appended (see ``_SPEAKERS``: of two statements on one day the more precise wins), and
+    shown as far as that precision goes ("2015", not the "2015-01-01" that stands for it)."""
+    if not value:
+        return None
+    ranks = "dwmy" if first else "ymwd"
+    precision = {"d": "day", "w": "week", "m": "month", "y": "year"}[ranks[int(value[-1])]]
+    return schema.shown_date({"date": value[:-1], "precision": precision})
 
 
 def _speaker_dict(r: sqlite3.Row) -> dict:
@@ -333,8 +401,8 @@ def _speaker_dict(r: sqlite3.Row) -> dict:
         "statements": r["statements"],
         "articles": r["articles"],
         "clusters": r["clusters"],
-        "first": r["first"],
-        "last": r["last"],
+        "first": _shown_end(r["first"], first=True),
+        "last": _shown_end(r["last"], first=False),
     }
 
 
@@ -428,6 +496,14 @@ def _bulk(days: list[str]) -> tuple[str, str]:
     return days[low], days[n - 1 - high]
 
 
+# the report that stands for a cluster in its speaker's timeline: the cluster's earliest
+# report when it is the speaker's, else the speaker's earliest in it (a cluster may hold the
+# reports of several speakers, and each of them said it)
+_SPEAKERS_REPORT = """SELECT s2.rowid FROM statements s2
+    WHERE s2.entity_id = s.entity_id AND s2.cluster_id = s.cluster_id
+    ORDER BY s2.cluster_first DESC, s2.said_on, s2.rowid LIMIT 1"""
+
+
 def timeline(
     conn: sqlite3.Connection,
     entity_id: int | str,
@@ -437,7 +513,9 @@ def timeline(
     offset: int = 0,
 ) -> dict:
     """A speaker's statements, newest first, each reported statement (cluster) once: by its
-    earliest report (``cluster_first``), with the number of reports.
+    earliest report (``cluster_first``), or the speaker's earliest in it when the cluster's
+    earliest is another speaker's, with the number of reports. ``total`` is the speaker's
+    number of clusters (``clusters`` in :func:`speakers`).
 
     Returns ``{"granularity": ..., "buckets": [...], "total": n, "statements": [...]}``; the
     buckets count statements per year (or per month when the bulk of them spans two calendar
@@ -456,7 +534,7 @@ def timeline(
             raise ValueError(f"no speaker called {entity_id!r}")
         entity_id = who["id"]
     where, params = Filters(entity=int(entity_id), about=about).sql()
-    where += " AND s.cluster_first = 1"  # each cluster by its earliest report
+    where += f" AND s.rowid = ({_SPEAKERS_REPORT})"  # each of the speaker's clusters once
     total = conn.execute(f"SELECT COUNT(*) FROM statements s{where}", params).fetchone()[0]
     days = [
         r[0]
@@ -547,16 +625,19 @@ def iter_all(conn: sqlite3.Connection, batch: int = 5000) -> Iterator[dict]:
         offset += batch
 
 
-def export(conn: sqlite3.Connection, fmt: str, out: Path) -> int:
-    """Write every statement to ``out`` as jsonl, csv or parquet; returns the count."""
+def export(conn: sqlite3.Connection, fmt: str, out: Path | TextIO) -> int:
+    """Write every statement to ``out`` as jsonl, csv or parquet; returns the count. ``out``
+    is a path, or for jsonl and csv an open text stream (standard output)."""
     n = 0
+    if fmt == "parquet" and not isinstance(out, Path):
+        raise ValueError("Parquet is written to a file, not a stream")
     if fmt == "jsonl":
-        with out.open("w", encoding="utf-8") as fh:
+        with _text_out(out) as fh:
             for stmt in iter_all(conn):
                 fh.write(json.dumps(stmt, ensure_ascii=False) + "\n")
                 n += 1
     elif fmt == "csv":
-        with out.open("w", encoding="utf-8", newline="") as fh:
+        with _text_out(out) as fh:
             writer = csv.DictWriter(fh, fieldnames=schema.FLAT_FIELDS)
             writer.writeheader()
             for stmt in iter_all(conn):
@@ -581,3 +662,10 @@ def export(conn: sqlite3.Connection, fmt: str, out: Path) -> int:
     else:
         raise ValueError(f"unknown export format: {fmt}")
     return n
+
+
+def _text_out(out: Path | TextIO):
+    """``out`` opened for writing UTF-8 text (a path), or left open as it is (a stream)."""
+    if isinstance(out, Path):
+        return out.open("w", encoding="utf-8", newline="")
+    return contextlib.nullcontext(out)
