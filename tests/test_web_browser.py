@@ -194,6 +194,9 @@ def test_api_docs_render_offline(page):
         timeout=20_000
     )
     assert "/api/speakers/{speaker_id}/timeline" in page.locator("#swagger-ui").inner_text()
+    page.locator("header a.brand").click()  # back to the pages
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.locator("form.search")).to_be_visible()
     assert outside == [] and problems == []
     shot(page, "docs-offline")
 
@@ -224,3 +227,51 @@ def test_bad_search_keeps_the_form_to_correct_it(page):
     expect(page.locator(".summary")).to_contain_text("ATACMS")
     assert page.locator("li.statement").count() >= 1
     shot(page, "error-form")
+
+
+LINES = "el => { const r = document.createRange(); r.selectNodeContents(el); return r.getClientRects().length; }"  # noqa: E501
+
+
+def test_speakers_table_dates_stay_on_one_line(page):
+    """At 1280 px the First and Last dates never break ("2015-" / "08-01"); titles wrap."""
+    page.goto("/speakers")
+    cells = page.locator("table.speakers td.day")
+    assert cells.count() >= 2
+    assert all(cell.evaluate(LINES) == 1 for cell in cells.all())
+    assert (
+        page.locator("table.speakers td.titles").first.evaluate(
+            "el => getComputedStyle(el).whiteSpace"
+        )
+        == "normal"
+    )
+    shot(page, "speakers")
+
+
+def test_narrow_screens(browser, server):
+    """At 400 px: the speakers table fits the screen with short rows, and the search page shows
+    the results before the facets (side by side at 1280 px, facets on the left)."""
+    context = browser.new_context(base_url=server, viewport={"width": 400, "height": 800})
+    narrow = context.new_page()
+    narrow.goto("/speakers")
+    width = narrow.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400
+    rows = narrow.locator("table.speakers tbody tr")
+    heights = [row.bounding_box()["height"] for row in rows.all()]
+    assert heights and max(heights) < 120, heights  # a long name in three lines at most
+    cells = narrow.locator("table.speakers td.day")
+    assert all(cell.evaluate(LINES) == 1 for cell in cells.all())
+    shot(narrow, "speakers-narrow")
+    narrow.goto("/?q=Putin")
+    results = narrow.locator("section.results").bounding_box()
+    facets = narrow.locator("aside.facets").bounding_box()
+    assert results["y"] < facets["y"]
+    assert narrow.evaluate("document.documentElement.scrollWidth") <= 400
+    shot(narrow, "search-narrow")
+    context.close()
+    context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 800})
+    wide = context.new_page()
+    wide.goto("/?q=Putin")
+    results = wide.locator("section.results").bounding_box()
+    facets = wide.locator("aside.facets").bounding_box()
+    assert facets["x"] < results["x"] and abs(facets["y"] - results["y"]) < 5
+    context.close()

@@ -8,7 +8,7 @@
 - Text from articles reaches pages only through Jinja2's autoescaping or
   :func:`render.marked_text`, which escapes too; pages are sent with a Content-Security-Policy
   that allows no script, so even a missed escape would run nothing.
-- Bad parameters get a 400/404/422 with a one-line message (JSON for ``/api``, a page
+- Bad parameters get a 400 (or 404) with a one-line message (JSON for ``/api``, a page
   otherwise), never a 500: every number is range-checked (ids fit SQLite's 64-bit integers),
   page size is capped at :data:`MAX_SIZE`.
 - :class:`Guard` answers before the app: 414 for a URL over :data:`MAX_URL` bytes, 400 for a
@@ -21,7 +21,10 @@
   as JSON under ``/api/``, or as CSV (``/api/statements.csv``, ``/api/speakers.csv``, or
   ``?_format=csv`` on the page or its JSON twin): the same page of the same rows.
 - A query parameter a route does not take gets a 400 under ``/api/`` (a typo such as
-  ``speker=`` would otherwise return everything); pages ignore it and say so.
+  ``speker=`` would otherwise return everything); pages ignore it and say so. Links a page
+  makes (facets, pager, its JSON and CSV twins) carry only the parameters their target takes.
+- The OpenAPI description says what the API really answers: CSV as ``text/csv``, errors as
+  400 (or 404) with ``{"error", "status"}`` (:class:`ApiError`), never FastAPI's 422.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from dataclasses import astuple
+from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
@@ -50,6 +53,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -61,6 +65,7 @@ from . import render
 
 HERE = Path(__file__).parent
 MAX_SIZE = 100
+SPEAKER_PAGE = 50  # statements per speaker page
 MAX_ID = 2**63 - 1  # SQLite's largest integer: a larger id would overflow, not just miss
 MAX_URL = 8192  # bytes of path and query string; longer gets a 414
 SERVE_ENV = "ONRECORD_SERVE"  # settings for the worker processes of 'onrecord serve'
@@ -91,6 +96,36 @@ Date = Annotated[
     str | None,
     Query(pattern=f"^({DATE_PATTERN})?$", description="YYYY, YYYY-MM or YYYY-MM-DD."),
 ]
+SpeakerName = Annotated[
+    str | None, Query(max_length=200, description="Name or alias, or part of one.")
+]
+SpeakerKind = Annotated[
+    str | None,
+    Query(pattern=f"^(|{'|'.join(SPEAKER_KINDS)})$", description=", ".join(SPEAKER_KINDS)),
+]
+About = Annotated[
+    str | None,
+    Query(max_length=500, description="Only statements about this (a target, or content words)."),
+]
+
+
+class ApiError(BaseModel):
+    """What every error under ``/api/`` answers (a 400, 404 or 414)."""
+
+    error: str = Field(description="What was wrong, in one line.")
+    status: int = Field(description="The HTTP status, repeated.")
+
+
+class CsvResponse(Response):
+    """A CSV answer: declared as ``text/csv`` in the OpenAPI description."""
+
+    media_type = "text/csv; charset=utf-8"
+
+
+BAD_REQUEST = {400: {"model": ApiError, "description": "A bad or unknown parameter."}}
+NOT_FOUND = {404: {"model": ApiError, "description": "Nothing has that id."}}
+AS_CSV = {"text/csv": {"schema": {"type": "string", "description": "CSV, a header row first."}}}
+JSON_OR_CSV = {200: {"description": "JSON, or CSV with ``_format=csv``.", "content": AS_CSV}}
 
 
 class Readers:
@@ -156,14 +191,27 @@ class SearchParams:
         speaker_id: Annotated[
             int | None, Query(ge=1, le=MAX_ID, description="One speaker by id.")
         ] = None,
-        outlet: Annotated[str | None, Query(max_length=200)] = None,
-        kind: Annotated[str | None, Query(pattern=f"^(|{'|'.join(STATEMENT_KINDS)})$")] = None,
+        outlet: Annotated[
+            str | None, Query(max_length=200, description="An outlet's name (any case).")
+        ] = None,
+        kind: Annotated[
+            str | None,
+            Query(
+                pattern=f"^(|{'|'.join(STATEMENT_KINDS)})$", description=", ".join(STATEMENT_KINDS)
+            ),
+        ] = None,
         act: Annotated[
             str | None, Query(pattern=f"^(|{'|'.join(SPEECH_ACTS)})$", description="Speech act.")
         ] = None,
         since: Date = None,
         until: Date = None,
-        order: Annotated[str | None, Query(pattern="^(|relevance|newest|oldest)$")] = None,
+        order: Annotated[
+            str | None,
+            Query(
+                pattern="^(|relevance|newest|oldest)$",
+                description="newest, oldest or relevance (with q; the default then).",
+            ),
+        ] = None,
         page: Page = 1,
         size: Size = 20,
     ) -> None:
@@ -183,17 +231,20 @@ class SearchParams:
         self.page, self.size = page, size
 
 
+_NAMES: dict[int, frozenset[str]] = {}
+
+
 def _parameter_names(route: APIRoute) -> frozenset[str]:
     """The query parameters ``route`` takes, its dependencies' included (by their alias)."""
-    names, todo = set(), [route.dependant]
-    while todo:
-        dependant = todo.pop()
-        names.update(field.alias for field in dependant.query_params)
-        todo.extend(dependant.dependencies)
-    return frozenset(names)
-
-
-_NAMES: dict[int, frozenset[str]] = {}
+    names = _NAMES.get(id(route))
+    if names is None:
+        found, todo = set(), [route.dependant]
+        while todo:
+            dependant = todo.pop()
+            found.update(field.alias for field in dependant.query_params)
+            todo.extend(dependant.dependencies)
+        names = _NAMES[id(route)] = frozenset(found)
+    return names
 
 
 def _known_parameters(request: Request) -> None:
@@ -206,9 +257,7 @@ def _known_parameters(request: Request) -> None:
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return
-    names = _NAMES.get(id(route))
-    if names is None:
-        names = _NAMES[id(route)] = _parameter_names(route)
+    names = _parameter_names(route)
     unknown = sorted(set(request.query_params) - names)
     if unknown and request.url.path.startswith("/api/"):
         raise HTTPException(
@@ -254,7 +303,7 @@ def _problem(error: dict) -> str:
 def _search_form(request: Request) -> dict[str, str]:
     """The values for the search form of an error page: on the search page's own errors, as
     the request gave them (the bad one too, to correct); elsewhere empty."""
-    fields = ("q", "speaker", "kind", "act", "since", "until", "outlet", "speaker_id")
+    fields = ("q", "speaker", "kind", "act", "since", "until", "outlet", "speaker_id", "order")
     given = request.query_params if request.url.path == "/" else {}
     return {key: given.get(key, "") for key in fields}
 
@@ -274,7 +323,9 @@ def create_app(
     app = FastAPI(
         title="onrecord",
         version=__version__,
-        description="Who said what, to whom, when and where: the record, read-only.",
+        description="Who said what, to whom, when and where: the record, read-only. Every "
+        'error answers `{"error": ..., "status": ...}`; a URL over 8 KB gets a 414.\n\n'
+        "[Back to the pages](/)",
         docs_url=None,  # served below from local files, not from a CDN
         redoc_url=None,
         dependencies=[Depends(_known_parameters)],
@@ -285,14 +336,19 @@ def create_app(
     app.state.readers = Readers(db_path, immutable, int(os.environ.get("ONRECORD_READERS", "16")))
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(acts=SPEECH_ACTS, kinds=STATEMENT_KINDS, max_size=MAX_SIZE)
+    templates.env.globals["speaker_kinds"] = SPEAKER_KINDS
     templates.env.filters["label"] = _label
     templates.env.filters["web_link"] = web_link
     templates.env.filters["shown_date"] = schema.shown_date
     app.mount("/static/swagger-ui", StaticFiles(directory=str(SWAGGER_FILES)), name="swagger")
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    def page(request: Request, name: str, context: dict, status: int = 200) -> HTMLResponse:
-        context |= {"url_with": _url_with(request), "api": _api_twin(request)}
+    def page(
+        request: Request, name: str, context: dict, status: int = 200, twin: dict | None = None
+    ) -> HTMLResponse:
+        """The page ``name``, with this request's link makers and JSON twin (``twin``: the
+        parameters it needs beyond those of the request, such as the page's size)."""
+        context |= {"url_with": _url_with(request), "api": _api_twin(request, twin or {})}
         context.setdefault("ignored", getattr(request.state, "ignored", []))
         response = templates.TemplateResponse(request, name, context, status_code=status)
         response.headers["Content-Security-Policy"] = CSP
@@ -304,12 +360,31 @@ def create_app(
             raise HTTPException(status_code=404, detail=f"no {what} with that id")
         return value
 
+    summaries = Summaries(db_path, int(os.environ.get("ONRECORD_SUMMARY_CACHE", "256")))
+
     # --- errors: a clear message, never a stack trace -----------------------------------
     def error(request: Request, status: int, message: str):
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": message, "status": status}, status_code=status)
         context = {"status": status, "message": message, "form": _search_form(request)}
+        context["outlets"] = form_outlets()
         return page(request, "error.html", context, status)
+
+    def form_outlets() -> list[str]:
+        """The outlets for the search form of an error page, which has no connection of its
+        own; none when the database cannot be read (the form then takes any name)."""
+        readers: Readers = app.state.readers
+        try:
+            connection, file = readers.take()
+        except (OSError, sqlite3.Error):
+            return []
+        try:
+            names = summaries.outlets(connection)
+        except sqlite3.Error:
+            connection.close()
+            return []
+        readers.give_back(connection, file)
+        return names
 
     @app.exception_handler(RequestValidationError)
     async def bad_parameter(request: Request, exc: RequestValidationError):
@@ -337,8 +412,6 @@ def create_app(
         return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")
 
     # --- JSON API ------------------------------------------------------------------------
-    summaries = Summaries(db_path, int(os.environ.get("ONRECORD_SUMMARY_CACHE", "256")))
-
     def search(connection: sqlite3.Connection, params: SearchParams) -> dict:
         f = params.filters
         total, facets = summaries.get(connection, f)
@@ -380,7 +453,12 @@ def create_app(
     def speakers_csv(result: dict, name: str) -> Response:
         return _csv(SPEAKER_FIELDS, map(_speaker_row, result["speakers"]), name)
 
-    @app.get("/api/statements", tags=["statements"])
+    @app.get(
+        "/api/statements",
+        tags=["statements"],
+        summary="Search statements",
+        responses=JSON_OR_CSV | BAD_REQUEST,
+    )
     def api_statements(
         connection: Conn, params: Annotated[SearchParams, Depends()], fmt: ApiFormat = None
     ):
@@ -389,21 +467,38 @@ def create_app(
         result = search(connection, params)
         return statements_csv(result, "statements") if fmt == "csv" else result
 
-    @app.get("/api/statements.csv", tags=["statements"])
+    @app.get(
+        "/api/statements.csv",
+        tags=["statements"],
+        summary="Search statements, as CSV",
+        response_class=CsvResponse,
+        responses=BAD_REQUEST,
+    )
     def api_statements_csv(connection: Conn, params: Annotated[SearchParams, Depends()]):
-        """``/api/statements?_format=csv``: a page of statements as CSV."""
+        """``/api/statements?_format=csv``: a page of statements as CSV, with the columns of
+        ``onrecord export``."""
         return statements_csv(search(connection, params), "statements")
 
-    @app.get("/api/statements/{statement_id}", tags=["statements"])
+    @app.get(
+        "/api/statements/{statement_id}",
+        tags=["statements"],
+        summary="One statement",
+        responses=BAD_REQUEST | NOT_FOUND,
+    )
     def api_statement(statement_id: TextId, connection: Conn) -> dict:
         """One statement, with every article that reported it."""
         return found(query.statement(connection, statement_id), "statement")
 
-    @app.get("/api/speakers", tags=["speakers"])
+    @app.get(
+        "/api/speakers",
+        tags=["speakers"],
+        summary="List speakers",
+        responses=JSON_OR_CSV | BAD_REQUEST,
+    )
     def api_speakers(
         connection: Conn,
-        name: Annotated[str | None, Query(max_length=200)] = None,
-        kind: Annotated[str | None, Query(pattern=f"^(|{'|'.join(SPEAKER_KINDS)})$")] = None,
+        name: SpeakerName = None,
+        kind: SpeakerKind = None,
         page: Page = 1,
         size: Size = 50,
         fmt: ApiFormat = None,
@@ -412,18 +507,30 @@ def create_app(
         result = speaker_list(connection, name, kind, page, size)
         return speakers_csv(result, "speakers") if fmt == "csv" else result
 
-    @app.get("/api/speakers.csv", tags=["speakers"])
+    @app.get(
+        "/api/speakers.csv",
+        tags=["speakers"],
+        summary="List speakers, as CSV",
+        response_class=CsvResponse,
+        responses=BAD_REQUEST,
+    )
     def api_speakers_csv(
         connection: Conn,
-        name: Annotated[str | None, Query(max_length=200)] = None,
-        kind: Annotated[str | None, Query(pattern=f"^(|{'|'.join(SPEAKER_KINDS)})$")] = None,
+        name: SpeakerName = None,
+        kind: SpeakerKind = None,
         page: Page = 1,
         size: Size = 50,
     ):
-        """``/api/speakers?_format=csv``: a page of speakers as CSV."""
+        """``/api/speakers?_format=csv``: a page of speakers as CSV (titles as ``President
+        (2019-09-05 to 2023-10-19)``, titles and aliases joined by ``; ``)."""
         return speakers_csv(speaker_list(connection, name, kind, page, size), "speakers")
 
-    @app.get("/api/speakers/{speaker_id}", tags=["speakers"])
+    @app.get(
+        "/api/speakers/{speaker_id}",
+        tags=["speakers"],
+        summary="One speaker",
+        responses=BAD_REQUEST | NOT_FOUND,
+    )
     def api_speaker(speaker_id: SpeakerId, connection: Conn) -> dict:
         """One speaker: name, kind, titles, counts, first and last dates."""
         return found(query.speaker(connection, speaker_id), "speaker")
@@ -435,11 +542,16 @@ def create_app(
         )
         return {"speaker": speaker, "page": page_no, "size": size, **line}
 
-    @app.get("/api/speakers/{speaker_id}/timeline", tags=["speakers"])
+    @app.get(
+        "/api/speakers/{speaker_id}/timeline",
+        tags=["speakers"],
+        summary="A speaker's statements over time",
+        responses=BAD_REQUEST | NOT_FOUND,
+    )
     def api_timeline(
         speaker_id: SpeakerId,
         connection: Conn,
-        about: Annotated[str | None, Query(max_length=500)] = None,
+        about: About = None,
         page: Page = 1,
         size: Size = 50,
     ) -> dict:
@@ -447,7 +559,12 @@ def create_app(
         per period and speech act."""
         return speaker_timeline(connection, speaker_id, about, page, size)
 
-    @app.get("/api/articles/{article_id}", tags=["articles"])
+    @app.get(
+        "/api/articles/{article_id}",
+        tags=["articles"],
+        summary="One article",
+        responses=BAD_REQUEST | NOT_FOUND,
+    )
     def api_article(article_id: TextId, connection: Conn) -> dict:
         """One article: original text, leftover ranges and every statement in it."""
         return found(query.article(connection, article_id), "article")
@@ -465,15 +582,26 @@ def create_app(
             return statements_csv(result, "statements")
         if fmt == "json":
             return JSONResponse(jsonable_encoder(result))
-        context = {"result": result, "params": params, "counts": query.counts(connection)}
+        f = params.filters
+        speaker = query.speaker(connection, f.entity) if f.entity is not None else None
+        filters = _search_filters(f, speaker)
+        context = {
+            "result": result,
+            "params": params,
+            "counts": query.counts(connection),
+            "filters": filters,
+            "facets": _facets_shown(result["facets"], filters),
+            "outlets": summaries.outlets(connection),
+            "order": request.query_params.get("order", ""),
+        }
         return page(request, "search.html", context)
 
     @app.get("/speakers", response_class=HTMLResponse, include_in_schema=False)
     def speakers_page(
         request: Request,
         connection: Conn,
-        name: Annotated[str | None, Query(max_length=200)] = None,
-        kind: Annotated[str | None, Query(pattern=f"^(|{'|'.join(SPEAKER_KINDS)})$")] = None,
+        name: SpeakerName = None,
+        kind: SpeakerKind = None,
         page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
         fmt: Format = None,
     ):
@@ -482,19 +610,22 @@ def create_app(
             return speakers_csv(result, "speakers")
         if fmt == "json":
             return JSONResponse(jsonable_encoder(result))
-        return page(request, "speakers.html", {"result": result, "name": name or ""})
+        filters = [Filter(k, k, v, v) for k, v in (("name", name), ("kind", kind)) if v]
+        context = {"result": result, "name": name or "", "kind": kind or "", "filters": filters}
+        return page(request, "speakers.html", context, twin={"size": MAX_SIZE})
 
     @app.get("/speakers/{speaker_id}", response_class=HTMLResponse, include_in_schema=False)
     def speaker_page(
         request: Request,
         speaker_id: SpeakerId,
         connection: Conn,
-        about: Annotated[str | None, Query(max_length=500)] = None,
+        about: About = None,
         page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
     ):
-        data = speaker_timeline(connection, speaker_id, about, page_no, 50)
+        data = speaker_timeline(connection, speaker_id, about, page_no, SPEAKER_PAGE)
         data["chart"] = render.timeline_svg(data["buckets"])
-        return page(request, "speaker.html", {"data": data, "about": about or ""})
+        context = {"data": data, "about": about or ""}
+        return page(request, "speaker.html", context, twin={"size": SPEAKER_PAGE})
 
     @app.get("/statements/{statement_id}", response_class=HTMLResponse, include_in_schema=False)
     def statement_page(request: Request, statement_id: TextId, connection: Conn):
@@ -513,7 +644,37 @@ def create_app(
         body = render.marked_text(art["text"], marks)
         return page(request, "article.html", {"article": art, "body": body})
 
+    _errors_as_answered(app)
     return app
+
+
+def _errors_as_answered(app: FastAPI) -> None:
+    """Make ``app.openapi()`` declare the errors as the app answers them.
+
+    FastAPI declares a 422 with its validation format for every route with parameters: this
+    app answers a bad parameter with a 400 (the routes declare it), so the 422 and its
+    schemas are left out. And every error is JSON (:class:`ApiError`), also where the route's
+    own answer is CSV (FastAPI would give the error that route's media type).
+    """
+    build = app.openapi
+    as_json = {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            spec = build()
+            for operations in spec["paths"].values():
+                for operation in operations.values():
+                    answers = operation.get("responses", {})
+                    answers.pop("422", None)
+                    for status, answer in answers.items():
+                        if status.startswith("4"):
+                            answer["content"] = as_json
+            schemas = spec.get("components", {}).get("schemas", {})
+            for name in ("HTTPValidationError", "ValidationError"):
+                schemas.pop(name, None)
+        return app.openapi_schema
+
+    app.openapi = openapi
 
 
 def factory() -> FastAPI:
@@ -616,8 +777,13 @@ def web_link(url: str | None) -> str | None:
     return url if url and _WEB_LINK.fullmatch(url) else None
 
 
+def _outlet_names(connection: sqlite3.Connection) -> list[str]:
+    return [o["outlet"] for o in query.outlets(connection) if o["outlet"]]
+
+
 class Summaries:
-    """Totals and facet counts per filter set, kept while the database files are unchanged.
+    """Totals and facet counts per filter set (and the outlets), kept while the database files
+    are unchanged.
 
     They cost a scan of every matching statement, the same for every page of a result, so
     paging through results (or reloading the front page) should not pay for them again. The
@@ -629,7 +795,7 @@ class Summaries:
     def __init__(self, db_path: str, size: int = 256) -> None:
         self.paths = [Path(db_path), Path(db_path + "-wal")]
         self.size = size
-        self.entries: OrderedDict[tuple, tuple[int, dict]] = OrderedDict()
+        self.entries: OrderedDict[tuple, object] = OrderedDict()
         self.lock = threading.Lock()
 
     def _state(self) -> tuple:
@@ -637,12 +803,23 @@ class Summaries:
         return tuple((s.st_size, s.st_mtime_ns) if s else None for s in stats)
 
     def get(self, connection: sqlite3.Connection, filters: query.Filters) -> tuple[int, dict]:
-        key = (self._state(), astuple(filters))
+        """The number of statements matching ``filters``, and their facet counts."""
+        return self._kept(
+            astuple(filters),
+            lambda: (query.count(connection, filters), query.facets(connection, filters)),
+        )
+
+    def outlets(self, connection: sqlite3.Connection) -> list[str]:
+        """The names of the outlets stored, most articles first (for the search form)."""
+        return self._kept("outlets", lambda: _outlet_names(connection))
+
+    def _kept(self, what, compute):
+        key = (self._state(), what)
         with self.lock:
             if key in self.entries:
                 self.entries.move_to_end(key)
                 return self.entries[key]
-        value = (query.count(connection, filters), query.facets(connection, filters))
+        value = compute()
         if self.size <= 0:
             return value
         with self.lock:
@@ -652,15 +829,14 @@ class Summaries:
         return value
 
 
-def _csv(fields: Iterable[str], rows: Iterable[dict], name: str) -> Response:
+def _csv(fields: Iterable[str], rows: Iterable[dict], name: str) -> CsvResponse:
     """``rows`` as a CSV file named ``name.csv`` (UTF-8, a header row first)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(fields), extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)
-    return Response(
+    return CsvResponse(
         out.getvalue(),
-        media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'inline; filename="{name}.csv"'},
     )
 
@@ -680,10 +856,12 @@ def _url_with(request: Request):
     """``url_with(key=value, ...)``: this page's URL with some parameters changed.
 
     A value of None drops the parameter; any change other than ``page`` goes back to page 1.
+    Parameters the page ignored (not its own) are left out: the page has said so already.
     """
+    ignored = set(getattr(request.state, "ignored", ()))
 
     def url_with(**changes) -> str:
-        params = {k: v for k, v in request.query_params.items() if v != ""}
+        params = {k: v for k, v in request.query_params.items() if v != "" and k not in ignored}
         if "page" not in changes:
             params.pop("page", None)
         for key, value in changes.items():
@@ -696,10 +874,88 @@ def _url_with(request: Request):
     return url_with
 
 
-def _api_twin(request: Request) -> str:
-    """The JSON API URL that serves the data of this page."""
+def _api_twin(request: Request, extra: dict) -> str:
+    """The URL of the JSON API route that serves the data of this page, with the page's
+    parameters that route takes and ``extra`` (such as the page's size, where the page's
+    differs from the route's default).
+
+    Only those the route takes: it refuses any other with a 400, and a page does not (it
+    ignores a misspelt one, or ``_format`` where it has no such format).
+    """
     path = request.url.path
     twin = "/api/statements" if path == "/" else "/api" + path
     if path.startswith("/speakers/"):
         twin += "/timeline"
-    return twin + (f"?{request.url.query}" if request.url.query else "")
+    route = next(
+        (r for r in request.app.routes if isinstance(r, APIRoute) and r.path_regex.match(twin)),
+        None,
+    )
+    takes = _parameter_names(route) - {"_format"} if route else frozenset()
+    params = {k: v for k, v in request.query_params.items() if k in takes and v != ""}
+    params |= {k: str(v) for k, v in extra.items() if k in takes}
+    return twin + ("?" + urlencode(params) if params else "")
+
+
+@dataclass(frozen=True)
+class Filter:
+    """An active filter of a list page, shown so that it can be removed: the query parameter
+    it comes from, what to call it, its value and the value as shown (a speaker's name for
+    ``speaker_id``)."""
+
+    param: str
+    label: str
+    value: str
+    shown: str
+
+
+def _search_filters(f: query.Filters, speaker: dict | None) -> list[Filter]:
+    """The filters of a statement search, in the order of the search form; ``speaker``: the
+    speaker ``f.entity`` names, if any."""
+    who = None
+    if f.entity is not None:
+        who = speaker["name"] if speaker else f"#{f.entity} (no such speaker)"
+    given = [
+        ("q", "search", f.search, f.search),
+        ("speaker", "speaker name", f.speaker, f.speaker),
+        ("speaker_id", "speaker", f.entity, who),
+        ("outlet", "outlet", f.outlet, f.outlet),
+        ("kind", "kind", f.kind, f.kind),
+        ("act", "speech act", f.act, f.act),
+        ("since", "since", f.since, f.since),
+        ("until", "until", f.until, f.until),
+    ]
+    return [Filter(p, label, str(v), str(s)) for p, label, v, s in given if v is not None]
+
+
+# the facets of the search page: key in query.facets, heading, the parameter it sets
+FACETS = (
+    ("speaker", "Speaker", "speaker_id"),
+    ("outlet", "Outlet", "outlet"),
+    ("kind", "Kind", "kind"),
+    ("speech_act", "Speech act", "act"),
+)
+
+
+def _facets_shown(facets: dict[str, list[dict]], filters: list[Filter]) -> list[dict]:
+    """The facets as the search page lists them: ``{"name", "label", "param", "items"}``, each
+    item ``{"value", "shown", "count", "chosen"}``.
+
+    A facet's active filter is among its counts whenever something matches; when nothing does,
+    it is listed anyway, with 0, so that the filter that emptied the list shows and can be
+    removed (the cached ``facets`` are not changed).
+    """
+    active = {f.param: f for f in filters}
+    out = []
+    for name, label, param in FACETS:
+        chosen = active.get(param)
+        items = []
+        for item in facets[name]:
+            value = str(item["id"] if name == "speaker" else item["value"])
+            hit = chosen is not None and value.casefold() == chosen.value.casefold()
+            shown, count = item["value"], item["count"]
+            items.append({"value": value, "shown": shown, "count": count, "chosen": hit})
+        if chosen is not None and not any(i["chosen"] for i in items):
+            missing = {"value": chosen.value, "shown": chosen.shown, "count": 0, "chosen": True}
+            items.insert(0, missing)
+        out.append({"name": name, "label": label, "param": param, "items": items})
+    return out
