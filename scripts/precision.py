@@ -2,6 +2,7 @@
 **dev** texts (never train), each labelled by reading its article.
 
     python scripts/precision.py sample --n 330 --seed 25 --out tests/fixtures/precision/sample.jsonl
+    python scripts/precision.py score [--mode fast|default|accurate]
 
 ``sample`` runs the extractor (default mode) over the dev texts, draws ``--n`` of its
 statements at random and writes each with what a labeller needs: the file, the speaker
@@ -9,6 +10,11 @@ statements at random and writes each with what a labeller needs: the file, the s
 the passage around it with the parts marked (``[speaker]``, ``{cue}``, ``«content»``). The
 labels (``real``, ``category``, ``speaker_ok``, ``note``) are added by people reading the
 articles; see ``tests/fixtures/precision/README.md`` for what each means.
+
+``score`` runs the extractor now over the labelled texts and reports, on the labelled
+statements it still finds (by key), the precision (real statements of all found), the real
+ones by category, the resolved speakers' accuracy among the real ones, and, once statements
+carry a category, the confusion of categories and the precision of those called speech.
 
 A statement is keyed by its file and its content's first and last offsets, so labels stay
 attached to the same words when the extractor changes around them.
@@ -21,10 +27,12 @@ import json
 import random
 import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT.parent / "shared" / "data" / "polnear" / "dev" / "text"
+FIXTURES = ROOT / "tests" / "fixtures" / "precision"
 
 
 def published(name: str) -> str | None:
@@ -92,6 +100,69 @@ def sample(args) -> int:
     return 0
 
 
+def _current(dev: Path, files: set[str], mode: str) -> dict[str, dict]:
+    """The extractor's statements now on the labelled files, as JSON by key."""
+    from onrecord.find.pipeline import extract_many
+    from onrecord.record import schema
+
+    out = {}
+    for name in sorted(files):
+        text = (dev / name).read_text(encoding="utf-8")
+        (stmts,) = extract_many([text], published=published(name), mode=mode)
+        for s in stmts:
+            d = schema.statement_json(s)
+            out[key(name, d["content"]["spans"])] = d
+    return out
+
+
+def _speaker_right(label: dict, drawn: dict, now: dict) -> bool | None:
+    """Whether the speaker the extractor gives now is right: the label says of the speaker
+    drawn; a speaker that changed is right when it is the labelled right one (None: unknown)."""
+    name = now["speaker"]["name"]
+    if name == drawn["speaker"]:
+        return label["speaker_ok"] == "yes"
+    if label["speaker_ok"] == "no":
+        return name == label.get("right_speaker") or None
+    return False
+
+
+def score(args) -> int:
+    """Score the extractor now on the labelled statements it still finds."""
+    labels = {json.loads(line)["key"]: json.loads(line) for line in args.labels.open()}
+    drawn = {json.loads(line)["key"]: json.loads(line) for line in args.sample.open()}
+    now = _current(args.dev, {d["file"] for d in drawn.values()}, args.mode)
+    found = [k for k in labels if k in now]
+    real = [k for k in found if labels[k]["real"] == "yes"]
+    report: dict = {
+        "labelled": len(labels),
+        "still_found": len(found),
+        "precision": round(len(real) / len(found), 4) if found else None,
+    }
+    by_category = {}
+    for cat in ("speech", "belief", "finding"):
+        ks = [k for k in real if labels[k]["category"] == cat]
+        by_category[cat] = len(ks)
+    report["real_by_category"] = by_category
+    rights = [_speaker_right(labels[k], drawn[k], now[k]) for k in real]
+    known = [r for r in rights if r is not None]
+    report["speaker_accuracy"] = round(sum(known) / len(known), 4) if known else None
+    report["speaker_unknown"] = len(rights) - len(known)
+    predicted = {k: now[k].get("category") for k in found}
+    if any(predicted.values()):
+        pairs = Counter(
+            (labels[k]["category"], predicted[k]) for k in found if predicted[k] is not None
+        )
+        report["category_confusion"] = {f"{g} as {p}": n for (g, p), n in sorted(pairs.items())}
+        speech = [k for k in found if predicted[k] == "speech"]
+        report["speech_precision"] = (
+            round(sum(labels[k]["category"] == "speech" for k in speech) / len(speech), 4)
+            if speech
+            else None
+        )
+    print(json.dumps(report, indent=2))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="command", required=True)
@@ -100,8 +171,13 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--n", type=int, default=330)
     s.add_argument("--seed", type=int, default=25)
     s.add_argument("--out", type=Path, required=True)
+    c = sub.add_parser("score", help="score the extractor now against the labels")
+    c.add_argument("--dev", type=Path, default=DEV)
+    c.add_argument("--sample", type=Path, default=FIXTURES / "sample.jsonl")
+    c.add_argument("--labels", type=Path, default=FIXTURES / "labels.jsonl")
+    c.add_argument("--mode", default="default", choices=("fast", "default", "accurate"))
     args = ap.parse_args(argv)
-    return sample(args)
+    return sample(args) if args.command == "sample" else score(args)
 
 
 if __name__ == "__main__":

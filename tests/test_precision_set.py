@@ -1,0 +1,54 @@
+"""The hand-labelled precision set is whole and consistent, and its scorer reads it right."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+from .conftest import ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures" / "precision"
+
+
+def _lines(name: str) -> list[dict]:
+    return [json.loads(line) for line in (FIXTURES / name).open(encoding="utf-8")]
+
+
+def _script():
+    spec = importlib.util.spec_from_file_location("precision", ROOT / "scripts" / "precision.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_drawn_statement_has_one_label_of_the_defined_values():
+    sample, labels = _lines("sample.jsonl"), _lines("labels.jsonl")
+    assert len(sample) >= 300
+    assert [s["key"] for s in sample] == [label["key"] for label in labels]
+    for label in labels:
+        assert label["real"] in ("yes", "no"), label
+        if label["real"] == "yes":
+            assert label["category"] in ("speech", "belief", "finding"), label
+            assert label["speaker_ok"] in ("yes", "no"), label
+        else:
+            assert (label["category"], label["speaker_ok"]) == ("none", "na"), label
+
+
+def test_the_sample_is_of_dev_texts_only():
+    files = {s["file"] for s in _lines("sample.jsonl")}
+    dev = ROOT.parent / "shared" / "data" / "polnear" / "dev" / "text"
+    train = ROOT.parent / "shared" / "data" / "polnear" / "train" / "text"
+    assert all((dev / f).exists() for f in files)
+    assert not any((train / f).exists() for f in files)
+
+
+def test_a_changed_speaker_is_right_only_when_it_is_the_labelled_right_one():
+    right = _script()._speaker_right
+    drawn = {"speaker": "Michelle Obama"}
+    wrong = {"speaker_ok": "no", "right_speaker": "Barack Obama"}
+    assert right(wrong, drawn, {"speaker": {"name": "Michelle Obama"}}) is False
+    assert right(wrong, drawn, {"speaker": {"name": "Barack Obama"}}) is True
+    assert right(wrong, drawn, {"speaker": {"name": "Joe Biden"}}) is None  # not known
+    ok = {"speaker_ok": "yes", "right_speaker": None}
+    assert right(ok, drawn, {"speaker": {"name": "Michelle Obama"}}) is True
+    assert right(ok, drawn, {"speaker": {"name": "Barack Obama"}}) is False
