@@ -16,7 +16,7 @@ import pytest
 from onrecord import extract
 from onrecord.find import budget, context, nlp, pipeline
 from onrecord.find.quotes import Quote, QuoteIndex, find_quotes, quote_at
-from onrecord.find.speakers import _latest_first
+from onrecord.find.speakers import ORG_LABELS, _latest_first
 from onrecord.find.tagger import _gap_words, _Gaps, _pieces_in, cue_pieces, decode
 from onrecord.read.article import make_article
 from onrecord.read.clean import analysis_view
@@ -79,6 +79,35 @@ NEWS = (
 )
 
 
+def test_an_according_to_chain_in_one_sentence_gives_short_statements():
+    # 3,000 "according to X" in one sentence: each statement's clause was the whole sentence
+    # (and the content model drew over all of it), so the work grew with the square of the
+    # chain: 1,000 links took 88 s, 34,000 (a 962 KB text) ran past their budget at 6 GB
+    rng = random.Random(3)
+    names = ["Olaf Scholz", "Maria Garcia", "Li Wei", "John Smith"]
+    text = "The war is over, according to "
+    text += ", according to ".join(rng.choice(names) for _ in range(3000)) + "."
+    found = extract(text, mode="fast")
+    longest = max(e - s for f in found for s, e in f.content_spans)
+    assert longest < 20_000  # the clause of MAX_CLAUSE tokens at most, not the sentence
+
+
+def test_the_entities_inside_a_mention_are_spacys():
+    from onrecord.find.speakers import ArticleSpeakers
+
+    doc = nlp.load()(
+        "The Kremlin and the White House met in Geneva. NATO, the European Union and "
+        "Germany's Bundestag said so, as did the Red Cross in Paris on Monday."
+    )
+    speakers = ArticleSpeakers(doc)
+    for start in range(len(doc)):
+        for end in range(start + 1, min(len(doc), start + 12) + 1):
+            span = doc[start:end]
+            mine = [(e.start, e.end) for e in speakers._org_like_in(span)]
+            theirs = [(e.start, e.end) for e in span.ents if e.label_ in ORG_LABELS]
+            assert mine == theirs, span.text
+
+
 def test_pieces_cover_the_text_at_breaks_and_none_is_longer_than_asked():
     text = NEWS * 20 + "word " * 400 + "x" * 700 + "\n" + NEWS
     cuts = nlp.pieces(text, 500)
@@ -136,6 +165,18 @@ def test_an_article_past_its_budget_is_skipped_and_the_next_one_found(monkeypatc
     assert first.problem.path == "a0.txt"
     assert first.problem.reason == "took longer than 2 s to analyse; skipped"
     assert second.problem is None and len(second.statements) >= 3
+
+
+@pytest.mark.parametrize("mode", ["fast", "default"])
+def test_a_text_with_more_statements_than_an_article_is_skipped(monkeypatch, mode):
+    # (the bound is 2,000; a text with as many near-identical statements made the
+    # clustering's candidate pairs grow with their square: 14 GB for 23,850 of them)
+    many = '"Yes," he said. ' * 8
+    monkeypatch.setattr(pipeline, "MAX_STATEMENTS", 5)
+    first, second = pipeline.analyze(_articles(many, NEWS), batch_size=1, mode=mode)
+    assert first.statements == [] and first.problem.path == "a0.txt"
+    assert first.problem.reason == "8 statements found, more than an article holds (5); skipped"
+    assert second.problem is None and 3 <= len(second.statements) <= 5
 
 
 @pytest.mark.parametrize("mode", ["fast", "default"])

@@ -176,6 +176,29 @@ def _around(verb: Token) -> list[Token] | None:
     return [t for t in subtree(head) if not left - 1 <= t.i <= right + 1]
 
 
+MAX_CLAUSE = 1000
+"""Tokens a clause may have to be the content of "according to" or "reportedly": the longest
+content annotated in PolNeAR is some 1,300 words; a longer "clause" is a list or a page with
+no full stop, where each of its statements would cost its whole length."""
+
+
+def _short_sentence(tok: Token) -> list[Token]:
+    """The tokens of ``tok``'s sentence, or none where it is longer than :data:`MAX_CLAUSE`
+    (found without walking further than that: spaCy's ``Token.sent`` walks the whole)."""
+    doc = tok.doc
+    lo = tok.i
+    while not doc[lo].is_sent_start and lo > 0:
+        lo -= 1
+        if tok.i - lo >= MAX_CLAUSE:
+            return []
+    hi = tok.i + 1
+    while hi < len(doc) and not doc[hi].is_sent_start:
+        hi += 1
+        if hi - lo >= MAX_CLAUSE:
+            return []
+    return list(doc[lo:hi])
+
+
 def _according_to(doc: Doc, text: str) -> list[Found]:
     """``according to X, …``: X is the source of the clause around the phrase."""
     found = []
@@ -192,7 +215,7 @@ def _according_to(doc: Doc, text: str) -> list[Found]:
             pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
         if pobj is None:
             continue
-        sent = tok.sent
+        budget.check()
         head = tok.head
         while (
             head.dep_ not in ("ROOT",)
@@ -200,12 +223,17 @@ def _according_to(doc: Doc, text: str) -> list[Found]:
             and head.pos_ not in ("VERB", "AUX")
         ):
             head = head.head
-        clause = subtree(head) if head.pos_ in ("VERB", "AUX") else list(sent)
+        if head.pos_ in ("VERB", "AUX"):  # (a subtree never leaves its sentence)
+            if head.right_edge.i - head.left_edge.i >= MAX_CLAUSE:
+                continue
+            clause = subtree(head)
+        else:
+            clause = _short_sentence(tok)
         source = noun_phrase(pobj)
         for end in dict.fromkeys((pobj.right_edge.i, _comma_after(pobj))):  # (once if no comma)
             # ("According to Rush Limbaugh, the move reeks …", parsed as Limbaugh's apposition)
             skip = set(range(tok.i, end + 1))
-            content = trim([t for t in clause if t.i not in skip and sent.start <= t.i < sent.end])
+            content = trim([t for t in clause if t.i not in skip])
             if len([t for t in content if not t.is_punct]) >= 3:
                 found.append(
                     Found([t for t in source if t.i <= end], [tok, to], char_spans(content))
@@ -223,6 +251,9 @@ def _reportedly(doc: Doc, text: str) -> list[Found]:
         if span is None or len(span) != 1:
             continue
         tok = span[0]
+        budget.check()
+        if tok.head.right_edge.i - tok.head.left_edge.i >= MAX_CLAUSE:
+            continue
         if tok.dep_ == "advmod" and tok.head.pos_ in ("VERB", "AUX"):
             content = trim([t for t in subtree(tok.head) if t.i != tok.i])
             if len([t for t in content if not t.is_punct]) >= 3:

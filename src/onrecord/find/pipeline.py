@@ -37,13 +37,18 @@ from ..read.text import IngestError
 from . import attribution, budget, context, nlp, speakers, tagger
 
 BATCH_SIZE = 32
+# statements one article may have: PolNeAR's most is 214; a text with thousands (a list
+# of "according to X", a generated page) is no article, and its near-identical statements
+# would make the clustering of the record quadratic in them
+MAX_STATEMENTS = 2000
 
 
 @dataclass
 class Result:
     """One analysed article: its statements and the titles seen for each person; or, with
-    ``problem``, an article skipped (it ran past its time budget, :mod:`onrecord.find.budget`),
-    with no statements: a caller reports the problem and stores nothing."""
+    ``problem``, an article skipped (it ran past its time budget, :mod:`onrecord.find.budget`,
+    or held more than :data:`MAX_STATEMENTS`), with no statements: a caller reports the
+    problem and stores nothing."""
 
     article: Article
     statements: list[Statement]
@@ -162,6 +167,8 @@ def _find(doc, work: _Work, probs: tuple | budget.OverBudget | None, mode: Mode)
                     found = attribution.find(doc)
                 else:
                     found = tagger.find(doc, probs, redraw=mode.redraw_edges)
+                if len(found) > MAX_STATEMENTS:
+                    return _too_many(article, len(found))
                 statements = attribution.to_statements(doc, found, article.id)
                 resolver = speakers.resolve(doc, statements)
                 context.annotate(doc, statements, article.published)
@@ -169,6 +176,13 @@ def _find(doc, work: _Work, probs: tuple | budget.OverBudget | None, mode: Mode)
         except budget.OverBudget as over:
             return _skipped(article, over)
         return Result(article, statements, resolver.titles())
+
+
+def _too_many(article: Article, n: int) -> Result:
+    """The result of a text with more statements than an article has: none, a problem."""
+    where = article.path or article.url or article.id
+    reason = f"{n:,} statements found, more than an article holds ({MAX_STATEMENTS:,}); skipped"
+    return Result(article, [], {}, problem=Problem(where, reason))
 
 
 def _skipped(article: Article, over: budget.OverBudget) -> Result:

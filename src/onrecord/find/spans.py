@@ -248,6 +248,9 @@ def doc_table(doc: Doc, quotes: list[tuple[int, int]]) -> DocTable:
     )
 
 
+MARGIN = 150  # tokens of a content window beyond the statement's cue, source and content
+
+
 def content_window(table: DocTable, ids: list[int], content_end: int) -> tuple[int, int]:
     """Token range a statement's content is drawn in: the sentences of its cue, source and
     content, and the sentence after them where the content runs to its sentence's end (a
@@ -260,7 +263,10 @@ def content_window(table: DocTable, ids: list[int], content_end: int) -> tuple[i
         last += 1
     lo = starts[first]
     hi = starts[last + 1] if last + 1 < len(starts) else len(table.sent)
-    return lo, hi
+    # at most MARGIN tokens beyond the statement's own on either side: a "sentence" of
+    # thousands of tokens (a list, a page without full stops) would make each of its
+    # statements cost its whole length
+    return max(lo, min(ids) - MARGIN), min(hi, max(max(ids), content_end) + 1 + MARGIN)
 
 
 def _cue_head(cue: list[Token]) -> Token:

@@ -308,6 +308,10 @@ class ArticleSpeakers:
         # (the people and their mentions are fixed from here on)
         self.most = max(self.people, key=lambda p: len(p.mentions), default=None)
         self.orgs = [e for e in ents if e.label_ in ("ORG", "GPE")]
+        # the entities of ORG_LABELS and where they start, for the entities inside a mention
+        # (spaCy's Span.ents builds every entity of the doc anew at each call)
+        self.org_like = [e for e in ents if e.label_ in ORG_LABELS]
+        self.org_like_starts = [e.start for e in self.org_like]
         self.org_ends = [e.end for e in self.orgs]
         self._index_subjects()
 
@@ -403,6 +407,16 @@ class ArticleSpeakers:
         words = [t.text for t in toks] + inner
         return " ".join(words) if words else None
 
+    def _org_like_in(self, span) -> list:
+        """The entities of :data:`ORG_LABELS` wholly inside ``span``, in text order."""
+        k = bisect_left(self.org_like_starts, span.start)
+        out = []
+        while k < len(self.org_like) and self.org_like[k].start < span.end:
+            if self.org_like[k].end <= span.end:
+                out.append(self.org_like[k])
+            k += 1
+        return out
+
     def resolve(self, stmt: Statement) -> None:
         """Fill in ``stmt.speaker.name`` and ``kind`` from its mention."""
         sp = stmt.speaker
@@ -435,7 +449,7 @@ class ArticleSpeakers:
                 org = self._recent_org(head)
                 sp.name, sp.kind = (org, "organisation") if org else (None, "anonymous")
         else:
-            ents = [e for e in span.ents if e.label_ in ORG_LABELS]
+            ents = self._org_like_in(span)
             if ents and ents[-1].root.i == head.i or (ents and head.ent_type_ in ORG_LABELS):
                 sp.name = _strip_det(ents[-1].text)
                 sp.kind = (
