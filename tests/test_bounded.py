@@ -168,6 +168,27 @@ def test_an_article_past_its_budget_is_skipped_and_the_next_one_found(monkeypatc
 
 
 @pytest.mark.parametrize("mode", ["fast", "default"])
+def test_the_articles_before_a_long_text_come_out_before_its_parse(monkeypatch, mode):
+    # a long text used to be parsed while spaCy gathered its batch: the short articles of
+    # the batch came out only after it (a fuzz batch stored nothing for 120 s)
+    consumed: list = []
+    at_parse: list[int] = []
+    parse = nlp.parse
+
+    def watched(pipeline_, text, size=None):
+        at_parse.append(len(consumed))
+        return parse(pipeline_, text, size)
+
+    monkeypatch.setattr(nlp, "parse", watched)
+    monkeypatch.setattr(nlp, "PIECE_CHARS", 300)
+    for result in pipeline.analyze(_articles(NEWS, NEWS, NEWS * 3, NEWS), mode=mode):
+        consumed.append(result)
+    assert at_parse == [2]  # both short articles out before the long one's parse
+    assert [r.article.path for r in consumed] == ["a0.txt", "a1.txt", "a2.txt", "a3.txt"]
+    assert all(r.problem is None and len(r.statements) >= 3 for r in consumed)
+
+
+@pytest.mark.parametrize("mode", ["fast", "default"])
 def test_a_text_with_more_statements_than_an_article_is_skipped(monkeypatch, mode):
     # (the bound is 2,000; a text with as many near-identical statements made the
     # clustering's candidate pairs grow with their square: 14 GB for 23,850 of them)

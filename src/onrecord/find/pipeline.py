@@ -59,15 +59,14 @@ class Result:
 @dataclass
 class _Work:
     """An article on its way through :func:`analyze`: its analysis view, the tagger's future
-    (None in the fast mode), its deadline where its clock has started, and the doc of a long
-    text, parsed in pieces before it reaches spaCy's batches (None for the others)."""
+    (None in the fast mode), its deadline where its clock has started, and what stopped it
+    past its budget in the parse of a long text."""
 
     article: Article
     view: str
     seconds: float  # the budget
     probs: Future | None = None
     end: float | None = None
-    doc: Doc | None = None
     over: budget.OverBudget | None = None
 
 
@@ -84,7 +83,8 @@ def analyze(
     this thread finds its statements itself, so that the worker is not left with all of it.
 
     A text longer than :data:`onrecord.find.nlp.PIECE_CHARS` is parsed in pieces, on its own,
-    as it comes (:func:`onrecord.find.nlp.parse`), and joined into one doc. Each article has a time
+    once the batch of short texts before it is out (a short article never waits on a long one's
+    parse; :func:`onrecord.find.nlp.parse`), and joined into one doc. Each article has a time
     budget (:mod:`onrecord.find.budget`): it runs from the start of a long text's parse, else from
     the start of the article's finding, and is checked in the loops of parsing in pieces,
     tagging and finding; an article past it comes out as a :class:`Result` with a
@@ -95,36 +95,62 @@ def analyze(
     pending: deque[Future] = deque()  # results in input order, at most a batch ahead
     with ThreadPoolExecutor(max_workers=1) as worker:  # (one worker: its tasks run in order)
 
-        def inputs() -> Iterator[tuple[str, _Work]]:
-            """(text for spaCy's batches, work) per article; a long text is parsed here, in
-            pieces, and goes through the batches as an empty text."""
+        def works() -> Iterator[_Work]:
+            """Each article's work, the tagger set going on a short text as it comes."""
             for article in articles:
                 view = analysis_view(article.text, article.skips, article.title_span)
                 seconds = budget.seconds(len(view))
                 work = _Work(article, view, seconds)
-                long = len(view) > nlp.PIECE_CHARS
-                if long:  # (its clock starts now: this parse is its own)
-                    work.end = budget.ends_at(seconds)
-                if mode.tagger:
-                    work.probs = worker.submit(_tag, view, work.end, seconds)
-                if not long:
-                    yield view, work
-                    continue
-                try:
-                    with budget.deadline(work.end, seconds):
-                        work.doc = nlp.parse(pipeline, view)
-                except budget.OverBudget as over:
-                    work.over = over
-                yield "", work
+                if mode.tagger and len(view) <= nlp.PIECE_CHARS:  # (a long one's: at its parse)
+                    work.probs = worker.submit(_tag, view, None, seconds)
+                yield work
 
-        for doc, work in pipeline.pipe(inputs(), as_tuples=True, batch_size=batch_size):
-            doc = work.doc if work.doc is not None else doc
-            doc.user_data["onrecord_text"] = work.view  # doc.text, without joining the tokens
+        def parse_long(work: _Work) -> Doc | None:
+            """A long text's doc, parsed in pieces within its budget (None past it)."""
+            try:
+                with budget.deadline(work.end, work.seconds):
+                    return nlp.parse(pipeline, work.view)
+            except budget.OverBudget as over:
+                work.over = over
+                return None
+
+        def parsed() -> Iterator[tuple[Doc | None, _Work]]:
+            """Each work with its doc, in input order: short texts through spaCy's batches; a
+            long one with None, to be parsed by :func:`parse_long` once the batch before it is
+            out."""
+            batch: list[_Work] = []
+
+            def flush() -> Iterator[tuple[Doc, _Work]]:
+                texts = [(w.view, w) for w in batch]
+                batch.clear()
+                yield from pipeline.pipe(texts, as_tuples=True, batch_size=batch_size)
+
+            for work in works():
+                if len(work.view) <= nlp.PIECE_CHARS:
+                    batch.append(work)
+                    if len(batch) >= batch_size:
+                        yield from flush()
+                    continue
+                yield from flush()
+                yield None, work
+            yield from flush()
+
+        for doc, work in parsed():
+            if doc is None:  # a long text: the articles before it go out before its parse, so
+                # that none waits on it (its clock runs from its parse's start)
+                while pending:
+                    yield pending.popleft().result()
+                work.end = budget.ends_at(work.seconds)
+                if mode.tagger:
+                    work.probs = worker.submit(_tag, work.view, work.end, work.seconds)
+                doc = parse_long(work)
             if work.over is not None:  # (past its budget in the parse)
                 here: Future = Future()
                 here.set_result(_skipped(work.article, work.over))
                 pending.append(here)
-            elif work.probs is None or work.probs.done():
+                continue
+            doc.user_data["onrecord_text"] = work.view  # doc.text, without joining the tokens
+            if work.probs is None or work.probs.done():
                 tags = work.probs.result() if work.probs else None  # (ready: no wait)
                 pending.append(worker.submit(_find, doc, work, tags, mode))
             else:  # the tagger is behind this article: find its statements here, once it is
