@@ -538,3 +538,20 @@ def test_what_is_reportedly_so_is_said_by_unnamed_reports(extract):
     assert stmt.content_text == (
         "The Club for Growth is … spending $1.5 million on advertisements in Indiana"
     )
+
+
+def test_rank_abbreviations_never_end_a_sentence(extract):
+    from onrecord.find import nlp
+
+    text = (
+        "The shooting was witnessed by Sgt. John Smith and Cpl. Ann Lee, according to the "
+        "prosecution. Supt. Jones, Const. Ray and Det. Insp. Morse told the court it was so."
+    )
+    sents = [s.text for s in nlp.load()(text).sents]
+    assert sents == [
+        "The shooting was witnessed by Sgt. John Smith and Cpl. Ann Lee, according to the "
+        "prosecution.",
+        "Supt. Jones, Const. Ray and Det. Insp. Morse told the court it was so.",
+    ]
+    (prosecution,) = [s for s in extract(text) if s.cue.text == "according to"]
+    assert prosecution.content_text.startswith("The shooting was witnessed by Sgt. John Smith")

