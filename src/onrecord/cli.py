@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 
 from . import evaluate as evaluation
-from .model import SPEECH_ACTS, STATEMENT_KINDS, Mode, Problem
+from .model import CATEGORIES, SPEECH_ACTS, STATEMENT_KINDS, Mode, Problem
 from .read.metadata import load_sidecar
 from .read.text import IngestError
 from .record import query, schema, store
@@ -276,6 +276,12 @@ def extract(
 @click.option("--about", help="What the statement is about: a target (ATACMS) or content words.")
 @click.option("--kind", type=click.Choice(STATEMENT_KINDS))
 @click.option("--act", type=click.Choice(SPEECH_ACTS), help="Speech act (warn, deny, ...).")
+@click.option(
+    "--category",
+    type=click.Choice(CATEGORIES),
+    help="What it reports: speech (said, told, wrote), belief (thinks, hopes, fears) or "
+    "finding (a poll or study showed; seems).",
+)
 @click.option("--outlet", help="Outlet name, any case (see 'onrecord outlets').")
 @click.option("--since", help="Said on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--until", help="Said on or before this date (YYYY, YYYY-MM or YYYY-MM-DD).")
@@ -295,7 +301,7 @@ def extract(
     "--format", "fmt", type=click.Choice((*FORMATS, "csv")), default="table", show_default=True
 )
 def statements(
-    db, speaker, search, about, kind, act, outlet, since, until, order, limit, fmt
+    db, speaker, search, about, kind, act, category, outlet, since, until, order, limit, fmt
 ) -> None:
     """List stored statements, filtered, newest first (the table shows the ID that
     'onrecord show ID' takes)."""
@@ -306,6 +312,7 @@ def statements(
         speaker=speaker,
         kind=kind,
         act=act,
+        category=category,
         outlet=outlet,
         since=since,
         until=until,

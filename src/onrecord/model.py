@@ -17,6 +17,9 @@ MODES = ("fast", "default", "accurate")
 
 # how a statement gives what was said: quoted, reported, or a quote inside a report
 STATEMENT_KINDS = ("direct", "indirect", "mixed")
+# what a statement reports: somebody's words, somebody's mind, what a poll or record shows
+# (see onrecord.find.category)
+CATEGORIES = ("speech", "belief", "finding")
 
 # who a speaker is (onrecord.find.speakers decides)
 SPEAKER_KINDS = ("person", "organisation", "group", "anonymous")
@@ -178,6 +181,7 @@ class Statement:
     content_spans: list[Span]
     content_text: str
     kind: str  # one of STATEMENT_KINDS
+    category: str = "speech"  # one of CATEGORIES
     confidence: float = 1.0
     speech_act: str | None = None  # one of SPEECH_ACTS
     said_on: Said | None = None

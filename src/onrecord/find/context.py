@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from ..model import Mention, Number, Said, Statement
 from . import budget, nlp
 from .acts import speech_act
+from .category import category
 from .words import word_set, word_table
 
 if TYPE_CHECKING:
@@ -369,6 +370,11 @@ def annotate(doc: Doc, statements: list[Statement], published: str | None) -> No
             stmt.cue.lemma if stmt.cue else None,
             stmt.content_text,
             stmt.cue.text if stmt.cue else None,
+        )
+        stmt.category = category(
+            stmt.cue.lemma if stmt.cue else None,
+            stmt.cue.text if stmt.cue else None,
+            stmt.speaker.mention,
         )
 
 

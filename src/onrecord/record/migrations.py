@@ -11,6 +11,25 @@ from __future__ import annotations
 import sqlite3
 
 
+def _category(conn: sqlite3.Connection) -> None:
+    """Version 10: each statement's category (speech, belief or finding), filled for the rows
+    stored before it from their cue and source mention (:func:`onrecord.find.category`)."""
+    _run_script(
+        conn,
+        """
+        ALTER TABLE statements ADD COLUMN category TEXT NOT NULL DEFAULT 'speech';
+        CREATE INDEX statements_category ON statements(category);
+        """,
+    )
+    from ..find.category import category  # (plain words: no parser)
+
+    rows = conn.execute("SELECT id, cue_lemma, cue_text, speaker_mention FROM statements")
+    conn.executemany(
+        "UPDATE statements SET category = ? WHERE id = ?",
+        [(category(lemma, cue, mention), sid) for sid, lemma, cue, mention in rows.fetchall()],
+    )
+
+
 def _context_columns(conn: sqlite3.Connection) -> None:
     """Version 2: speech act, outlet, date and cluster on each statement, filled for old rows.
 
@@ -187,6 +206,8 @@ MIGRATIONS: list = [
             SELECT 1 FROM statements s LEFT JOIN minhashes m ON m.statement_id = s.id
             WHERE m.statement_id IS NULL);
     """,
+    # 10: each statement's category: speech, belief or finding
+    _category,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

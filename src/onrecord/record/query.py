@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from ..model import DATE_PATTERN, SPEECH_ACTS, STATEMENT_KINDS
+from ..model import CATEGORIES, DATE_PATTERN, SPEECH_ACTS, STATEMENT_KINDS
 from . import schema
 
 ORDERS = ("relevance", "newest", "oldest")
@@ -116,6 +116,7 @@ class Filters:
     outlet: str | None = None
     kind: str | None = None
     act: str | None = None
+    category: str | None = None
     since: str | None = None
     until: str | None = None
 
@@ -125,6 +126,8 @@ class Filters:
             raise ValueError(f"kind must be one of {', '.join(STATEMENT_KINDS)}")
         if self.act and self.act not in SPEECH_ACTS:
             raise ValueError(f"act must be one of {', '.join(SPEECH_ACTS)}")
+        if self.category and self.category not in CATEGORIES:
+            raise ValueError(f"category must be one of {', '.join(CATEGORIES)}")
         for name in ("since", "until"):
             value = getattr(self, name)
             if value and not _valid_date(value):
@@ -137,7 +140,17 @@ class Filters:
         """True when a search is the one filter given."""
         return bool(self.search) and not any(
             getattr(self, f) not in (None, "")
-            for f in ("about", "speaker", "entity", "outlet", "kind", "act", "since", "until")
+            for f in (
+                "about",
+                "speaker",
+                "entity",
+                "outlet",
+                "kind",
+                "act",
+                "category",
+                "since",
+                "until",
+            )
         )
 
     def sql(self) -> tuple[str, list]:
@@ -170,7 +183,11 @@ class Filters:
                 "s.outlet IN (SELECT DISTINCT outlet FROM articles WHERE outlet = ? COLLATE NOCASE)"
             )
             params.append(self.outlet)
-        for field_name, column in (("kind", "kind"), ("act", "speech_act")):
+        for field_name, column in (
+            ("kind", "kind"),
+            ("act", "speech_act"),
+            ("category", "category"),
+        ):
             value = getattr(self, field_name)
             if value:
                 where.append(f"s.{column} = ?")

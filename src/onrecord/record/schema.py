@@ -108,6 +108,7 @@ def row(
         "content_text": stmt.content_text,
         "content_spans": json.dumps(stmt.content_spans),
         "kind": stmt.kind,
+        "category": stmt.category,
         "confidence": stmt.confidence,
         "speech_act": stmt.speech_act,
         "outlet": article.outlet,
@@ -193,6 +194,7 @@ def to_json(row: Mapping, *, stored: bool = True) -> dict:
         "cue": cue,
         "content": {"text": row["content_text"], "spans": json.loads(row["content_spans"])},
         "kind": row["kind"],
+        "category": row["category"],
         "speech_act": row["speech_act"],
         "said_on": _said_on(row),
     }
@@ -245,6 +247,7 @@ FLAT: tuple[tuple[str, str, Callable[[dict], object]], ...] = (
     ("mention", "string", lambda s: s["speaker"]["mention"]),
     ("cue", "string", lambda s: s["cue"]["text"] if s["cue"] else None),
     ("kind", "string", lambda s: s["kind"]),
+    ("category", "string", lambda s: s.get("category")),
     ("speech_act", "string", lambda s: s.get("speech_act")),
     ("content", "string", lambda s: s["content"]["text"]),
     ("content_spans", "spans", lambda s: s["content"]["spans"]),
