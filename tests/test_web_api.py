@@ -365,3 +365,18 @@ def test_speakers_as_json_and_csv(api):
     assert api.get("/api/speakers", params={"_format": "xml"}).status_code == 400
     page = api.get("/speakers").text
     assert f'class="total">{listed["total"]}<' in page
+
+
+def test_category_filter_and_facet(api):
+    everything = api.get("/api/statements", params={"size": 1}).json()
+    counts = {f["value"]: f["count"] for f in everything["facets"]["category"]}
+    assert set(counts) <= {"speech", "belief", "finding"} and counts["speech"] > 0
+    assert sum(counts.values()) == everything["total"]
+    for value, n in counts.items():
+        some = api.get("/api/statements", params={"category": value, "size": 100}).json()
+        assert some["total"] == n
+        assert {s["category"] for s in some["statements"]} == {value}
+    bad = api.get("/api/statements", params={"category": "opinion"})
+    assert bad.status_code == 400
+    page = api.get("/", params={"category": "speech"}).text
+    assert 'name="category"' in page and '<option value="speech" selected>' in page

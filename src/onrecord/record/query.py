@@ -304,15 +304,22 @@ def count(conn: sqlite3.Connection, filters: Filters) -> int:
     return conn.execute(sql, params).fetchone()[0]
 
 
-FACETS = {"speaker": "entity_id", "outlet": "outlet", "kind": "kind", "speech_act": "speech_act"}
+FACETS = {
+    "speaker": "entity_id",
+    "outlet": "outlet",
+    "category": "category",
+    "kind": "kind",
+    "speech_act": "speech_act",
+}
 
 
 def facets(conn: sqlite3.Connection, filters: Filters, top: int = 12) -> dict[str, list[dict]]:
-    """Counts per speaker, outlet, kind and speech act among the statements matching ``filters``.
+    """Counts per speaker, outlet, category, kind and speech act among the statements matching
+    ``filters``.
 
     Without a search each facet is one GROUP BY that its index answers; with one, the matching
-    rows are read once, grouped by all four columns, and the groups summed here (one
-    full-text lookup instead of four).
+    rows are read once, grouped by all five columns, and the groups summed here (one
+    full-text lookup instead of five).
     """
     where, params = filters.sql()
     counts: dict[str, Counter] = {}

@@ -59,7 +59,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import __version__
-from ..model import DATE_PATTERN, SPEAKER_KINDS, SPEECH_ACTS, STATEMENT_KINDS
+from ..model import CATEGORIES, DATE_PATTERN, SPEAKER_KINDS, SPEECH_ACTS, STATEMENT_KINDS
 from ..record import query, schema, store
 from . import render
 
@@ -203,6 +203,14 @@ class SearchParams:
         act: Annotated[
             str | None, Query(pattern=f"^(|{'|'.join(SPEECH_ACTS)})$", description="Speech act.")
         ] = None,
+        category: Annotated[
+            str | None,
+            Query(
+                pattern=f"^(|{'|'.join(CATEGORIES)})$",
+                description="speech, belief (a report of someone's mind) or finding (a poll or "
+                "study showed).",
+            ),
+        ] = None,
         since: Date = None,
         until: Date = None,
         order: Annotated[
@@ -222,6 +230,7 @@ class SearchParams:
             outlet=outlet or None,
             kind=kind or None,
             act=act or None,
+            category=category or None,
             since=since or None,
             until=until or None,
         )
@@ -303,7 +312,18 @@ def _problem(error: dict) -> str:
 def _search_form(request: Request) -> dict[str, str]:
     """The values for the search form of an error page: on the search page's own errors, as
     the request gave them (the bad one too, to correct); elsewhere empty."""
-    fields = ("q", "speaker", "kind", "act", "since", "until", "outlet", "speaker_id", "order")
+    fields = (
+        "q",
+        "speaker",
+        "kind",
+        "act",
+        "category",
+        "since",
+        "until",
+        "outlet",
+        "speaker_id",
+        "order",
+    )
     given = request.query_params if request.url.path == "/" else {}
     return {key: given.get(key, "") for key in fields}
 
@@ -335,7 +355,9 @@ def create_app(
     app.state.immutable = immutable
     app.state.readers = Readers(db_path, immutable, int(os.environ.get("ONRECORD_READERS", "16")))
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.globals.update(acts=SPEECH_ACTS, kinds=STATEMENT_KINDS, max_size=MAX_SIZE)
+    templates.env.globals.update(
+        acts=SPEECH_ACTS, kinds=STATEMENT_KINDS, categories=CATEGORIES, max_size=MAX_SIZE
+    )
     templates.env.globals["speaker_kinds"] = SPEAKER_KINDS
     templates.env.filters["label"] = _label
     templates.env.filters["web_link"] = web_link
@@ -921,6 +943,7 @@ def _search_filters(f: query.Filters, speaker: dict | None) -> list[Filter]:
         ("outlet", "outlet", f.outlet, f.outlet),
         ("kind", "kind", f.kind, f.kind),
         ("act", "speech act", f.act, f.act),
+        ("category", "category", f.category, f.category),
         ("since", "since", f.since, f.since),
         ("until", "until", f.until, f.until),
     ]
@@ -931,6 +954,7 @@ def _search_filters(f: query.Filters, speaker: dict | None) -> list[Filter]:
 FACETS = (
     ("speaker", "Speaker", "speaker_id"),
     ("outlet", "Outlet", "outlet"),
+    ("category", "Category", "category"),
     ("kind", "Kind", "kind"),
     ("speech_act", "Speech act", "act"),
 )
