@@ -108,6 +108,19 @@ def test_the_entities_inside_a_mention_are_spacys():
             assert mine == theirs, span.text
 
 
+def test_long_runs_without_a_space_are_cut_for_the_tokenizer(monkeypatch):
+    # a run of 36,000 quotation marks held spaCy's tokenizer for minutes, beyond the budget
+    text = "He said so. " * 10 + '"' * 5_500 + " and then " + "x" * 1_500 + " the end."
+    cuts = nlp._split_runs(text, 0, len(text))
+    assert cuts[0][0] == 0 and cuts[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(cuts, cuts[1:], strict=False))
+    assert max(e - s for s, e in cuts if '"' in text[s:e]) <= nlp.RUN_CHARS
+    assert any(text[s:e] == "x" * 1_500 for s, e in cuts) is False  # a short run stays whole
+    monkeypatch.setattr(nlp, "PIECE_CHARS", 3_000)
+    doc = nlp.parse(nlp.load(), text)
+    assert doc.text == text
+
+
 def test_pieces_cover_the_text_at_breaks_and_none_is_longer_than_asked():
     text = NEWS * 20 + "word " * 400 + "x" * 700 + "\n" + NEWS
     cuts = nlp.pieces(text, 500)

@@ -97,19 +97,56 @@ def pieces(text: str, size: int | None = None) -> list[tuple[int, int]]:
     return out
 
 
+# the most tokens a piece should hold (as many as 50,000 characters of prose have): a text
+# dense with punctuation (950,000 characters of nested quotation marks) has five times as
+# many tokens a character, and one piece of it held the parser for minutes
+PIECE_TOKENS = 12_000
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def _piece_chars(text: str) -> int:
+    """How many characters a piece of a long ``text`` may have: :data:`PIECE_CHARS`, less
+    where its tokens are denser than prose's, so that a piece has about :data:`PIECE_TOKENS`."""
+    if len(text) <= PIECE_CHARS:
+        return PIECE_CHARS
+    sample = text[: 4 * PIECE_CHARS]
+    density = max(len(_TOKEN.findall(sample)) / max(len(sample), 1), 1e-9)
+    return min(PIECE_CHARS, max(2_000, int(PIECE_TOKENS / density)))
+
+
 def parse(pipeline: Language, text: str, size: int | None = None) -> Doc:
     """``pipeline(text)``, in pieces where it is longer than ``size`` (:data:`PIECE_CHARS`):
     each piece parsed on its own (a sentence never runs from one to the next), the docs
     joined into one with the same text. The article's time budget is checked between pieces
     (:func:`onrecord.find.budget.check`)."""
-    cuts = pieces(text, size)
+    cuts = pieces(text, size or _piece_chars(text))
     if len(cuts) == 1:
         return pipeline(text)
     docs = []
-    for start, end in cuts:
+    for start, end in (cut for piece in cuts for cut in _split_runs(text, *piece)):
         budget.check()
         docs.append(pipeline(text[start:end]))
     return Doc.from_docs(docs, ensure_whitespace=False)
+
+
+RUN_CHARS = 1_000  # the longest run without a space the tokenizer is given at once
+_LONG_RUN = re.compile(rf"\S{{{2 * RUN_CHARS},}}")
+
+
+def _split_runs(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The piece ``start:end``, with each run of over 2,000 characters without a space cut
+    into runs of :data:`RUN_CHARS` parsed on their own: spaCy's tokenizer takes time that
+    grows with the square of a run's length (a run of 36,000 quotation marks held it for
+    minutes, out of reach of the time budget)."""
+    out, at = [], start
+    for m in _LONG_RUN.finditer(text, start, end):
+        if m.start() > at:
+            out.append((at, m.start()))
+        out += [(s, min(s + RUN_CHARS, m.end())) for s in range(m.start(), m.end(), RUN_CHARS)]
+        at = m.end()
+    if at < end:
+        out.append((at, end))
+    return out
 
 
 def bare() -> Language:
