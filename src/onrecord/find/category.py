@@ -30,6 +30,9 @@ UNSOURCED_FINDING_CUES = word_set("category", "unsourced_finding_cues")
 FINDING_SOURCES = word_set("category", "finding_sources")
 
 
+_PASSIVE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
+
+
 def _words(text: str | None) -> list[str]:
     return re.findall(r"[a-z]+", (text or "").lower())
 
@@ -39,7 +42,7 @@ def category(cue_lemma: str | None, cue_text: str | None, mention: str | None) -
     lemma = (cue_lemma or "").lower()
     cue_words = _words(cue_text)
     source = _words(mention)
-    # the source's head: its last word before "of"/"by" ("a poll of voters", "data from")
+    # a word of the source that shows rather than says ("a Gallup poll", "new census data")
     head = next((w for w in reversed(source) if w in FINDING_SOURCES), None)
     if lemma == "according" or cue_words[:2] == ["according", "to"]:
         return "finding" if head else "speech"
@@ -52,6 +55,3 @@ def category(cue_lemma: str | None, cue_text: str | None, mention: str | None) -
     if lemma in FINDING_CUES and head:
         return "finding"
     return "speech"
-
-
-_PASSIVE = frozenset({"is", "are", "was", "were", "be", "been", "being"})

@@ -206,15 +206,19 @@ def _find(doc, work: _Work, probs: tuple | budget.OverBudget | None, mode: Mode)
 
 def _too_many(article: Article, n: int) -> Result:
     """The result of a text with more statements than an article has: none, a problem."""
-    where = article.path or article.url or article.id
     reason = f"{n:,} statements found, more than an article holds ({MAX_STATEMENTS:,}); skipped"
-    return Result(article, [], {}, problem=Problem(where, reason))
+    return _not_stored(article, reason)
 
 
 def _skipped(article: Article, over: budget.OverBudget) -> Result:
     """The result of an article that ran past its time budget: no statements, a problem."""
+    return _not_stored(article, str(over))
+
+
+def _not_stored(article: Article, reason: str) -> Result:
+    """An article's result with no statements and the problem that says why."""
     where = article.path or article.url or article.id
-    return Result(article, [], {}, problem=Problem(where, str(over)))
+    return Result(article, [], {}, problem=Problem(where, reason))
 
 
 # the metadata an article may be given through the Python API (``published`` dates the text,

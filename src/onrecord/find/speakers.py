@@ -556,14 +556,17 @@ def _latest_first(a: list[int], b: list[int], lo: int, hi: int):
 
 def _strip_det(text: str) -> str:
     text = re.sub(r"^(?:the|a|an|some|many|several|other|most)\s+", "", text.strip(), flags=re.I)
-    return re.sub(r"['’‘]s$", "", text)
+    return _POSSESSIVE.sub("", text)
+
+
+_POSSESSIVE = re.compile(r"\s*['’‘`]s$")  # "Trump‘s", with any apostrophe
 
 
 def tidy_name(name: str) -> str:
     """A speaker's name as the record shows it: one plain space between words (no-break and
     other spaces folded), a possessive ending dropped ("Trump‘s", with any apostrophe), and
     empty when no letter or digit is left."""
-    name = re.sub(r"\s*['’‘`]s$", "", " ".join(name.split()))
+    name = _POSSESSIVE.sub("", " ".join(name.split()))
     return name if any(ch.isalnum() for ch in name) else ""
 
 
