@@ -30,6 +30,49 @@ def _category(conn: sqlite3.Connection) -> None:
     )
 
 
+_CONFIDENCE_BEFORE = "confidence REAL NOT NULL DEFAULT 1.0"
+
+
+def _confidence_unknown(conn: sqlite3.Connection) -> None:
+    """Version 11: ``confidence`` becomes nullable, and NULL (not measured) for every row
+    stored before: until then it was 1.0 for every statement, a default rather than a
+    measure. Rows written from now on keep what the extractor gives.
+
+    SQLite cannot drop a NOT NULL constraint with ALTER TABLE, and rebuilding ``statements``
+    would cascade deletions to its signatures (foreign keys are on) and need its full-text
+    index rebuilt; so the table's definition is edited in place, as SQLite's documentation
+    describes for removing a NOT NULL constraint or changing a default ("Making Other Kinds
+    Of Table Schema Changes"): within this transaction, the CREATE TABLE text in
+    ``sqlite_master`` is changed and ``schema_version`` raised, which makes SQLite read the
+    schema again. The rows themselves are untouched by that step.
+    """
+    notnull = {r[1]: r[3] for r in conn.execute("PRAGMA table_info(statements)")}
+    if notnull.get("confidence"):
+        sql = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'statements'"
+        ).fetchone()[0]
+        if sql.count(_CONFIDENCE_BEFORE) != 1:
+            raise RuntimeError(
+                f"statements.confidence is not declared as {_CONFIDENCE_BEFORE!r}: cannot make "
+                "it nullable"
+            )
+        version = conn.execute("PRAGMA schema_version").fetchone()[0]
+        conn.execute("PRAGMA writable_schema = ON")
+        try:
+            conn.execute(
+                "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'statements'",
+                (sql.replace(_CONFIDENCE_BEFORE, "confidence REAL"),),
+            )
+            conn.execute(f"PRAGMA schema_version = {version + 1}")
+        finally:
+            conn.execute("PRAGMA writable_schema = OFF")
+        problems = [r[0] for r in conn.execute("PRAGMA quick_check(statements)")]
+        notnull = {r[1]: r[3] for r in conn.execute("PRAGMA table_info(statements)")}
+        if problems != ["ok"] or notnull.get("confidence"):
+            raise RuntimeError(f"statements.confidence could not be made nullable: {problems[:3]}")
+    conn.execute("UPDATE statements SET confidence = NULL")
+
+
 def _context_columns(conn: sqlite3.Connection) -> None:
     """Version 2: speech act, outlet, date and cluster on each statement, filled for old rows.
 
@@ -208,6 +251,8 @@ MIGRATIONS: list = [
     """,
     # 10: each statement's category: speech, belief or finding
     _category,
+    # 11: confidence nullable; rows stored before it was measured: NULL (unknown)
+    _confidence_unknown,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

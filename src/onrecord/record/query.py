@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import json
+import math
 import re
 import sqlite3
 from collections import Counter
@@ -25,6 +27,9 @@ from . import schema
 
 ORDERS = ("relevance", "newest", "oldest")
 MAX_PAGE = 500
+ALL = "all"  # the category choice of the faces that stands for every category
+CATEGORY_CHOICES = (ALL, *CATEGORIES)
+LOW_CONFIDENCE = 0.5  # a statement's confidence below this is marked "low confidence"
 _DATE = re.compile(f"^{DATE_PATTERN}$")
 
 
@@ -107,6 +112,9 @@ class Filters:
     "NYT"); ``since``/``until`` bound the date the statement was made (YYYY,
     YYYY-MM or YYYY-MM-DD, both ends included); ``search`` is full text (all words, stemmed);
     ``about`` matches a target of the statement (ATACMS, Germany) or words of its content.
+    ``category``: speech, belief or finding (None: every category). ``min_confidence``: a
+    confidence of at least this (0 to 1); statements whose confidence was not measured (None,
+    stored before it was) are left out whenever it is given.
     """
 
     search: str | None = None
@@ -119,6 +127,7 @@ class Filters:
     category: str | None = None
     since: str | None = None
     until: str | None = None
+    min_confidence: float | None = None
 
     def check(self) -> None:
         """Raise ValueError with a message a user can act on when a value is not valid."""
@@ -128,6 +137,10 @@ class Filters:
             raise ValueError(f"act must be one of {', '.join(SPEECH_ACTS)}")
         if self.category and self.category not in CATEGORIES:
             raise ValueError(f"category must be one of {', '.join(CATEGORIES)}")
+        if self.min_confidence is not None and not valid_confidence(self.min_confidence):
+            raise ValueError(
+                f"min_confidence must be a number from 0 to 1, not {self.min_confidence!r}"
+            )
         for name in ("since", "until"):
             value = getattr(self, name)
             if value and not _valid_date(value):
@@ -150,6 +163,7 @@ class Filters:
                 "category",
                 "since",
                 "until",
+                "min_confidence",
             )
         )
 
@@ -198,7 +212,68 @@ class Filters:
         if self.until:
             where.append("s.said_on <= ?")
             params.append(self.until + "\uffff")  # "2023" includes every day of 2023
+        if self.min_confidence is not None:
+            where.append("s.confidence >= ?")  # NULL (not measured) never is
+            params.append(float(self.min_confidence))
         return join + (" WHERE " + " AND ".join(where) if where else ""), params
+
+
+def valid_confidence(value) -> bool:
+    """True for a number from 0 to 1 (not NaN, not a bool)."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and 0 <= value <= 1
+    )
+
+
+def parse_confidence(text: str | None) -> float | None:
+    """A minimum confidence as a user types it ("0.7", ".7", "1"), or None for none; raises
+    ValueError with a message for anything but a number from 0 to 1."""
+    if text is None or not str(text).strip():
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or not valid_confidence(value):
+        raise ValueError(f"min_confidence must be a number from 0 to 1, not {str(text)[:40]!r}")
+    return value
+
+
+def category_filter(choice: str | None) -> str | None:
+    """The ``Filters.category`` of a face's category choice: ``all`` (or none) is None."""
+    return None if choice in (None, "", ALL) else choice
+
+
+_PLURAL = {"speech": "speech statements", "belief": "beliefs", "finding": "findings"}
+_SINGULAR = {"speech": "speech statement", "belief": "belief", "finding": "finding"}
+
+
+def noun(n: int, category: str | None) -> str:
+    """What ``n`` statements of ``category`` (None: of every kind) are called: "speech
+    statements", "belief", "statements"."""
+    if category is None:
+        return "statement" if n == 1 else "statements"
+    return (_SINGULAR if n == 1 else _PLURAL)[category]
+
+
+def counted(n: int, category: str | None) -> str:
+    """``n`` statements of ``category`` in words: "12 speech statements", "1 belief"."""
+    return f"{n} {noun(n, category)}"
+
+
+def hidden(counts: dict[str, int], category: str | None) -> str | None:
+    """What a view of ``category`` leaves out of ``counts`` (statements per category, as
+    :func:`category_counts` gives them), in words ("8 beliefs and 1 finding"); None when it
+    leaves nothing out."""
+    if category is None:
+        return None
+    parts = [counted(n, c) for c, n in sorted(counts.items()) if c != category and n]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 SELECT = """
@@ -302,6 +377,16 @@ def count(conn: sqlite3.Connection, filters: Filters) -> int:
     else:
         sql = f"SELECT COUNT(*) FROM statements s{where}"
     return conn.execute(sql, params).fetchone()[0]
+
+
+def category_counts(conn: sqlite3.Connection, filters: Filters) -> dict[str, int]:
+    """How many statements of each category match ``filters`` but for its category: what a
+    view of one category shows and what it hides. Categories with none are left out."""
+    where, params = dataclasses.replace(filters, category=None).sql()
+    rows = conn.execute(
+        f"SELECT s.category, COUNT(*) FROM statements s{where} GROUP BY s.category", params
+    )
+    return {c: n for c, n in rows.fetchall() if n}
 
 
 FACETS = {
@@ -533,6 +618,7 @@ def timeline(
     entity_id: int | str,
     *,
     about: str | None = None,
+    category: str | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> dict:
@@ -547,7 +633,10 @@ def timeline(
     apart go to an ``earlier`` and a ``later`` bucket (with their ``first`` and ``last``
     dates), so that one misdated statement neither stretches the chart over the empty years
     between nor turns its months into years. ``about`` narrows to statements about it (see
-    :class:`Filters`).
+    :class:`Filters`), ``category`` to one category (None: every one; the statement that
+    stands for a cluster decides); ``categories`` counts the speaker's clusters (about it,
+    if ``about``) per category, whatever ``category`` is, and ``category`` says which it
+    shows (``all``: every one).
 
     ``entity_id`` is a speaker's id, or a name as :func:`find_speaker` reads it
     (``timeline(conn, "Putin")``); a name that finds no speaker raises ValueError.
@@ -559,7 +648,17 @@ def timeline(
         entity_id = who["id"]
     where, params = Filters(entity=int(entity_id), about=about).sql()
     where += f" AND s.rowid = ({_SPEAKERS_REPORT})"  # each of the speaker's clusters once
-    total = conn.execute(f"SELECT COUNT(*) FROM statements s{where}", params).fetchone()[0]
+    categories = {
+        c: n
+        for c, n in conn.execute(
+            f"SELECT s.category, COUNT(*) FROM statements s{where} GROUP BY s.category", params
+        )
+    }
+    if category:
+        Filters(category=category).check()
+        where += " AND s.category = ?"
+        params = [*params, category]
+    total = sum(n for c, n in categories.items() if c == category or not category)
     days = [
         r[0]
         for r in conn.execute(
@@ -601,6 +700,8 @@ def timeline(
         "granularity": "month" if width == 7 else "year",
         "buckets": out_buckets,
         "total": total,
+        "category": category or ALL,
+        "categories": categories,
         "statements": rows,
     }
 

@@ -195,6 +195,8 @@ def to_json(row: Mapping, *, stored: bool = True) -> dict:
         "content": {"text": row["content_text"], "spans": json.loads(row["content_spans"])},
         "kind": row["kind"],
         "category": row["category"],
+        # the chance that the statement is right, 0 to 1; None: stored before it was measured
+        "confidence": row["confidence"],
         "speech_act": row["speech_act"],
         "said_on": _said_on(row),
     }
@@ -258,6 +260,7 @@ FLAT: tuple[tuple[str, str, Callable[[dict], object]], ...] = (
     ("venue", "string", lambda s: _text(s.get("venue"))),
     ("audience", "string", lambda s: _text(s.get("audience"))),
     ("targets", "strings", lambda s: [t["text"] for t in s.get("targets") or []]),
+    ("confidence", "float", lambda s: s.get("confidence")),  # empty / null: not measured
 )
 FLAT_FIELDS = tuple(name for name, _, _ in FLAT)
 
@@ -283,6 +286,7 @@ def arrow_schema():
     types = {
         "string": pa.string(),
         "int": pa.int64(),
+        "float": pa.float64(),
         "spans": pa.list_(pa.list_(pa.int64())),
         "strings": pa.list_(pa.string()),
     }
