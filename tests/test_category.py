@@ -53,6 +53,9 @@ def test_extract_stores_and_filters_by_category(extract, tmp_path):
     runner = CliRunner()
     assert runner.invoke(main, ["ingest", str(tmp_path / "a.txt"), "--db", db]).exit_code == 0
     rows = json.loads(runner.invoke(main, ["statements", "--db", db, "--format", "json"]).stdout)
+    assert [r["category"] for r in rows] == ["speech"]  # speech unless asked for another
+    every = ["statements", "--db", db, "--format", "json", "--category", "all"]
+    rows = json.loads(runner.invoke(main, every).stdout)
     assert sorted(r["category"] for r in rows) == ["belief", "finding", "speech"]
     beliefs = runner.invoke(
         main, ["statements", "--db", db, "--category", "belief", "--format", "json"]

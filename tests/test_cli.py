@@ -119,7 +119,8 @@ def test_speakers_json(runner, db):
 
 def test_export_formats(runner, db, tmp_path):
     runner.invoke(main, ["ingest", str(SEEDS), "--db", db])
-    n = len(json.loads(runner.invoke(main, ["statements", "--db", db, "--format", "json"]).stdout))
+    every = ["statements", "--db", db, "--format", "json", "--category", "all"]
+    n = len(json.loads(runner.invoke(main, every).stdout))
     for fmt in ("jsonl", "csv", "parquet"):
         out = tmp_path / f"out.{fmt}"
         result = runner.invoke(main, ["export", "--db", db, "--format", fmt, str(out)])

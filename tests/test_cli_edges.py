@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -37,7 +38,7 @@ def _json(runner, *args) -> list[dict]:
 
 
 def test_export_format_from_the_suffix_into_a_new_folder(runner, db, tmp_path):
-    n = len(_json(runner, "statements", "--db", db))
+    n = len(_json(runner, "statements", "--db", db, "--category", "all"))  # export: every kind
     for name in ("a/b/out.jsonl", "c/out.csv", "d/out.parquet", "e/OUT.CSV"):
         out = tmp_path / name
         result = runner.invoke(main, ["export", "--db", db, str(out)])
@@ -96,15 +97,24 @@ def test_statements_table_shows_ids_that_show_takes(runner, db):
 
 
 def test_statements_table_limit_and_count_line(runner, db):
-    total = len(_json(runner, "statements", "--db", db))  # json: every match
-    assert total > TABLE_LIMIT
+    total = len(_json(runner, "statements", "--db", db))  # json: every match (of speech)
+    every = _json(runner, "statements", "--db", db, "--category", "all")
+    others = Counter(s["category"] for s in every if s["category"] != "speech")
+    assert total > TABLE_LIMIT and total + sum(others.values()) == len(every)
+    assert others  # the seeds hold beliefs or findings, hidden by default
     lines = runner.invoke(main, ["statements", "--db", db]).stdout.splitlines()
-    assert lines[-1] == f"{TABLE_LIMIT} of {total} statement(s); --limit N for more"
-    assert len(lines) == 2 + TABLE_LIMIT + 2  # header, rule, rows, blank, count
+    assert lines[-2] == f"{TABLE_LIMIT} of {total} speech statement(s); --limit N for more"
+    assert lines[-1].endswith(" hidden; --category all shows every kind")
+    assert len(lines) == 2 + TABLE_LIMIT + 3  # header, rule, rows, blank, count, hidden
     lines = runner.invoke(main, ["statements", "--db", db, "--limit", "3"]).stdout.splitlines()
-    assert lines[-1] == f"3 of {total} statement(s); --limit N for more"
+    assert lines[-2] == f"3 of {total} speech statement(s); --limit N for more"
+    lines = runner.invoke(main, ["statements", "--db", db, "--category", "all"]).stdout
+    assert (
+        lines.splitlines()[-1] == f"{TABLE_LIMIT} of {len(every)} statement(s); --limit N for more"
+    )
     few = runner.invoke(main, ["statements", "--db", db, "--speaker", "Peskov"]).stdout
-    assert few.splitlines()[-1].endswith(" statement(s)") and " of " not in few.splitlines()[-1]
+    assert few.splitlines()[-1].endswith(" speech statement(s)")
+    assert " of " not in few.splitlines()[-1]
 
 
 def test_statements_newest_first_by_default(runner, db):
@@ -142,9 +152,9 @@ def test_outlets_lists_what_is_stored(runner, db):
     assert set(by) == {"The Moscow Times", "Euronews", None}
     assert by["Euronews"]["articles"] == 1 and by["Euronews"]["first"] == "2024-09-05"
     assert by[None]["articles"] == 3
-    everything = _json(runner, "statements", "--db", db)
+    everything = _json(runner, "statements", "--db", db, "--category", "all")
     assert sum(r["statements"] for r in rows) == len(everything)
-    euronews = _json(runner, "statements", "--db", db, "--outlet", "Euronews")
+    euronews = _json(runner, "statements", "--db", db, "--outlet", "Euronews", "--category", "all")
     assert by["Euronews"]["statements"] == len(euronews)
     table = runner.invoke(main, ["outlets", "--db", db]).stdout
     assert "The Moscow Times" in table and "(none)" in table
@@ -162,7 +172,7 @@ def test_statements_table_has_date_and_outlet(runner, db):
 
 def test_an_unknown_outlet_is_named_with_the_stored_ones(runner, db):
     result = runner.invoke(main, ["statements", "--db", db, "--outlet", "euro"])
-    assert result.exit_code == 0 and result.stdout.splitlines()[-1] == "0 statement(s)"
+    assert result.exit_code == 0 and result.stdout.splitlines()[-1] == "0 speech statement(s)"
     assert "no outlet called 'euro'; stored: " in result.stderr and "Euronews" in result.stderr
 
 
@@ -175,7 +185,8 @@ def test_date_errors_name_the_option(runner, db):
 def test_export_to_standard_output(runner, db, tmp_path):
     result = runner.invoke(main, ["export", "-", "--db", db])
     rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert result.exit_code == 0 and len(rows) == len(_json(runner, "statements", "--db", db))
+    every = _json(runner, "statements", "--db", db, "--category", "all")
+    assert result.exit_code == 0 and len(rows) == len(every)
     assert "written to standard output" in result.stderr and not (tmp_path / "-").exists()
     as_csv = runner.invoke(main, ["export", "-", "--db", db, "--format", "csv"]).stdout
     assert len(list(csv.DictReader(as_csv.splitlines()))) == len(rows)
@@ -191,8 +202,10 @@ def test_timeline_header_counts_and_limit(runner, db):
         runner.invoke(main, ["timeline", "Putin", "--db", db, "--format", "json"]).stdout
     )["total"]
     assert total > 2
-    assert first.startswith(f"Vladimir Putin (person): {total} statement(s) in ")
-    assert "the latest 2 shown (--limit for more)" in first
+    assert first.startswith(f"Vladimir Putin (person): {total} speech statement(s); ")
+    assert first.endswith(" hidden (--category all); the latest 2 shown (--limit for more)")
+    every = runner.invoke(main, ["timeline", "Putin", "--db", db, "--category", "all"]).stdout
+    assert every.startswith("Vladimir Putin (person): ") and "hidden" not in every.split("\n")[0]
     whole = runner.invoke(main, ["timeline", "Putin", "--db", db]).stdout.splitlines()[0]
     assert "shown" not in whole
 

@@ -121,7 +121,9 @@ def test_the_statement_list_can_be_reordered(web):
     assert doc.xpath('//*[@class="order"]/strong/@data-order') == ["relevance"]
     oldest = doc.xpath('//*[@class="order"]/a[@data-order="oldest"]/@href')[0]
     assert params(oldest) == {"q": "Putin", "order": "oldest"}
-    api = web.get("/api/statements", params={"q": "Putin", "order": "oldest"}).json()
+    # (the page shows speech unless asked; the API every category unless asked)
+    asked = {"q": "Putin", "order": "oldest", "category": "speech"}
+    api = web.get("/api/statements", params=asked).json()
     dates = [s["said_on"]["date"] for s in api["statements"] if s["said_on"]]
     assert dates == sorted(dates)
     doc = html(web, oldest)
@@ -177,7 +179,7 @@ def test_dates_show_their_precision_on_every_page(web):
     (2023-11-01): in the statement lists and a speaker's first and last dates."""
     shown = {}
     for page in (1, 2):
-        doc = html(web, f"/?size=100&page={page}")
+        doc = html(web, f"/?size=100&page={page}&category=all")
         for item in doc.xpath('//li[@class="statement"]'):
             date = item.xpath('.//span[@class="date"]')[0].text_content()
             shown[item.get("data-id")] = " ".join(date.split())
@@ -257,7 +259,10 @@ def test_docs_link_back_to_the_pages(web):
 def test_a_narrowed_speaker_page_labels_its_totals(web):
     doc = html(web, "/speakers/1?about=ATACMS")
     label = " ".join(doc.xpath('//p[@class="counts-label"]')[0].text_content().split())
-    assert label == "Totals over all of Vladimir Putin’s statements, not only those about “ATACMS”:"
+    assert label == (
+        "Totals over all of Vladimir Putin’s statements, of every kind, not only those about "
+        "“ATACMS”:"
+    )
     headings = [" ".join(h.text_content().split()) for h in doc.xpath("//h2")]
     assert any("statements about “ATACMS”" in h for h in headings), headings
     whole = web.get("/api/speakers/1").json()

@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 
 from . import evaluate as evaluation
-from .model import CATEGORIES, SPEECH_ACTS, STATEMENT_KINDS, Mode, Problem
+from .model import SPEECH_ACTS, STATEMENT_KINDS, Mode, Problem
 from .read.metadata import load_sidecar
 from .read.text import IngestError
 from .record import query, schema, store
@@ -108,6 +108,13 @@ def _count_sources(paths) -> int | None:
     return n
 
 
+def _min_confidence(_ctx, _param, value: float | None) -> float | None:
+    """``--min-confidence``: a number from 0 to 1, or a usage error that says so."""
+    if value is not None and not query.valid_confidence(value):
+        raise click.BadParameter(f"must be a number from 0 to 1, not {value:g}")
+    return value
+
+
 def _truncate(text: str | None, width: int) -> str:
     text = " ".join((text or "-").split())
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
@@ -133,6 +140,7 @@ STATEMENT_COLUMNS = [
     ("ID", "id", 16),  # whole: 'onrecord show ID' takes it
     ("SPEAKER", "speaker", 22),
     ("KIND", "kind", 8),
+    ("CONF", "shown_confidence", 4),  # 0.00-1.00; "—": not measured (stored before it was)
     ("CUE", "cue", 13),
     ("SAID ON", "date", 10),
     ("OUTLET", "source", 12),  # or the article's file name, without an outlet
@@ -140,9 +148,25 @@ STATEMENT_COLUMNS = [
 ]
 
 
-def _print_statements(stmts: list[dict], fmt: str, total: int | None = None) -> None:
+def _shown_confidence(value: float | None) -> str:
+    """A statement's confidence as the table shows it: "0.83", or "—" where it was not
+    measured."""
+    return "—" if value is None else f"{value:.2f}"
+
+
+def _print_statements(
+    stmts: list[dict],
+    fmt: str,
+    total: int | None = None,
+    *,
+    category: str | None = None,
+    hidden: str | None = None,
+) -> None:
     """Statements in ``fmt``; a table ends with their number, and where ``total`` is more
-    (a limited listing), how many there are and how to see more."""
+    (a limited listing), how many there are and how to see more. ``category``: the one
+    category listed (None: every one); ``hidden``: what that leaves out, in words ("1 belief
+    and 2 findings"), said after the table, or on stderr after the other formats."""
+    noun = f"{category} statement(s)" if category else "statement(s)"
     if fmt == "json":
         click.echo(json.dumps(stmts, ensure_ascii=False, indent=2))
     elif fmt == "jsonl":
@@ -160,12 +184,15 @@ def _print_statements(stmts: list[dict], fmt: str, total: int | None = None) -> 
             flat["speaker"] = flat["speaker"] or f"({flat['mention'] or 'unknown'})"
             flat["source"] = flat["outlet"] or Path(flat["path"] or flat["article_id"]).name
             flat["date"] = schema.shown_date(s["said_on"])
+            flat["shown_confidence"] = _shown_confidence(s.get("confidence"))
             rows.append(flat)
         click.echo(_table(rows, STATEMENT_COLUMNS))
         if total is not None and total > len(stmts):
-            click.echo(f"\n{len(stmts):,} of {total:,} statement(s); --limit N for more")
+            click.echo(f"\n{len(stmts):,} of {total:,} {noun}; --limit N for more")
         else:
-            click.echo(f"\n{len(stmts):,} statement(s)")
+            click.echo(f"\n{len(stmts):,} {noun}")
+    if hidden:
+        click.echo(f"{hidden} hidden; --category all shows every kind", err=fmt != "table")
 
 
 @click.group()
@@ -278,13 +305,23 @@ def extract(
 @click.option("--act", type=click.Choice(SPEECH_ACTS), help="Speech act (warn, deny, ...).")
 @click.option(
     "--category",
-    type=click.Choice(CATEGORIES),
-    help="What it reports: speech (said, told, wrote), belief (thinks, hopes, fears) or "
-    "finding (a poll or study showed; seems).",
+    type=click.Choice(query.CATEGORY_CHOICES),
+    default="speech",
+    show_default=True,
+    help="What it reports: speech (said, told, wrote), belief (thinks, hopes, fears), "
+    "finding (a poll or study showed; seems), or all of them.",
 )
 @click.option("--outlet", help="Outlet name, any case (see 'onrecord outlets').")
 @click.option("--since", help="Said on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--until", help="Said on or before this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option(
+    "--min-confidence",
+    type=float,
+    callback=_min_confidence,
+    metavar="X",
+    help="Only statements whose confidence (the chance that the statement is right, 0 to 1) "
+    "is at least X; those stored before confidence was measured are left out.",
+)
 @click.option(
     "--order",
     type=click.Choice(query.ORDERS),
@@ -301,11 +338,25 @@ def extract(
     "--format", "fmt", type=click.Choice((*FORMATS, "csv")), default="table", show_default=True
 )
 def statements(
-    db, speaker, search, about, kind, act, category, outlet, since, until, order, limit, fmt
+    db,
+    speaker,
+    search,
+    about,
+    kind,
+    act,
+    category,
+    outlet,
+    since,
+    until,
+    min_confidence,
+    order,
+    limit,
+    fmt,
 ) -> None:
     """List stored statements, filtered, newest first (the table shows the ID that
-    'onrecord show ID' takes)."""
+    'onrecord show ID' takes). Speech only unless --category says otherwise."""
     conn = _open(db)
+    category = query.category_filter(category)
     filters = query.Filters(
         search=search,
         about=about,
@@ -316,6 +367,7 @@ def statements(
         outlet=outlet,
         since=since,
         until=until,
+        min_confidence=min_confidence,
     )
     if limit is None and fmt == "table":
         limit = TABLE_LIMIT
@@ -323,9 +375,10 @@ def statements(
     try:
         rows = query.statements(conn, filters, order=order, limit=limit)
         total = query.count(conn, filters) if limit is not None and len(rows) == limit else None
+        hidden = query.hidden(query.category_counts(conn, filters), category)
     except ValueError as err:  # "since must be ...": the option's name, as typed
         raise click.UsageError(f"--{err}") from None
-    _print_statements(rows, fmt, total)
+    _print_statements(rows, fmt, total, category=category, hidden=hidden)
     if not rows and outlet:
         stored = [o["outlet"] for o in query.outlets(conn) if o["outlet"]]
         if outlet.casefold() not in (o.casefold() for o in stored):
@@ -461,12 +514,20 @@ def export(db, fmt, out) -> None:
 @click.argument("name")
 @_db_option
 @click.option("--about", help="Only statements about this (a target or content words).")
+@click.option(
+    "--category",
+    type=click.Choice(query.CATEGORY_CHOICES),
+    default="speech",
+    show_default=True,
+    help="speech, belief or finding, or all of them.",
+)
 @click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True)
 @click.option(
     "--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True
 )
-def timeline(name, db, about, limit, fmt) -> None:
-    """A speaker's statements in time order, each reported statement once."""
+def timeline(name, db, about, category, limit, fmt) -> None:
+    """A speaker's statements in time order, each reported statement once (speech only
+    unless --category says otherwise)."""
     if not name.strip():
         raise click.UsageError("NAME is empty: give a speaker's name, or part of it")
     conn = _open(db)
@@ -474,7 +535,8 @@ def timeline(name, db, about, limit, fmt) -> None:
     if who is None:
         raise click.ClickException(f"no speaker called {name!r} (see 'onrecord speakers')")
     found = query.speakers(conn, name=name)
-    line = query.timeline(conn, who["id"], about=about, limit=limit)
+    category = query.category_filter(category)
+    line = query.timeline(conn, who["id"], about=about, category=category, limit=limit)
     stmts = list(reversed(line["statements"]))  # oldest first
     if fmt == "json":
         click.echo(
@@ -483,9 +545,12 @@ def timeline(name, db, about, limit, fmt) -> None:
         return
     others = [f"{s['name']} ({s['statements']})" for s in found if s["id"] != who["id"]][:5]
     shown = len(stmts)
+    hidden = query.hidden(line["categories"], category)
+    what = f"{category} statement(s)" if category else f"statement(s) in {who['statements']} "
     click.echo(
-        f"{who['name']} ({who['kind']}): {line['total']} statement(s) in {who['statements']} "
-        "report(s)"
+        f"{who['name']} ({who['kind']}): {line['total']} {what}"
+        + ("" if category else "report(s)")
+        + (f"; {hidden} hidden (--category all)" if hidden else "")
         + (f"; the latest {shown} shown (--limit for more)" if shown < line["total"] else "")
         + (f"; also matching: {', '.join(others)}" if others else "")
     )

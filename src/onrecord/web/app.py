@@ -39,7 +39,7 @@ import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, replace
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
@@ -69,6 +69,7 @@ SPEAKER_PAGE = 50  # statements per speaker page
 MAX_ID = 2**63 - 1  # SQLite's largest integer: a larger id would overflow, not just miss
 MAX_URL = 8192  # bytes of path and query string; longer gets a 414
 SERVE_ENV = "ONRECORD_SERVE"  # settings for the worker processes of 'onrecord serve'
+PAGE_CATEGORY = "speech"  # what the pages and the timeline show unless asked for another
 CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'"
 # /docs: the pages' policy, plus Swagger UI's script files from this server (script-src
 # 'self': no inline script, none from elsewhere) and the requests it makes here (connect-src:
@@ -106,6 +107,15 @@ SpeakerKind = Annotated[
 About = Annotated[
     str | None,
     Query(max_length=500, description="Only statements about this (a target, or content words)."),
+]
+CATEGORY_PATTERN = f"^(|{'|'.join(query.CATEGORY_CHOICES)})$"
+TimelineCategory = Annotated[
+    str | None,
+    Query(
+        pattern=CATEGORY_PATTERN,
+        description="speech (the default), belief, finding, or all; the statement that stands "
+        "for a reported statement decides.",
+    ),
 ]
 
 
@@ -206,13 +216,23 @@ class SearchParams:
         category: Annotated[
             str | None,
             Query(
-                pattern=f"^(|{'|'.join(CATEGORIES)})$",
-                description="speech, belief (a report of someone's mind) or finding (a poll or "
-                "study showed).",
+                pattern=CATEGORY_PATTERN,
+                description="speech, belief (a report of someone's mind), finding (a poll or "
+                "study showed), or all. The API gives every category unless this is given; "
+                "the search page, speech unless it is.",
             ),
         ] = None,
         since: Date = None,
         until: Date = None,
+        min_confidence: Annotated[
+            str | None,
+            Query(
+                max_length=40,
+                description="Only statements whose confidence (the chance that the statement "
+                "is right) is at least this, a number from 0 to 1; statements stored before "
+                "confidence was measured (confidence null) are left out.",
+            ),
+        ] = None,
         order: Annotated[
             str | None,
             Query(
@@ -223,6 +243,7 @@ class SearchParams:
         page: Page = 1,
         size: Size = 20,
     ) -> None:
+        self.category = category or None  # as asked: None (not said), "all" or a category
         self.filters = query.Filters(
             search=q or None,
             speaker=speaker or None,
@@ -230,14 +251,23 @@ class SearchParams:
             outlet=outlet or None,
             kind=kind or None,
             act=act or None,
-            category=category or None,
+            category=query.category_filter(category),
             since=since or None,
             until=until or None,
+            min_confidence=query.parse_confidence(min_confidence),
         )
         self.order = order or ("relevance" if q else "newest")
         if self.order == "relevance" and not q:
             self.order = "newest"
         self.page, self.size = page, size
+
+    def default_category(self, category: str) -> bool:
+        """Show ``category`` where the request named none (the pages: speech); True if it
+        did so."""
+        if self.category is not None:
+            return False
+        self.filters.category = category
+        return True
 
 
 _NAMES: dict[int, frozenset[str]] = {}
@@ -320,6 +350,7 @@ def _search_form(request: Request) -> dict[str, str]:
         "category",
         "since",
         "until",
+        "min_confidence",
         "outlet",
         "speaker_id",
         "order",
@@ -358,6 +389,8 @@ def create_app(
     templates.env.globals.update(
         acts=SPEECH_ACTS, kinds=STATEMENT_KINDS, categories=CATEGORIES, max_size=MAX_SIZE
     )
+    templates.env.globals["low_confidence"] = query.LOW_CONFIDENCE
+    templates.env.globals["noun"] = query.noun
     templates.env.globals["speaker_kinds"] = SPEAKER_KINDS
     templates.env.filters["label"] = _label
     templates.env.filters["web_link"] = web_link
@@ -557,10 +590,15 @@ def create_app(
         """One speaker: name, kind, titles, counts, first and last dates."""
         return found(query.speaker(connection, speaker_id), "speaker")
 
-    def speaker_timeline(connection, speaker_id, about, page_no, size) -> dict:
+    def speaker_timeline(connection, speaker_id, about, category, page_no, size) -> dict:
         speaker = found(query.speaker(connection, speaker_id), "speaker")
         line = query.timeline(
-            connection, speaker_id, about=about, limit=size, offset=(page_no - 1) * size
+            connection,
+            speaker_id,
+            about=about,
+            category=query.category_filter(category or PAGE_CATEGORY),
+            limit=size,
+            offset=(page_no - 1) * size,
         )
         return {"speaker": speaker, "page": page_no, "size": size, **line}
 
@@ -574,12 +612,15 @@ def create_app(
         speaker_id: SpeakerId,
         connection: Conn,
         about: About = None,
+        category: TimelineCategory = None,
         page: Page = 1,
         size: Size = 50,
     ) -> dict:
         """A speaker's statements newest first (each reported statement once), and counts
-        per period and speech act."""
-        return speaker_timeline(connection, speaker_id, about, page, size)
+        per period and speech act: speech only unless ``category`` says otherwise
+        (``category`` in the answer says which it shows, ``categories`` counts the speaker's
+        reported statements of each)."""
+        return speaker_timeline(connection, speaker_id, about, category, page, size)
 
     @app.get(
         "/api/articles/{article_id}",
@@ -599,6 +640,7 @@ def create_app(
         params: Annotated[SearchParams, Depends()],
         fmt: Format = None,
     ):
+        implicit = params.default_category(PAGE_CATEGORY)
         result = search(connection, params)
         if fmt == "csv":
             return statements_csv(result, "statements")
@@ -606,17 +648,23 @@ def create_app(
             return JSONResponse(jsonable_encoder(result))
         f = params.filters
         speaker = query.speaker(connection, f.entity) if f.entity is not None else None
-        filters = _search_filters(f, speaker)
+        filters = _search_filters(f, speaker, implicit_category=implicit)
+        categories = summaries.categories(connection, f)
+        facets = _facets_shown(result["facets"], filters)
         context = {
             "result": result,
             "params": params,
             "counts": query.counts(connection),
             "filters": filters,
-            "facets": _facets_shown(result["facets"], filters),
+            "facets": _with_categories(facets, categories, f.category),
             "outlets": summaries.outlets(connection),
             "order": request.query_params.get("order", ""),
+            "category": f.category,
+            "showing": _showing(categories, f.category),
         }
-        return page(request, "search.html", context)
+        # the JSON twin gives every category unless told: tell it the page's
+        twin = {"category": f.category} if implicit else None
+        return page(request, "search.html", context, twin=twin)
 
     @app.get("/speakers", response_class=HTMLResponse, include_in_schema=False)
     def speakers_page(
@@ -642,11 +690,19 @@ def create_app(
         speaker_id: SpeakerId,
         connection: Conn,
         about: About = None,
+        category: TimelineCategory = None,
         page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
     ):
-        data = speaker_timeline(connection, speaker_id, about, page_no, SPEAKER_PAGE)
+        data = speaker_timeline(connection, speaker_id, about, category, page_no, SPEAKER_PAGE)
         data["chart"] = render.timeline_svg(data["buckets"])
-        context = {"data": data, "about": about or ""}
+        shown = query.category_filter(data["category"])
+        context = {
+            "data": data,
+            "about": about or "",
+            "category": shown,
+            "category_param": category or "",
+            "showing": _showing(data["categories"], shown),
+        }
         return page(request, "speaker.html", context, twin={"size": SPEAKER_PAGE})
 
     @app.get("/statements/{statement_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -831,6 +887,11 @@ class Summaries:
             lambda: (query.count(connection, filters), query.facets(connection, filters)),
         )
 
+    def categories(self, connection: sqlite3.Connection, filters: query.Filters) -> dict:
+        """The statements matching ``filters`` but for their category, per category."""
+        key = ("categories", astuple(replace(filters, category=None)))
+        return self._kept(key, lambda: query.category_counts(connection, filters))
+
     def outlets(self, connection: sqlite3.Connection) -> list[str]:
         """The names of the outlets stored, most articles first (for the search form)."""
         return self._kept("outlets", lambda: _outlet_names(connection))
@@ -928,14 +989,20 @@ class Filter:
     label: str
     value: str
     shown: str
+    off: str | None = None  # the parameter's value without this filter (None: left out)
 
 
-def _search_filters(f: query.Filters, speaker: dict | None) -> list[Filter]:
+def _search_filters(
+    f: query.Filters, speaker: dict | None, *, implicit_category: bool = False
+) -> list[Filter]:
     """The filters of a statement search, in the order of the search form; ``speaker``: the
-    speaker ``f.entity`` names, if any."""
+    speaker ``f.entity`` names, if any. A category the page chose by itself
+    (``implicit_category``) is no filter of the user's, and is said otherwise; one chosen is
+    removed by asking for every category."""
     who = None
     if f.entity is not None:
         who = speaker["name"] if speaker else f"#{f.entity} (no such speaker)"
+    confidence = None if f.min_confidence is None else f"{f.min_confidence:g}"
     given = [
         ("q", "search", f.search, f.search),
         ("speaker", "speaker name", f.speaker, f.speaker),
@@ -943,11 +1010,16 @@ def _search_filters(f: query.Filters, speaker: dict | None) -> list[Filter]:
         ("outlet", "outlet", f.outlet, f.outlet),
         ("kind", "kind", f.kind, f.kind),
         ("act", "speech act", f.act, f.act),
-        ("category", "category", f.category, f.category),
+        ("category", "category", None if implicit_category else f.category, f.category),
         ("since", "since", f.since, f.since),
         ("until", "until", f.until, f.until),
+        ("min_confidence", "confidence at least", confidence, confidence),
     ]
-    return [Filter(p, label, str(v), str(s)) for p, label, v, s in given if v is not None]
+    return [
+        Filter(p, label, str(v), str(s), off=query.ALL if p == "category" else None)
+        for p, label, v, s in given
+        if v is not None
+    ]
 
 
 # the facets of the search page: key in query.facets, heading, the parameter it sets
@@ -977,9 +1049,36 @@ def _facets_shown(facets: dict[str, list[dict]], filters: list[Filter]) -> list[
             value = str(item["id"] if name == "speaker" else item["value"])
             hit = chosen is not None and value.casefold() == chosen.value.casefold()
             shown, count = item["value"], item["count"]
-            items.append({"value": value, "shown": shown, "count": count, "chosen": hit})
+            items.append(
+                {"value": value, "shown": shown, "count": count, "chosen": hit, "off": None}
+            )
         if chosen is not None and not any(i["chosen"] for i in items):
             missing = {"value": chosen.value, "shown": chosen.shown, "count": 0, "chosen": True}
-            items.insert(0, missing)
+            items.insert(0, missing | {"off": None})
         out.append({"name": name, "label": label, "param": param, "items": items})
     return out
+
+
+def _with_categories(facets: list[dict], counts: dict[str, int], category: str | None):
+    """``facets`` with the category facet of the search page: the statements of each category
+    under the other filters (so the categories not shown can be counted and chosen), the one
+    shown chosen (its ✕ shows every category), whether the user or the page chose it."""
+    for facet in facets:
+        if facet["name"] == "category":
+            facet["items"] = [
+                {"value": c, "shown": c, "count": n, "chosen": c == category, "off": query.ALL}
+                for c in CATEGORIES
+                if (n := counts.get(c, 0)) or c == category
+            ]
+    return facets
+
+
+# what a page of one category calls it: "Showing speech; ..."
+_SHOWN = {"speech": "speech", "belief": "beliefs", "finding": "findings"}
+
+
+def _showing(counts: dict[str, int], category: str | None) -> str | None:
+    """ "Showing speech; 8 beliefs and 1 finding hidden", for a page of one ``category``
+    (``counts``: statements per category under the other filters); None when it hides none."""
+    hidden = query.hidden(counts, category)
+    return f"Showing {_SHOWN[category]}; {hidden} hidden" if hidden else None
