@@ -159,8 +159,35 @@ def score(args) -> int:
             if speech
             else None
         )
+    conf = {k: now[k].get("confidence") for k in found}
+    for floor in (0.5, 0.8):
+        high = [k for k in found if conf[k] is not None and conf[k] >= floor]
+        report[f"confidence_at_least_{floor}"] = {
+            "share": round(len(high) / len(found), 4) if found else None,
+            "precision": round(sum(labels[k]["real"] == "yes" for k in high) / len(high), 4)
+            if high
+            else None,
+            "speech_precision": _speech_precision(
+                [k for k in high if predicted.get(k) == "speech"], labels
+            ),
+        }
     print(json.dumps(report, indent=2))
+    if args.wrong:
+        for k in found:
+            wrong_speaker = k in real and rights[real.index(k)] is False
+            if labels[k]["real"] != "yes" or wrong_speaker:
+                what = "not a statement" if labels[k]["real"] != "yes" else "wrong speaker"
+                cue = now[k]["cue"]["text"] if now[k]["cue"] else None
+                speaker = now[k]["speaker"]["name"]
+                content, note = now[k]["content"]["text"][:80], labels[k]["note"][:80]
+                print(f"{what}\t{conf[k]}\t{speaker}\t{cue}\t{content}\t{note}")
     return 0
+
+
+def _speech_precision(keys: list[str], labels: dict) -> float | None:
+    if not keys:
+        return None
+    return round(sum(labels[k]["category"] == "speech" for k in keys) / len(keys), 4)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -176,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--sample", type=Path, default=FIXTURES / "sample.jsonl")
     c.add_argument("--labels", type=Path, default=FIXTURES / "labels.jsonl")
     c.add_argument("--mode", default="default", choices=("fast", "default", "accurate"))
+    c.add_argument("--wrong", action="store_true", help="list what is wrong, one per line")
     args = ap.parse_args(argv)
     return sample(args) if args.command == "sample" else score(args)
 

@@ -524,10 +524,19 @@ def test_a_question_put_by_someone_unnamed(extract):
     assert answer.speaker.mention == "Priebus"
 
 
-def test_what_seems_so_is_nobody_s_statement(extract):
-    (stmt,) = extract("New Hampshire seems stable, but that could change.")
+def test_what_seems_so_is_nobody_s_statement(extract, monkeypatch):
+    from onrecord.find import confidence
+
+    text = "New Hampshire seems stable, but that could change."
+    # nobody's "seems" is right about one time in four on PolNeAR dev: under the floor of
+    # what is kept (docs/confidence.md), so the rule's reading shows with the floor off
+    assert extract(text) == []
+    monkeypatch.setattr(confidence, "FLOOR", 0.0)
+    (stmt,) = extract(text)
+    assert stmt.confidence < 0.3
     assert stmt.speaker.mention is None and stmt.speaker.kind == "anonymous"
     assert stmt.content_text == "New Hampshire … stable"
+    assert stmt.category == "finding"
 
 
 def test_what_is_reportedly_so_is_said_by_unnamed_reports(extract):

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import Mode, Span
+from .model import CATEGORIES, Mode, Span
 
 ROLES = ("content", "source", "cue")
 QUOTE_MARKS = set('"“”«»„')
@@ -157,19 +157,25 @@ class PRF:
         }
 
 
-def _match(pred: list, gold: list, ok, size) -> tuple[set[int], set[int]]:
-    """Greedy one-to-one matching, largest ``size`` first: the matched pred and gold indices."""
+def _pairs(pred: list, gold: list, ok, size) -> dict[int, int]:
+    """Greedy one-to-one matching, largest ``size`` first: pred index to gold index."""
     pairs = sorted(
         ((size(p, g), i, j) for i, p in enumerate(pred) for j, g in enumerate(gold) if ok(p, g)),
         key=lambda t: (-t[0], t[1], t[2]),
     )
-    used_p: set[int] = set()
+    paired: dict[int, int] = {}
     used_g: set[int] = set()
     for _, i, j in pairs:
-        if i not in used_p and j not in used_g:
-            used_p.add(i)
+        if i not in paired and j not in used_g:
+            paired[i] = j
             used_g.add(j)
-    return used_p, used_g
+    return paired
+
+
+def _match(pred: list, gold: list, ok, size) -> tuple[set[int], set[int]]:
+    """:func:`_pairs` as the matched pred and gold indices."""
+    paired = _pairs(pred, gold, ok, size)
+    return set(paired), set(paired.values())
 
 
 def _one_to_one(pred: list[frozenset], gold: list[frozenset], ok) -> int:
@@ -213,10 +219,16 @@ def _is_direct(text: str, spans: list[Span]) -> bool:
     return any(ch in QUOTE_MARKS for s, e in spans for ch in text[s:e])
 
 
-def score_attributions(
+def _attribution_pairs(
     text: str, pred: list[Attribution], gold: list[Attribution]
-) -> dict[str, PRF]:
-    """Attribution-level scores: all, direct and indirect."""
+) -> tuple[list, list, dict[int, int]]:
+    """The attribution-level matching: the prepared predictions and gold items, and which
+    gold item each matched prediction is paired with (pred index to gold index).
+
+    A prediction matches a gold attribution when it holds at least half of the gold
+    content's words and, where the gold has a source, shares a content word of it (the
+    same tokens where its words are all stop words); pairs are one-to-one, largest content
+    overlap first."""
     stop = _stop_words()
 
     def prep(items):
@@ -240,7 +252,15 @@ def score_attributions(
             return bool(p_words & g_words)
         return p_source == g_source
 
-    used_p, used_g = _match(P, G, ok, lambda p, g: len(p[0] & g[0]))
+    return P, G, _pairs(P, G, ok, lambda p, g: len(p[0] & g[0]))
+
+
+def score_attributions(
+    text: str, pred: list[Attribution], gold: list[Attribution]
+) -> dict[str, PRF]:
+    """Attribution-level scores: all, direct and indirect."""
+    P, G, paired = _attribution_pairs(text, pred, gold)
+    used_p, used_g = set(paired), set(paired.values())
     result = {}
     for name, want in (("all", None), ("direct", True), ("indirect", False)):
 
@@ -253,6 +273,22 @@ def score_attributions(
         tp_r = sum(1 for j in g_idx if j in used_g)
         result[name] = PRF(tp_p, tp_r, len(p_idx), len(g_idx))
     return result
+
+
+def correct(text: str, pred: list[Attribution], gold: list[Attribution]) -> list[bool]:
+    """Whether each prediction is right: matched to a gold attribution at the attribution
+    level (content and source, :func:`_attribution_pairs`) and, where that gold attribution
+    marks a cue, with a cue that overlaps it. What a statement's confidence estimates."""
+    _, _, paired = _attribution_pairs(text, pred, gold)
+    out = []
+    for i, p in enumerate(pred):
+        j = paired.get(i)
+        if j is None:
+            out.append(False)
+            continue
+        g_cue = token_set(text, gold[j].cue)
+        out.append(not g_cue or bool(token_set(text, p.cue) & g_cue))
+    return out
 
 
 def score_doc(text: str, pred: list[Attribution], gold: list[Attribution]) -> dict:
@@ -314,10 +350,57 @@ def evaluate_dir(
         for d, stmts in zip(docs, results, strict=True)
     ]
     total = merge(per_doc)
+    by_category: dict[str, PRF] = {}
+    confidences: list[float] = []
+    right: list[bool] = []
+    for d, stmts in zip(docs, results, strict=True):
+        for cat in CATEGORIES:
+            mine = [s for s in stmts if s.category == cat]
+            scores = score_attributions(d.text, statements_to_attributions(mine), d.attributions)
+            by_category.setdefault(cat, PRF()).add(scores["all"])
+        right += correct(d.text, statements_to_attributions(stmts), d.attributions)
+        confidences += [s.confidence for s in stmts]
     return {
         "documents": len(docs),
         **{g: {m: prf.as_dict() for m, prf in ms.items()} for g, ms in total.items()},
+        "categories": {cat: prf.as_dict() for cat, prf in by_category.items()},
+        "confidence": reliability(confidences, right),
     }
+
+
+def reliability(confidences: list[float], right: list[bool], bins: int = 10) -> dict:
+    """How well confidences match how often statements are right: for each of ``bins``
+    equal-width bins, its statements, their mean confidence and the share right; the expected
+    calibration error (those gaps weighed by the bins' sizes); and the share of statements at
+    0.8 or more with the precision among them."""
+    n = len(confidences)
+    table = []
+    ece = 0.0
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        idx = [i for i, c in enumerate(confidences) if lo <= c < hi or (b == bins - 1 and c == 1)]
+        if idx:
+            mean = sum(confidences[i] for i in idx) / len(idx)
+            share = sum(right[i] for i in idx) / len(idx)
+            ece += len(idx) / n * abs(mean - share)
+        else:
+            mean = share = None
+        table.append({"bin": [lo, hi], "statements": len(idx), "confidence": mean, "right": share})
+    high = [i for i, c in enumerate(confidences) if c >= 0.8]
+    return {
+        "statements": n,
+        "right": round(sum(right) / n, 4) if n else None,
+        "ece": round(ece, 4),
+        "bins": [{**row, **_rounded(row)} for row in table],
+        "at_least_0.8": {
+            "share": round(len(high) / n, 4) if n else None,
+            "precision": round(sum(right[i] for i in high) / len(high), 4) if high else None,
+        },
+    }
+
+
+def _rounded(row: dict) -> dict:
+    return {k: round(row[k], 4) for k in ("confidence", "right") if row[k] is not None}
 
 
 def format_report(report: dict) -> str:
@@ -330,7 +413,38 @@ def format_report(report: dict) -> str:
                 f"{group:<12}{measure:<10}{100 * prf['precision']:>8.1f}{100 * prf['recall']:>8.1f}"
                 f"{100 * prf['f1']:>8.1f}{prf['predicted']:>7}{prf['gold']:>7}"
             )
+    if "categories" in report:
+        lines += ["", "attribution level by category (recall: of all gold attributions)"]
+        for cat, prf in report["categories"].items():
+            lines.append(
+                f"{cat:<22}{100 * prf['precision']:>8.1f}{100 * prf['recall']:>8.1f}"
+                f"{100 * prf['f1']:>8.1f}{prf['predicted']:>7}{prf['gold']:>7}"
+            )
+    if "confidence" in report:
+        lines += ["", *format_reliability(report["confidence"])]
     return "\n".join(lines)
+
+
+def format_reliability(rel: dict) -> list[str]:
+    """The lines of a :func:`reliability` table."""
+    lines = [
+        "confidence (right: cue, source and content match an annotated attribution)",
+        f"{'bin':<12}{'statements':>11}{'confidence':>12}{'right':>8}",
+    ]
+    for row in rel["bins"]:
+        lo, hi = row["bin"]
+        conf = f"{row['confidence']:.3f}" if row["confidence"] is not None else "-"
+        share = f"{row['right']:.3f}" if row["right"] is not None else "-"
+        lines.append(f"{lo:.1f}-{hi:.1f}{'':<5}{row['statements']:>11}{conf:>12}{share:>8}")
+    high = rel["at_least_0.8"]
+    lines.append(f"expected calibration error: {rel['ece']:.3f}")
+    if high["share"] is not None:
+        precision = f"{100 * high['precision']:.1f}%" if high["precision"] is not None else "-"
+        lines.append(
+            f"confidence >= 0.8: {100 * high['share']:.1f}% of statements, "
+            f"{precision} of them right"
+        )
+    return lines
 
 
 # --- speech acts ----------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 MODES = ("fast", "default", "accurate")
 
 # how a statement gives what was said: quoted, reported, or a quote inside a report
+# a statement's confidence below this is marked "low confidence" where the record shows it
+LOW_CONFIDENCE = 0.5
 STATEMENT_KINDS = ("direct", "indirect", "mixed")
 # what a statement reports: somebody's words, somebody's mind, what a poll or record shows
 # (see onrecord.find.category)

@@ -389,7 +389,10 @@ def find(doc: Doc, content_model: bool = True) -> list[Found]:
 def run(p: Pass, rules: Iterable[Callable[[Pass], None]]) -> list[Found]:
     """The statements ``rules`` find, applied in order to ``p``, in text order."""
     for rule in rules:
+        before = len(p.found)
         rule(p)
+        for f in p.found[before:]:
+            f.rule = rule.__name__
     p.found.sort(key=lambda f: f.content[0][0] if f.content else 0)
     return p.found
 
@@ -399,15 +402,17 @@ def reported_speech(p: Pass) -> None:
     lexicon's rates where it is not installed; a question always) becomes a statement, or
     the cue of a quote statement that starts at its content."""
     for c in candidates(p):
+        score = None
         if c.asked:
             pass
         elif p.learned:
-            if cues.score(cues.features(c.verb, c.source, c.content, c.rate)) < CUE_THRESHOLD:
+            score = cues.score(cues.features(c.verb, c.source, c.content, c.rate))
+            if score < CUE_THRESHOLD:
                 continue
         elif c.rate < STRONG_CUE_RATE and (not animate(c.source) or c.verb.dep_ == "advcl"):
             # "tanks appeared ...", "Appearing on the panel, Putin ...": nobody speaking
             continue
-        _add(p, c)
+        _add(p, c, score)
 
 
 def candidates(p: Pass) -> Iterator[Candidate]:
@@ -478,10 +483,11 @@ def candidates(p: Pass) -> Iterator[Candidate]:
         yield Candidate(tok, source, content, spans, asked, rate)
 
 
-def _add(p: Pass, c: Candidate) -> None:
-    """The statement of a candidate decided to be one: its cue drawn by the cue span model
-    (where the cue model decides), or, where a quote statement already starts at its content,
-    that statement's cue and source if it had none."""
+def _add(p: Pass, c: Candidate, score: float | None = None) -> None:
+    """The statement of a candidate decided to be one (``score``: the cue model's probability
+    of its cue): its cue drawn by the cue span model (where the cue model decides), or, where
+    a quote statement already starts at its content, that statement's cue and source if it
+    had none."""
     doc, tok, source, spans, found = p.doc, c.verb, c.source, c.spans, p.found
     inner = p.marks.starting_in(spans)
     cue, inside = None, tokens_in(doc, spans)
@@ -491,6 +497,7 @@ def _add(p: Pass, c: Candidate) -> None:
     if same is not None:  # a quote already found: this verb is its cue, if it had none
         if not same.cue:
             same.cue, same.source = cue or _cue_phrase(tok), source
+            same.cue_score = score
             p.cue_ids.update(t.i for t in same.cue)
         return
     if cue and any(t in cue for t in inside):  # "accusing her of [being asleep]"
@@ -500,6 +507,7 @@ def _add(p: Pass, c: Candidate) -> None:
     if unnamed and source:  # "Moscow has been accused of …": what is said is about Moscow
         spans = char_spans(source + tokens_in(doc, spans))
     found.append(Found(source, cue or _cue_phrase(tok), spans, inner, unnamed=unnamed))
+    found[-1].cue_score = score
     p.cue_ids.update(t.i for t in found[-1].cue)
     p.by_start.setdefault(spans[0], found[-1])
 

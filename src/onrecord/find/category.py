@@ -37,10 +37,33 @@ def _words(text: str | None) -> list[str]:
     return re.findall(r"[a-z]+", (text or "").lower())
 
 
+def _bases(word: str) -> set[str]:
+    """The forms an inflected verb may come from ("hopes": hope; "believed": believe;
+    "worrying": worry), for a lemma the tagger got wrong ("hopes" read as a form of "hop")."""
+    out = {word}
+    for ending, back in (
+        ("s", ""),
+        ("es", ""),
+        ("ies", "y"),
+        ("d", ""),
+        ("ed", ""),
+        ("ied", "y"),
+        ("ing", ""),
+        ("ing", "e"),
+    ):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            out.add(word[: -len(ending)] + back)
+    return out
+
+
 def category(cue_lemma: str | None, cue_text: str | None, mention: str | None) -> str:
     """The category of a statement with this cue (lemma and words) and source mention."""
     lemma = (cue_lemma or "").lower()
     cue_words = _words(cue_text)
+    if lemma not in BELIEF_CUES | FINDING_CUES | UNSOURCED_FINDING_CUES:
+        # the lemma of a cue word's own form where the tagger's is none of them
+        known = BELIEF_CUES | FINDING_CUES | UNSOURCED_FINDING_CUES
+        lemma = next((b for w in cue_words for b in sorted(_bases(w)) if b in known), lemma)
     source = _words(mention)
     # a word of the source that shows rather than says ("a Gallup poll", "new census data")
     head = next((w for w in reversed(source) if w in FINDING_SOURCES), None)

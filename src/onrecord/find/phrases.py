@@ -86,6 +86,13 @@ class Found:
     # its edges need no second reading (the accurate mode's edge pass leaves them): the rules'
     # and the tagger's contents hold the same words, or the rules alone found it, quoted
     settled: bool = False
+    # what the statement's confidence is read from (:mod:`onrecord.find.confidence`): the rule
+    # that found it ("tagger" where the model alone did), the cue model's probability of its
+    # cue (reported speech), the tagger's (where it read the text), and whether both found it
+    rule: str = ""
+    cue_score: float | None = None
+    tagger_cue: float | None = None
+    agreed: bool = False
 
     @property
     def speaking(self) -> list[Token]:

@@ -34,7 +34,7 @@ from ..read.article import make_article
 from ..read.clean import analysis_view
 from ..read.sources import read_paths
 from ..read.text import IngestError
-from . import attribution, budget, context, nlp, speakers, tagger
+from . import attribution, budget, confidence, context, nlp, speakers, tagger
 
 BATCH_SIZE = 32
 # statements one article may have: PolNeAR's most is 214; a text with thousands (a list
@@ -189,19 +189,37 @@ def _find(doc, work: _Work, probs: tuple | budget.OverBudget | None, mode: Mode)
             if isinstance(probs, budget.OverBudget):
                 raise probs
             with budget.deadline(end, work.seconds):
-                if probs is None:
-                    found = attribution.find(doc)
-                else:
-                    found = tagger.find(doc, probs, redraw=mode.redraw_edges)
+                found = find_in(doc, probs, mode)
                 if len(found) > MAX_STATEMENTS:
                     return _too_many(article, len(found))
-                statements = attribution.to_statements(doc, found, article.id)
-                resolver = speakers.resolve(doc, statements)
-                context.annotate(doc, statements, article.published)
+                statements, titles = complete(doc, found, mode, article.id, article.published)
                 budget.check()
         except budget.OverBudget as over:
             return _skipped(article, over)
-        return Result(article, statements, resolver.titles())
+        return Result(article, statements, titles)
+
+
+def find_in(doc: Doc, probs: tuple | None, mode: Mode) -> list:
+    """What is found in a parsed article in ``mode`` (``probs``: the tagger's reading of its
+    text, None in the fast mode): each a :class:`~onrecord.find.phrases.Found` with content."""
+    if probs is None:
+        found = attribution.find(doc)
+    else:
+        found = tagger.find(doc, probs, redraw=mode.redraw_edges)
+    return [f for f in found if f.content]
+
+
+def complete(
+    doc: Doc, found: list, mode: Mode, article_id: str, published: str | None
+) -> tuple[list[Statement], dict[str, list[str]]]:
+    """The statements of what was found (:func:`find_in`), speakers resolved, context
+    annotated and confidence set, those too unlikely to be right left out
+    (:func:`onrecord.find.confidence.kept`); and the titles seen for each person."""
+    statements = attribution.to_statements(doc, found, article_id)
+    resolver = speakers.resolve(doc, statements)
+    context.annotate(doc, statements, published)
+    confidence.assign(statements, found, mode.name)
+    return confidence.kept(statements), resolver.titles()
 
 
 def _too_many(article: Article, n: int) -> Result:

@@ -368,11 +368,13 @@ class ArticleSpeakers:
         """The person whose name holds all these words (or whose words these hold).
 
         A name with a suffix ("Donald Trump Jr.") is never the same as one without; when a
-        bare surname fits several people ("Clinton"), the one mentioned last is meant. Only
-        the people who share a word with the name are looked at (the others cannot match).
+        bare surname fits several people ("Clinton", "Fiorina"), the one the article names
+        most so far is meant (a husband named once does not take his wife's statements), of
+        two named as often the one mentioned last. Only the people who share a word with the
+        name are looked at (the others cannot match).
         """
         sharing = {id(p): p for w in words for p in self.by_word.get(w, ())}
-        best, best_key = None, (-1, -1)
+        best, best_key = None, (-1, -1, -1)
         for person in sharing.values():
             if words <= person.words or person.words <= words:
                 if (
@@ -381,8 +383,12 @@ class ArticleSpeakers:
                     and (bool(words & NAME_SUFFIXES) != bool(person.words & NAME_SUFFIXES))
                 ):
                     continue
-                # the last mentioned; of two as recent, the one met later
-                key = (person.mentions[-1] if person.mentions else -1, self.order[id(person)])
+                # the most named; then the last mentioned; of two as recent, the one met later
+                key = (
+                    len(person.mentions),
+                    person.mentions[-1] if person.mentions else -1,
+                    self.order[id(person)],
+                )
                 if key >= best_key:
                     best, best_key = person, key
         return best
@@ -438,6 +444,8 @@ class ArticleSpeakers:
             )
         if person is None and head.pos_ == "PROPN" and head.ent_type_ != "GPE":
             person = self._match(set(_name_words(span.text)))  # a name NER missed
+            if person is not None and head.lower_ not in person.words:
+                person = None  # "Trump Tower", "the Clinton campaign": named after the person
         if person is not None:
             sp.name, sp.kind = person.name, "person"
         elif head.lower_ in MALE | FEMALE:

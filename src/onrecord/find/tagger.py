@@ -430,13 +430,17 @@ def with_rules(
         r = next((by_cue[t.i] for t in f.cue if t.i in by_cue), None)
         if r is None and not any(t.pos_ in ("VERB", "AUX") for t in f.cue):
             r = _same_statement(f, ruled, tagged_cues)  # "Sanders said on [Friday:] "…""
+        f.rule = "tagger"
+        if belief is not None:
+            f.tagger_cue = belief.cue(f)
         if r is None:
             if _negated(doc, f):  # "has not announced …": nothing said (as in the rules)
                 continue
-            if belief is None or belief.cue(f) >= MIN_ALONE:
+            if belief is None or f.tagger_cue >= MIN_ALONE:
                 kept.append(f)
             continue
         kept.append(f)
+        f.rule, f.cue_score, f.agreed = r.rule, r.cue_score, True
         # the two readings hold the same words: the edge pass leaves the statement
         f.settled = _words(text, f.content) == _words(text, r.content)
         f.cue = r.cue
@@ -464,6 +468,8 @@ def with_rules(
     alone = [r for r in ruled if not any(t.i in used for t in r.cue) and not clashes(r)]
     for r in alone:
         r.settled = bool(r.quotes)  # a quotation the model missed: its marks are its edges
+        if belief is not None and r.cue:
+            r.tagger_cue = belief.cue(r)
     return tagged + alone
 
 

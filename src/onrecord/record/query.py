@@ -29,7 +29,6 @@ ORDERS = ("relevance", "newest", "oldest")
 MAX_PAGE = 500
 ALL = "all"  # the category choice of the faces that stands for every category
 CATEGORY_CHOICES = (ALL, *CATEGORIES)
-LOW_CONFIDENCE = 0.5  # a statement's confidence below this is marked "low confidence"
 _DATE = re.compile(f"^{DATE_PATTERN}$")
 
 

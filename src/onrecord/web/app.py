@@ -59,7 +59,14 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import __version__
-from ..model import CATEGORIES, DATE_PATTERN, SPEAKER_KINDS, SPEECH_ACTS, STATEMENT_KINDS
+from ..model import (
+    CATEGORIES,
+    DATE_PATTERN,
+    LOW_CONFIDENCE,
+    SPEAKER_KINDS,
+    SPEECH_ACTS,
+    STATEMENT_KINDS,
+)
 from ..record import query, schema, store
 from . import render
 
@@ -389,7 +396,7 @@ def create_app(
     templates.env.globals.update(
         acts=SPEECH_ACTS, kinds=STATEMENT_KINDS, categories=CATEGORIES, max_size=MAX_SIZE
     )
-    templates.env.globals["low_confidence"] = query.LOW_CONFIDENCE
+    templates.env.globals["low_confidence"] = LOW_CONFIDENCE
     templates.env.globals["noun"] = query.noun
     templates.env.globals["speaker_kinds"] = SPEAKER_KINDS
     templates.env.filters["label"] = _label
