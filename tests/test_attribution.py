@@ -564,3 +564,45 @@ def test_rank_abbreviations_never_end_a_sentence(extract):
     ]
     (prosecution,) = [s for s in extract(text) if s.cue.text == "according to"]
     assert prosecution.content_text.startswith("The shooting was witnessed by Sgt. John Smith")
+
+
+ROUNDUP = """Stocks fell on Monday as investors weighed new data.
+
+MARKETS: Germany's DAX rose 1.2 percent while France's CAC 40 slipped 0.3 percent.
+
+ENERGY: Oil prices rose after OPEC said it would cut output.
+
+CURRENCIES: The euro weakened against the dollar."""
+
+TRANSCRIPT = """WALLACE: Mr. Trump, you said the election is rigged. Will you accept the result?
+
+TRUMP: I will look at it at the time. I'm not looking at anything now.
+
+WALLACE: But sir, there is a tradition of the peaceful transition of power.
+
+TRUMP: What I'm saying is that I will tell you at the time."""
+
+
+def test_a_roundup_s_section_labels_are_nobody(extract):
+    # each capitalised label opens one paragraph: headings, not speakers
+    found = extract(ROUNDUP)
+    assert [(s.speaker.mention, s.cue.text) for s in found] == [("OPEC", "said")]
+    # a single section word is a page label too
+    assert extract("MARKETS: Germany's DAX rose 1.2 percent on Monday.") == []
+
+
+def test_a_transcript_s_speakers_come_back(extract):
+    turns = [s for s in extract(TRANSCRIPT) if s.cue.text == ":"]
+    assert [s.speaker.mention for s in turns] == ["WALLACE", "TRUMP", "WALLACE", "TRUMP"]
+
+
+def test_nothing_is_found_in_a_table(extract):
+    text = (
+        "Poll results by state, according to Gallup:\n\n"
+        "West Virginia | supporting | Dukakis, according to the survey\n"
+        "Ohio | supporting | Bush\n\n"
+        "Smith said the race was close."
+    )
+    found = extract(text)
+    assert not any("|" in s.content_text for s in found)
+    assert ("Smith", "the race was close") in [(s.speaker.mention, s.content_text) for s in found]

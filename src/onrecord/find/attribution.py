@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -279,16 +280,24 @@ _SPEAKER_COLON = re.compile(
 
 def _speaker_colon(doc: Doc, text: str) -> list[Found]:
     """Transcripts and headlines: a paragraph opening ``WALLACE: …``, ``"PENCE: …"``,
-    ``Poll: …`` (one word, not a page label such as "Update") or, with a name the parse
-    knows, ``Rush Limbaugh: Hillary …`` is that speaker's."""
+    ``Poll: …`` (one word, not a page or section label such as "Update" or "MARKETS", nor
+    one of several capitalised labels that each open one paragraph, as in a roundup) or,
+    with a name the parse knows, ``Rush Limbaugh: Hillary …`` is that speaker's."""
     found = []
-    for para in re.finditer(_SPEAKER_COLON, text):
+    paras = list(re.finditer(_SPEAKER_COLON, text))
+    caps = Counter(
+        m.group(1) for m in paras if m.group(1).isupper() and m.group(1).lower() not in PAGE_LABELS
+    )
+    # a roundup's section labels ("MARKETS: …", "ENERGY: …"), each once, where a
+    # transcript's speakers come back turn after turn
+    roundup = len(caps) >= 2 and max(caps.values()) == 1
+    for para in paras:
         name_start, name_end = para.span(1)
         source = words_in(doc, name_start, name_end)
         colon = words_in(doc, name_end, name_end + 1)
         content = trim(words_in(doc, *para.span(2)))
         name = para.group(1)
-        if name.lower() in PAGE_LABELS:  # "Update: ...", "CLARIFICATION: ..."
+        if name.lower() in PAGE_LABELS or (roundup and name.isupper()):  # "Update: ..."
             continue
         if not (name.isupper() or " " not in name or _named_elsewhere(doc, source)) and not all(
             t.ent_type_ in ("PERSON", "ORG") for t in source
@@ -297,6 +306,21 @@ def _speaker_colon(doc: Doc, text: str) -> list[Found]:
         if source and colon and len(content) >= 2:
             found.append(Found(source, colon, char_spans(content)))
     return found
+
+
+def tabular(text: str, f: Found) -> bool:
+    """Whether what was found lies in a table ("West Virginia | supporting | Dukakis"): a
+    line of its content, or of its source, with two cell separators (``|`` or a tab)."""
+    spans = list(f.content)
+    if f.source:
+        spans.append((f.source[0].idx, f.source[-1].idx + len(f.source[-1])))
+    for start, end in spans:
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        if line.count("|") >= 2 or line.count("\t") >= 2:
+            return True
+    return False
 
 
 def _named_elsewhere(doc: Doc, name: list[Token]) -> bool:

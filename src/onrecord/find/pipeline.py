@@ -201,12 +201,14 @@ def _find(doc, work: _Work, probs: tuple | budget.OverBudget | None, mode: Mode)
 
 def find_in(doc: Doc, probs: tuple | None, mode: Mode) -> list:
     """What is found in a parsed article in ``mode`` (``probs``: the tagger's reading of its
-    text, None in the fast mode): each a :class:`~onrecord.find.phrases.Found` with content."""
+    text, None in the fast mode): each a :class:`~onrecord.find.phrases.Found` with content,
+    none in a table (:func:`onrecord.find.attribution.tabular`)."""
     if probs is None:
         found = attribution.find(doc)
     else:
         found = tagger.find(doc, probs, redraw=mode.redraw_edges)
-    return [f for f in found if f.content]
+    text = nlp.text_of(doc)
+    return [f for f in found if f.content and not attribution.tabular(text, f)]
 
 
 def complete(
