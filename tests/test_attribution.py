@@ -606,3 +606,24 @@ def test_nothing_is_found_in_a_table(extract):
     found = extract(text)
     assert not any("|" in s.content_text for s in found)
     assert ("Smith", "the race was close") in [(s.speaker.mention, s.content_text) for s in found]
+
+
+REOPENED = """The mayor spoke at length on Tuesday.
+
+"We have waited too long for this bridge. The people of this city deserve better, and they will get it," Mayor Lisa Grant said.
+
+"I promise you that work will start in the spring. Nobody will be left behind.
+
+"We will also rebuild the library," she said."""
+
+
+def test_a_quote_reopened_in_the_next_paragraph_is_its_signer_s(extract):
+    # the third paragraph is left open and the fourth reopens it: one quotation, signed by
+    # "she said" at its end; the mayor's first quote does not run on into it (the tagger,
+    # sure of its own edges, ran it on)
+    first, second = extract(REOPENED)
+    start = REOPENED.index('"I promise')
+    assert first.content_text.endswith('they will get it,"')
+    assert all(end <= start for _, end in first.content_spans)
+    assert second.cue.text == "said" and second.speaker.mention == "she"
+    assert "I promise you" in second.content_text and "rebuild the library" in second.content_text

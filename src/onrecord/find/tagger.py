@@ -470,7 +470,47 @@ def with_rules(
         r.settled = bool(r.quotes)  # a quotation the model missed: its marks are its edges
         if belief is not None and r.cue:
             r.tagger_cue = belief.cue(r)
-    return tagged + alone
+    return _not_anothers_quote(text, tagged + alone)
+
+
+def _opens_paragraph(text: str, pos: int) -> bool:
+    """Whether only spaces or tabs stand between ``pos`` and the start of its line."""
+    i = pos - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return i < 0 or text[i] == "\n"
+
+
+def _not_anothers_quote(text: str, found: list[Found]) -> list[Found]:
+    """Take from a statement of several pieces a piece that opens a paragraph inside a
+    quotation over paragraphs that another statement ends: a quotation reopened in the next
+    paragraph and signed there ("I promise … / "We will also …," she said) is hers, not the
+    earlier speaker's the model ran on to. (A piece that goes on in its cue's paragraph, ""A,"
+    she said. "B …", is the earlier speaker's, however the quotation runs on.)"""
+
+    def covers(f: Found, span: Span) -> bool:
+        return any(s <= span[0] and span[1] <= e for s, e in f.content)
+
+    running = {tuple(q.spans): q for f in found for q in f.quotes if len(q.spans) > 1}
+    for q in running.values():
+        last = q.spans[-1]
+        owner = next((g for g in found if covers(g, last)), None)
+        if owner is None:
+            continue
+        for f in found:
+            if f is owner or len(f.content) < 2 or covers(f, last):
+                continue
+            kept = [
+                piece
+                for piece in f.content
+                if not (
+                    _opens_paragraph(text, piece[0])
+                    and any(s <= piece[0] and piece[1] <= e for s, e in q.spans[:-1])
+                )
+            ]
+            if kept and len(kept) < len(f.content):
+                f.content = kept
+    return found
 
 
 def _same_statement(f: Found, ruled: list[Found], taken: set[int]) -> Found | None:
@@ -514,6 +554,7 @@ def find(
     found = with_rules(doc, tagged, find_by_rules(doc), Belief(text, offsets, p))
     if redraw:
         redraw_edges(doc, found)
+        _not_anothers_quote(text, found)
     found.sort(key=lambda f: f.content[0][0] if f.content else 0)  # in text order
     return found
 
