@@ -66,3 +66,60 @@ def test_no_break_spaces_and_odd_apostrophes_make_no_new_name(extract):
         "Donald Trump\u2018s aide said nothing, but Donald Trump said that taxes would fall."
     )
     assert {s.speaker.name for s in stmts if s.speaker.name} == {"Donald Trump"}
+
+
+def test_he_after_an_unnamed_speaker_in_the_same_paragraph_is_that_speaker(extract):
+    stmts = extract(
+        "Senator John Walsh spoke at the rally on Tuesday, where he promised new jobs.\n\n"
+        "Later, a security guard who was at the scene told reporters that the crowd had been "
+        "calm. He said nobody was hurt.\n\n"
+        "Walsh said he would return next week."
+    )
+    he = _by_content(stmts, "nobody was hurt")
+    assert (he.speaker.mention, he.speaker.name, he.speaker.kind) == ("He", None, "anonymous")
+    assert _by_content(stmts, "would return").speaker.name == "John Walsh"
+
+
+def test_he_in_the_next_paragraph_is_not_an_unnamed_questioner(extract):
+    stmts = extract(
+        "Donald Trump says the military has become too cautious.\n\n"
+        "At a forum in Virginia on Monday, one questioner claimed that the forces of political "
+        "correctness were hurting the military.\n\n"
+        "He said that, if elected, he would leave such decisions to military leaders."
+    )
+    assert _by_content(stmts, "if elected").speaker.name == "Donald Trump"
+
+
+def test_a_surname_goes_to_the_person_the_article_names_most(extract):
+    stmts = extract(
+        "Carly Fiorina told voters in Iowa that she would cut taxes. Fiorina said the plan "
+        "was ready. Fiorina added that she would sign it on her first day.\n\n"
+        "Her husband, Frank Fiorina, joined her on the bus.\n\n"
+        "Fiorina said she would return to Iowa in March."
+    )
+    assert _by_content(stmts, "return to Iowa").speaker.name == "Carly Fiorina"
+
+
+def test_a_building_named_after_a_person_is_not_the_person(extract):
+    stmts = extract(
+        "Donald Trump spoke in Ohio on Monday. Trump said that jobs would come back.\n\n"
+        "Trump Tower said in a statement that the lobby would close for repairs."
+    )
+    tower = _by_content(stmts, "the lobby would close")
+    assert tower.speaker.name != "Donald Trump"
+
+
+def test_what_belongs_to_a_person_is_not_the_person(extract):
+    text = (
+        "Donald Trump spoke in Ohio on Monday.\n\n"
+        "The Trump team has said that taxes will fall.\n\n"
+        "Trump's lawyer said that the suit was baseless.\n\n"
+        "Hillary Clinton spoke in Iowa.\n\n"
+        "Clinton spokesman Brian Fallon said that the ad was false."
+    )
+    stmts = extract(text)
+    team = _by_content(stmts, "taxes will fall").speaker
+    assert (team.name, team.kind) == ("Trump team", "organisation")
+    lawyer = _by_content(stmts, "the suit was baseless").speaker
+    assert lawyer.name is None and lawyer.mention == "Trump's lawyer"
+    assert _by_content(stmts, "the ad was false").speaker.name == "Brian Fallon"

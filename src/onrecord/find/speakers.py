@@ -17,8 +17,10 @@ and parse:
 
 from __future__ import annotations
 
+import heapq
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy
@@ -283,6 +285,12 @@ def _stem(word: str) -> str:
     return word[:5] if len(word) > 5 else word
 
 
+# the antecedent of a "he" or "she" that stands for someone the article does not name ("a
+# security guard who was at the scene told reporters …. He said …")
+UNNAMED = Person(name="", words=set())
+INDEFINITE = ("a", "an", "another", "one")
+
+
 class ArticleSpeakers:
     """The people and organisations of one article, and the resolution of mentions to them.
 
@@ -299,10 +307,13 @@ class ArticleSpeakers:
         self.by_token: dict[int, Person] = {}
         self.last_speaker: Person | None = None
         self.resolved: dict[int, Person] = {}  # pronoun and description token -> person
+        # the heads of unnamed speakers ("a security guard … told"), in text order
+        self.unnamed_subjects: list[int] = []
         self.sent_starts = [sent.start for sent in doc.sents]
         ents = list(doc.ents)  # (each access to doc.ents builds them anew)
+        surnames = {e[-1].lower_ for e in ents if e.label_ == "PERSON" and len(e) > 1}
         for ent in ents:
-            if ent.label_ == "PERSON":
+            if ent.label_ == "PERSON" or _surnamed(ent, surnames):
                 self._add_person(ent)
             budget.check()
         # (the people and their mentions are fixed from here on)
@@ -432,7 +443,13 @@ class ArticleSpeakers:
         if span is None or not len(span):
             return
         head = span.root
-        person = next((self.by_token[t.i] for t in span if t.i in self.by_token), None)
+        # the person the head names ("Clinton spokesman Brian Fallon"), else the first named
+        person = self.by_token.get(head.i) or next(
+            (self.by_token[t.i] for t in span if t.i in self.by_token), None
+        )
+        named_in = person
+        if person is not None and head.pos_ == "NOUN" and head.i not in self.by_token:
+            person = None  # "The Trump team", "Trump's lawyer": the person's, not the person
         if person is None:  # "Her husband, former President Bill Clinton, said"
             person = next(
                 (
@@ -451,6 +468,8 @@ class ArticleSpeakers:
         elif head.lower_ in MALE | FEMALE:
             person = self._antecedent(head)
             sp.name, sp.kind = (person.name if person else None), "person"
+            if person is UNNAMED:  # someone the article does not name
+                sp.name, sp.kind, person = None, "anonymous", None
         elif head.lower_ in ("i", "we", "they", "it", "you"):
             sp.name, sp.kind = None, "anonymous" if head.lower_ in ("i", "you") else "group"
             if head.lower_ == "it":
@@ -468,7 +487,7 @@ class ArticleSpeakers:
             elif head.lower_ in ORG_NOUNS and _definite(span):
                 sp.name, sp.kind = _strip_det(span.text), "organisation"
             elif head.lower_ in PERSON_NOUNS and _definite(span):
-                person = self._described(span, head)
+                person = self._described(span, head, other_than=named_in)
                 if person is not None:
                     self.resolved[head.i] = person
                 sp.name, sp.kind = (person.name if person else None), "person"
@@ -478,6 +497,7 @@ class ArticleSpeakers:
                 sp.name, sp.kind = _strip_det(span.text), "organisation"
             else:
                 sp.name, sp.kind = None, "anonymous"
+                self._note_unnamed(span, head)
         if sp.name is not None:  # "Sully's Bar" read as "'s": no name at all
             sp.name = tidy_name(sp.name) or None
             if sp.name is None and sp.kind == "organisation":
@@ -485,11 +505,24 @@ class ArticleSpeakers:
         if sp.kind == "person" and person is not None:
             self.last_speaker = person
 
+    def _note_unnamed(self, span, head: Token) -> None:
+        """Keep the head of an unnamed speaker ("a security guard", "another witness"): a
+        later "he said" may stand for them."""
+        if (
+            head.tag_ == "NN"
+            and head.dep_ in ("nsubj", "nsubjpass")
+            and span[0].lower_ in INDEFINITE
+            and (not self.unnamed_subjects or self.unnamed_subjects[-1] < head.i)
+        ):
+            self.unnamed_subjects.append(head.i)
+
     def _antecedent(self, pron: Token, depth: int = 0) -> Person | None:
         """The person a he/she refers to.
 
         Walk back over the sentence so far and up to three sentences before it, and take the
-        subject of the first main clause whose subject is a person (a name, or the same
+        subject of the first main clause whose subject is a person (a name, someone unnamed
+        who spoke in the same paragraph, "a security guard … told", which gives
+        :data:`UNNAMED`, or the same
         pronoun, resolved in turn: at most six steps back); else the last person who spoke,
         else the most mentioned. The subjects are indexed (:meth:`_index_subjects`), so the
         walk looks only at those that could answer, and an article with no people at all
@@ -502,9 +535,16 @@ class ArticleSpeakers:
         k = bisect_left(self.sent_starts, pron.i + 1) - 1
         floor = self.sent_starts[max(0, k - 3)]
         same = self.pronoun_subjects.get(pron.lower_, []) if depth < 6 else []
-        for i in _latest_first(self.named_subjects, same, floor, pron.i):
+        unnamed = self.unnamed_subjects
+        for i in _latest_first((self.named_subjects, unnamed, same), floor, pron.i):
             budget.check()
             person = self.by_token.get(i)
+            if person is None and _holds(unnamed, i):
+                # only in the unnamed speaker's own paragraph: the next one's "he said" after
+                # "one questioner claimed …" is the one who answered
+                if "\n" in nlp.text_of(self.doc)[self.doc[i].idx : pron.idx]:
+                    continue
+                person = UNNAMED
             if person is None:
                 person = self._antecedent(self.doc[i], depth + 1)
             if person is not None:
@@ -512,11 +552,14 @@ class ArticleSpeakers:
                 return person
         return self.last_speaker or self._prominent()
 
-    def _described(self, span, head: Token) -> Person | None:
-        """The person a description ("the Kremlin leader") most likely stands for."""
+    def _described(self, span, head: Token, other_than: Person | None = None) -> Person | None:
+        """The person a description ("the Kremlin leader") most likely stands for; never
+        ``other_than``, the person it names as another's ("Trump's lawyer")."""
         words = {_stem(t.text) for t in span if not t.is_stop and not t.is_punct}
         best, best_key = None, None
         for person in self.people:
+            if person is other_than:
+                continue
             before = bisect_left(person.mentions, head.i)  # (mentions are in text order)
             if not before:
                 continue
@@ -544,22 +587,34 @@ class ArticleSpeakers:
         return {p.name: p.titles for p in self.people}
 
 
-def _latest_first(a: list[int], b: list[int], lo: int, hi: int):
-    """The indices of two sorted lists that lie in ``[lo, hi)``, merged, latest first."""
-    i, j = bisect_left(a, hi) - 1, bisect_left(b, hi) - 1
-    while True:
-        x = a[i] if i >= 0 and a[i] >= lo else -1
-        y = b[j] if j >= 0 and b[j] >= lo else -1
-        if x < 0 and y < 0:
-            return
-        if x >= y:
-            yield x
-            i -= 1
-            if x == y:
-                j -= 1
-        else:
-            yield y
-            j -= 1
+def _latest_first(lists: tuple[list[int], ...], lo: int, hi: int) -> Iterator[int]:
+    """The indices of sorted lists that lie in ``[lo, hi)``, merged, latest first (each
+    once)."""
+    runs = [reversed(a[bisect_left(a, lo) : bisect_left(a, hi)]) for a in lists]
+    last = None
+    for i in heapq.merge(*runs, reverse=True):
+        if i != last:
+            yield i
+        last = i
+
+
+def _holds(a: list[int], i: int) -> bool:
+    """Whether the sorted list ``a`` holds ``i``."""
+    k = bisect_left(a, i)
+    return k < len(a) and a[k] == i
+
+
+def _surnamed(ent, surnames: set[str]) -> bool:
+    """Whether an entity the tagger calls an organisation is a name ending in the surname of
+    a person the article names ("Carly Fiorina", "Fiorina" beside "Frank Fiorina"; "Trump"
+    beside "Donald Trump"): a person, not a body ("the Trump Organization" ends otherwise)."""
+    words = [t for t in ent if not t.is_punct]
+    return (
+        ent.label_ == "ORG"
+        and 0 < len(words) <= 3
+        and all(t.pos_ == "PROPN" for t in words)
+        and words[-1].lower_ in surnames
+    )
 
 
 def _strip_det(text: str) -> str:
