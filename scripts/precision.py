@@ -122,8 +122,17 @@ def _speaker_right(label: dict, drawn: dict, now: dict) -> bool | None:
     if name == drawn["speaker"]:
         return label["speaker_ok"] == "yes"
     if label["speaker_ok"] == "no":
-        return name == label.get("right_speaker") or None
+        return _same_person(name, label.get("right_speaker")) or None
     return False
+
+
+def _same_person(name: str | None, right: str | None) -> bool:
+    """Whether a resolved name names the labelled person: the same name, or its surname
+    alone ("Obama" for "Barack Obama")."""
+    if not name or not right:
+        return name == right
+    words, full = name.lower().split(), right.lower().split()
+    return words == full or (set(words) <= set(full) and words[-1] == full[-1])
 
 
 def score(args) -> int:

@@ -123,3 +123,25 @@ def test_what_belongs_to_a_person_is_not_the_person(extract):
     lawyer = _by_content(stmts, "the suit was baseless").speaker
     assert lawyer.name is None and lawyer.mention == "Trump's lawyer"
     assert _by_content(stmts, "the ad was false").speaker.name == "Brian Fallon"
+
+
+def test_honorifics_and_relatives_keep_a_family_apart(extract):
+    stmts = extract(
+        "President Obama campaigned in Philadelphia on Tuesday. Mr. Obama told the crowd that "
+        "the election was close.\n\n"
+        "The campaign will also send his wife, Michelle Obama, to Ohio.\n\n"
+        "Mr. Obama said that turnout would decide it. She said that young people had to vote."
+    )
+    for words in ("the election was close", "turnout would decide it"):
+        assert _by_content(stmts, words).speaker.name == "Obama"
+    she = _by_content(stmts, "young people had to vote").speaker
+    assert (she.mention, she.name) == ("She", "Michelle Obama")
+
+
+def test_a_role_word_beside_another_name_says_nothing_of_a_person(extract):
+    # "businessman" before "says of Clinton" is Trump's, not Clinton's: "she" is still Clinton
+    stmts = extract(
+        "Hillary Clinton spoke in Ohio. The businessman says of Clinton that she is tired.\n\n"
+        "Clinton said the race was close. She added that the polls were wrong."
+    )
+    assert _by_content(stmts, "the polls were wrong").speaker.name == "Hillary Clinton"

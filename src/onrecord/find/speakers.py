@@ -261,6 +261,7 @@ ORG_LABELS = {"ORG", "GPE", "NORP", "FAC", "LOC"}
 NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}  # after a name: "Donald Trump Jr."
 MALE = {"he", "him", "his", "himself"}
 FEMALE = {"she", "her", "hers", "herself"}
+_PRONOUN = {**dict.fromkeys(MALE, "he"), **dict.fromkeys(FEMALE, "she")}
 
 
 @dataclass
@@ -272,6 +273,34 @@ class Person:
     titles: list[str] = field(default_factory=list)
     mentions: list[int] = field(default_factory=list)  # token indices of mention heads
     subject_mentions: list[int] = field(default_factory=list)
+    # "he" or "she", where the article says ("Mr. Obama", "Mrs. Clinton", "Rep. ..., a
+    # congresswoman"); None where it does not: a pronoun then goes to anyone
+    pronoun: str | None = None
+
+
+# what the words before or in a name say of the pronoun it takes
+HE_WORDS = frozenset(
+    "mr mr. sir lord king prince congressman spokesman chairman businessman husband father "
+    "son brother uncle grandfather grandson nephew widower".split()
+)
+SHE_WORDS = frozenset(
+    "mrs mrs. ms ms. miss dame lady queen princess congresswoman spokeswoman chairwoman "
+    "businesswoman wife mother daughter sister aunt grandmother granddaughter niece "
+    "widow".split()
+)
+# a relative named beside someone ("his wife, Michelle Obama", "her husband, Frank Fiorina"):
+# another person, however many words of the name they share
+KIN_WORDS = frozenset(
+    "wife husband son daughter brother sister mother father grandson granddaughter nephew "
+    "niece cousin uncle aunt spouse widow widower".split()
+)
+
+
+def _pronoun_of(words: list[str]) -> str | None:
+    """ "he" or "she" from the honorifics and role words of a name ("Mr.", "First Lady")."""
+    he = any(w in HE_WORDS for w in words)
+    she = any(w in SHE_WORDS for w in words)
+    return "he" if he and not she else "she" if she and not he else None
 
 
 def _name_words(text: str) -> list[str]:
@@ -347,7 +376,16 @@ class ArticleSpeakers:
         words = _name_words(ent.text)
         if not words:
             return
-        person = self._match(set(words))
+        # the word just before the name, past a comma: "Mrs. Obama", "his wife, Michelle Obama"
+        i = ent.start - 1
+        while i >= 0 and self.doc[i].text in (",", "-", "—"):
+            i -= 1
+        before = [self.doc[i].lower_] if i >= 0 else []
+        kin = [w for w in before if w in KIN_WORDS]
+        pronoun = _pronoun_of(before + [t.lower_ for t in ent])
+        person = self._match(set(words), pronoun)
+        if kin and person is not None and person.words != set(words):
+            person = None  # "his wife, Michelle Obama" is not the Obama named before
         name = tidy_name(
             " ".join(t.text for t in ent if t.lower_ not in TITLE_WORDS and not t.is_punct)
         )
@@ -362,6 +400,8 @@ class ArticleSpeakers:
         title = self._title_before(ent)
         if title and title not in person.titles:
             person.titles.append(title)
+        if person.pronoun is None:
+            person.pronoun = pronoun or _pronoun_of((title or "").lower().split())
         person.mentions.append(ent.root.i)  # (in text order: doc.ents are)
         if ent.root.dep_ in ("nsubj", "nsubjpass") or any(
             t.dep_ in ("nsubj", "nsubjpass") for t in ent
@@ -375,18 +415,21 @@ class ArticleSpeakers:
         for word in words:
             self.by_word.setdefault(word, []).append(person)
 
-    def _match(self, words: set[str]) -> Person | None:
+    def _match(self, words: set[str], pronoun: str | None = None) -> Person | None:
         """The person whose name holds all these words (or whose words these hold).
 
         A name with a suffix ("Donald Trump Jr.") is never the same as one without; when a
         bare surname fits several people ("Clinton", "Fiorina"), the one the article names
         most so far is meant (a husband named once does not take his wife's statements), of
-        two named as often the one mentioned last. Only the people who share a word with the
-        name are looked at (the others cannot match).
+        two named as often the one mentioned last; "Mr. Obama" (``pronoun`` "he") never goes
+        to someone the article calls "she". Only the people who share a word with the name
+        are looked at (the others cannot match).
         """
         sharing = {id(p): p for w in words for p in self.by_word.get(w, ())}
         best, best_key = None, (-1, -1, -1)
         for person in sharing.values():
+            if pronoun and person.pronoun and person.pronoun != pronoun:
+                continue
             if words <= person.words or person.words <= words:
                 if (
                     len(words) > 1
@@ -460,7 +503,8 @@ class ArticleSpeakers:
                 None,
             )
         if person is None and head.pos_ == "PROPN" and head.ent_type_ != "GPE":
-            person = self._match(set(_name_words(span.text)))  # a name NER missed
+            hint = _pronoun_of([t.lower_ for t in span])
+            person = self._match(set(_name_words(span.text)), hint)  # a name NER missed
             if person is not None and head.lower_ not in person.words:
                 person = None  # "Trump Tower", "the Clinton campaign": named after the person
         if person is not None:
@@ -539,6 +583,8 @@ class ArticleSpeakers:
         for i in _latest_first((self.named_subjects, unnamed, same), floor, pron.i):
             budget.check()
             person = self.by_token.get(i)
+            if person is not None and person.pronoun and person.pronoun != _PRONOUN[pron.lower_]:
+                continue  # "she" is not Mr. Obama
             if person is None and _holds(unnamed, i):
                 # only in the unnamed speaker's own paragraph: the next one's "he said" after
                 # "one questioner claimed …" is the one who answered
@@ -550,7 +596,17 @@ class ArticleSpeakers:
             if person is not None:
                 self.resolved[pron.i] = person
                 return person
-        return self.last_speaker or self._prominent()
+        wanted = _PRONOUN[pron.lower_]
+        for p in (self.last_speaker, self._prominent()):
+            if p is not None and p.pronoun in (None, wanted):
+                return p
+        # both are known to take the other pronoun: the last person named before who takes
+        # this one ("Mr. Obama said …. She said …" after "his wife, Michelle Obama")
+        return max(
+            (p for p in self.people if p.pronoun == wanted and p.mentions[0] < pron.i),
+            key=lambda p: p.mentions[bisect_left(p.mentions, pron.i) - 1],
+            default=None,
+        )
 
     def _described(self, span, head: Token, other_than: Person | None = None) -> Person | None:
         """The person a description ("the Kremlin leader") most likely stands for; never
