@@ -145,3 +145,17 @@ def test_a_role_word_beside_another_name_says_nothing_of_a_person(extract):
         "Clinton said the race was close. She added that the polls were wrong."
     )
     assert _by_content(stmts, "the polls were wrong").speaker.name == "Hillary Clinton"
+
+
+def test_a_document_is_its_named_author_s_and_the_poll_later_is_the_same(extract):
+    stmts = extract(
+        "A new Washington Post-ABC News poll shows Clinton ahead by four points.\n\n"
+        "The poll indicates a tightening race as Trump consolidates support.\n\n"
+        "A Government Accountability Office report released Tuesday criticized the program. "
+        "The report found that the agency could not track the money."
+    )
+    for words in ("ahead by four points", "a tightening race"):
+        sp = _by_content(stmts, words).speaker
+        assert (sp.name, sp.kind) == ("Washington Post-ABC News", "organisation")
+    report = _by_content(stmts, "could not track the money").speaker
+    assert (report.mention, report.name) == ("The report", "Government Accountability Office")

@@ -257,6 +257,23 @@ ORG_NOUNS = {
     "regime",
     "state",
 }
+# what a poll, a study or a report shows is its author's: "a Government Accountability Office
+# report found …" is the office's finding; "the report found …" later, the same office's
+DOCUMENT_NOUNS = {
+    "poll",
+    "survey",
+    "study",
+    "report",
+    "analysis",
+    "review",
+    "audit",
+    "investigation",
+    "memo",
+    "complaint",
+    "lawsuit",
+    "filing",
+    "ad",
+}
 ORG_LABELS = {"ORG", "GPE", "NORP", "FAC", "LOC"}
 NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}  # after a name: "Donald Trump Jr."
 MALE = {"he", "him", "his", "himself"}
@@ -354,6 +371,7 @@ class ArticleSpeakers:
         self.org_like_starts = [e.start for e in self.org_like]
         self.org_ends = [e.end for e in self.orgs]
         self._index_subjects()
+        self.named_bodies = self._named_bodies()
 
     def _index_subjects(self) -> None:
         """The main-clause subjects a pronoun's antecedent is looked for among, in text order:
@@ -526,6 +544,8 @@ class ArticleSpeakers:
                 sp.kind = (
                     "group" if ents[-1].label_ == "NORP" and head.tag_ == "NNPS" else "organisation"
                 )
+            elif body := self._body_named(span, head):
+                sp.name, sp.kind = body, "organisation"
             elif head.tag_ in ("NNS", "NNPS"):
                 sp.name, sp.kind = _strip_det(span.text), "group"
             elif head.lower_ in ORG_NOUNS and _definite(span):
@@ -548,6 +568,36 @@ class ArticleSpeakers:
                 sp.kind = "anonymous"
         if sp.kind == "person" and person is not None:
             self.last_speaker = person
+
+    def _named_bodies(self) -> dict[str, list[tuple[int, str]]]:
+        """Each body or document noun ("union", "poll", "report") with the organisation that
+        names it where the article says ("the Association of Flight Attendants union", "a
+        Government Accountability Office report"), in text order: a later "the union" or
+        "the report" is that organisation's."""
+        out: dict[str, list[tuple[int, str]]] = {}
+        nouns = DOCUMENT_NOUNS | ORG_NOUNS
+        for head in self.doc:
+            if head.lower_ not in nouns or head.pos_ != "NOUN":
+                continue
+            before = self.doc[head.left_edge.i : head.i + 1]  # its words up to the noun
+            orgs = [e for e in self._org_like_in(before) if e.label_ == "ORG"]
+            if orgs:
+                out.setdefault(head.lower_, []).append((head.i, _strip_det(orgs[-1].text)))
+        return out
+
+    def _body_named(self, span, head: Token) -> str | None:
+        """The organisation a body or document noun stands for: the one named in the mention
+        ("a Government Accountability Office report"), or, for "the report", "the union", the
+        one named with that noun last before it."""
+        if head.pos_ != "NOUN" or head.lower_ not in DOCUMENT_NOUNS | ORG_NOUNS:
+            return None
+        orgs = [e for e in self._org_like_in(span) if e.label_ == "ORG"]
+        if orgs and head.lower_ in DOCUMENT_NOUNS:
+            return _strip_det(orgs[-1].text)
+        if orgs or not _definite(span) or any(t.dep_ == "poss" for t in span):
+            return None
+        earlier = [name for i, name in self.named_bodies.get(head.lower_, ()) if i < head.i]
+        return earlier[-1] if earlier else None
 
     def _note_unnamed(self, span, head: Token) -> None:
         """Keep the head of an unnamed speaker ("a security guard", "another witness"): a
