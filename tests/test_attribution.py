@@ -627,3 +627,15 @@ def test_a_quote_reopened_in_the_next_paragraph_is_its_signer_s(extract):
     assert all(end <= start for _, end in first.content_spans)
     assert second.cue.text == "said" and second.speaker.mention == "she"
     assert "I promise you" in second.content_text and "rebuild the library" in second.content_text
+
+
+def test_a_content_of_function_words_alone_is_no_statement(extract):
+    text = (
+        'Smith said but. Jones said that the bridge would be rebuilt.\n\n"It," she said, "is over."'
+    )
+    found = extract(text)
+    contents = [s.content_text for s in found]
+    assert "but" not in contents
+    assert "the bridge would be rebuilt" in " ".join(contents)
+    # a quotation is kept whatever its words: they are someone's words
+    assert any("is over" in c for c in contents)

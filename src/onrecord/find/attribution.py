@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy
 from spacy.attrs import DEP
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.symbols import AUX, NOUN, POS, VERB
 from spacy.tokens import Doc, Token
 
@@ -321,6 +322,15 @@ def tabular(text: str, f: Found) -> bool:
         if line.count("|") >= 2 or line.count("\t") >= 2:
             return True
     return False
+
+
+def names_nothing(text: str, f: Found) -> bool:
+    """Whether a content outside quotation marks is function words alone ("but", "that",
+    "him", "which"): it reports nothing anyone said."""
+    if f.quotes:
+        return False
+    words = re.findall(r"[\w'’]+", " ".join(text[s:e] for s, e in f.content).lower())
+    return all(w in STOP_WORDS for w in words)
 
 
 def _named_elsewhere(doc: Doc, name: list[Token]) -> bool:

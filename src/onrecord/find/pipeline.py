@@ -208,7 +208,11 @@ def find_in(doc: Doc, probs: tuple | None, mode: Mode) -> list:
     else:
         found = tagger.find(doc, probs, redraw=mode.redraw_edges)
     text = nlp.text_of(doc)
-    return [f for f in found if f.content and not attribution.tabular(text, f)]
+    return [
+        f
+        for f in found
+        if f.content and not attribution.tabular(text, f) and not attribution.names_nothing(text, f)
+    ]
 
 
 def complete(
