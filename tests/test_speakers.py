@@ -159,3 +159,12 @@ def test_a_document_is_its_named_author_s_and_the_poll_later_is_the_same(extract
         assert (sp.name, sp.kind) == ("Washington Post-ABC News", "organisation")
     report = _by_content(stmts, "could not track the money").speaker
     assert (report.mention, report.name) == ("The report", "Government Accountability Office")
+
+
+def test_asked_about_someone_s_words_does_not_make_the_one_spoken_of_a_speaker(extract):
+    stmts = extract(
+        "Hillary Clinton spoke in Ohio on Monday.\n\n"
+        "Asked about Trump's calling Hillary Clinton a bigot, Pence said the remark was fair."
+    )
+    assert all(s.speaker.name != "Hillary Clinton" for s in stmts)
+    assert _by_content(stmts, "the remark was fair").speaker.mention == "Pence"

@@ -278,7 +278,11 @@ def subtree(tok: Token) -> list[Token]:
 
 
 def inverted_subject(verb: Token) -> list[Token] | None:
-    """A subject placed after its verb (``," said Putin``) that the parse left unlabelled."""
+    """A subject placed after its verb (``," said Putin``) that the parse left unlabelled;
+    never the object of a gerund or of a verb with a predicate ("Asked about Trump's calling
+    Hillary Clinton a bigot": Clinton is called, not calling)."""
+    if verb.tag_ == "VBG" or any(c.dep_ == "oprd" for c in verb.children):
+        return None
     for child in verb.rights:
         if child.pos_ in ("PROPN", "NOUN", "PRON") and child.dep_ in (
             "dobj",
