@@ -639,3 +639,16 @@ def test_a_content_of_function_words_alone_is_no_statement(extract):
     assert "the bridge would be rebuilt" in " ".join(contents)
     # a quotation is kept whatever its words: they are someone's words
     assert any("is over" in c for c in contents)
+
+
+def test_known_as_is_a_name_not_a_statement(extract):
+    # (the tagger read "known as" as a cue here)
+    text = (
+        "Clinton earned her latest win in the string of contests known as Super Tuesday. She "
+        "has also won the Democratic primaries in Alabama, Arkansas, Georgia, Tennessee and "
+        "Virginia, putting her ahead of her rival, Sen. Bernie Sanders, who has won the race in "
+        "his home state of Vermont."
+    )
+    assert [s.cue.text for s in extract(text) if "know" in s.cue.text] == []
+    said = extract("The senator, best known for his work on farm bills, said the vote was close.")
+    assert [s.content_text for s in said] == ["the vote was close"]

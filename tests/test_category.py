@@ -26,7 +26,14 @@ from onrecord.record import migrations, store
         ("want", "wants", "he", "belief"),
         ("show", "showed", "A new poll", "finding"),
         ("find", "found", "the study", "finding"),
-        ("find", "found", "the senator", "speech"),  # a person who "found" it said so
+        ("find", "found", "the senator", "finding"),  # (kind unknown)
+        ("find", "found", "Pew", "finding"),
+        ("show", "showed", "Trump", "speech"),  # a person who "showed" something said it
+        ("say", "said", "A Pew Research Center survey released Thursday", "finding"),
+        ("say", "said", "a spokesman for the research institute", "speech"),
+        (":", ":", "Poll", "finding"),
+        ("put", "puts", "Gallup's own tracking poll", "finding"),
+        ("say", "said", "a study by Michael Greenstone", "finding"),
         ("suggest", "suggested", "Trump", "speech"),
         ("seem", "seems", None, "finding"),
         ("expect", "is expected", None, "finding"),
@@ -36,6 +43,11 @@ from onrecord.record import migrations, store
 )
 def test_category_from_cue_and_source(lemma, cue, mention, expected):
     assert category(lemma, cue, mention) == expected
+
+
+def test_a_person_who_found_something_said_it():
+    assert category("find", "found", "the senator", "person") == "speech"
+    assert category("find", "found", "Pew", "organisation") == "finding"
 
 
 TEXT = (

@@ -324,6 +324,21 @@ def tabular(text: str, f: Found) -> bool:
     return False
 
 
+def naming(doc: Doc, f: Found) -> bool:
+    """Whether the cue is "known as" or "known for": a name or a reputation, nobody's
+    words or mind ("the primaries known as Super Tuesday")."""
+    if not f.cue:
+        return False
+    verb = doc[f.cue[0].i : f.cue[-1].i + 1].root
+    after = doc[verb.i + 1] if verb.i + 1 < len(doc) else None
+    return (
+        verb.lemma_.lower() == "know"
+        and verb.tag_ == "VBN"
+        and after is not None
+        and after.lower_ in ("as", "for")
+    )
+
+
 def names_nothing(text: str, f: Found) -> bool:
     """Whether a content outside quotation marks is function words alone ("but", "that",
     "him", "which"): it reports nothing anyone said."""

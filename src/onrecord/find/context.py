@@ -375,6 +375,7 @@ def annotate(doc: Doc, statements: list[Statement], published: str | None) -> No
             stmt.cue.lemma if stmt.cue else None,
             stmt.cue.text if stmt.cue else None,
             stmt.speaker.mention,
+            stmt.speaker.kind,
         )
 
 

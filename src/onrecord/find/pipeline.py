@@ -211,7 +211,10 @@ def find_in(doc: Doc, probs: tuple | None, mode: Mode) -> list:
     return [
         f
         for f in found
-        if f.content and not attribution.tabular(text, f) and not attribution.names_nothing(text, f)
+        if f.content
+        and not attribution.tabular(text, f)
+        and not attribution.names_nothing(text, f)
+        and not attribution.naming(doc, f)
     ]
 
 

@@ -23,10 +23,12 @@ def _category(conn: sqlite3.Connection) -> None:
     )
     from ..find.category import category  # (plain words: no parser)
 
-    rows = conn.execute("SELECT id, cue_lemma, cue_text, speaker_mention FROM statements")
+    rows = conn.execute(
+        "SELECT id, cue_lemma, cue_text, speaker_mention, speaker_kind FROM statements"
+    )
     conn.executemany(
         "UPDATE statements SET category = ? WHERE id = ?",
-        [(category(lemma, cue, mention), sid) for sid, lemma, cue, mention in rows.fetchall()],
+        [(category(*row[1:]), row[0]) for row in rows.fetchall()],
     )
 
 
