@@ -168,3 +168,13 @@ def test_asked_about_someone_s_words_does_not_make_the_one_spoken_of_a_speaker(e
     )
     assert all(s.speaker.name != "Hillary Clinton" for s in stmts)
     assert _by_content(stmts, "the remark was fair").speaker.mention == "Pence"
+
+
+def test_what_an_article_writes_of_a_person_says_which_pronoun_is_theirs(extract):
+    # twice "Clinton said she ...": "she" is hers; the "he" after her is Sanders
+    stmts = extract(
+        "Bernie Sanders spoke in Iowa on Monday.\n\n"
+        "Hillary Clinton said she would win the state. Clinton said she was ready to lead. "
+        "He said the race was far from over."
+    )
+    assert _by_content(stmts, "far from over").speaker.name == "Bernie Sanders"

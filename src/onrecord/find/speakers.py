@@ -372,6 +372,28 @@ class ArticleSpeakers:
         self.org_ends = [e.end for e in self.orgs]
         self._index_subjects()
         self.named_bodies = self._named_bodies()
+        self._pronouns_from_use()
+
+    def _pronouns_from_use(self) -> None:
+        """The pronoun of each person the article does not say by an honorific, from how it
+        writes of them: a "he" or "she" that is the subject of what a named person says,
+        thinks or promises is theirs ("Clinton said she would …", "Trump insisted he had
+        …"). Two such clauses or more, and none the other way, decide."""
+        votes: dict[int, list[int]] = {}  # id(person) -> [he, she]
+        people: dict[int, Person] = {}
+        for tok in self.doc:
+            if tok.lower_ not in ("he", "she") or tok.dep_ != "nsubj" or tok.head.dep_ != "ccomp":
+                continue
+            verb = tok.head
+            subject = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+            person = self.by_token.get(subject.i) if subject is not None else None
+            if person is not None:
+                people[id(person)] = person
+                votes.setdefault(id(person), [0, 0])[tok.lower_ == "she"] += 1
+        for key, (he, she) in votes.items():
+            person = people[key]
+            if person.pronoun is None and max(he, she) >= 2 and min(he, she) == 0:
+                person.pronoun = "he" if he else "she"
 
     def _index_subjects(self) -> None:
         """The main-clause subjects a pronoun's antecedent is looked for among, in text order:
