@@ -473,3 +473,250 @@ def test_speaker_timeline_shows_speech_unless_asked(web):
     assert doc.xpath('//dd[@class="n-statements"]/text()') == ["6"]
     doc = page(web, f"/speakers/{speaker['id']}?category=all")
     assert listed(doc) == set(IDS) and doc.xpath('//p[@class="hidden-categories"]') == []
+
+
+# --- what 'show' says, the category column, the timeline's minimum confidence ---------------
+
+
+def test_show_says_category_and_confidence_and_marks_low(db):
+    def facts(key: str) -> dict[str, str]:
+        result = _run("show", IDS[key], "--db", db)
+        assert result.exit_code == 0, result.output
+        lines = result.stdout.split("\n\n", 1)[1].splitlines()  # after the marked text
+        return dict(line.strip().split(": ", 1) for line in lines if ": " in line)
+
+    s1 = facts("s1")
+    assert s1["category"] == "speech"
+    assert s1["confidence"] == "0.20 (low confidence: below 0.5, check it in the article)"
+    assert facts("s2")["confidence"] == "— (not measured)"
+    assert facts("s3")["confidence"] == "0.50"  # the threshold itself is not low
+    s4 = facts("s4")
+    assert (s4["category"], s4["confidence"]) == ("belief", "0.80")
+    assert facts("s6")["category"] == "finding"
+
+
+def _column(stdout: str, name: str) -> dict[str, str]:
+    """{statement: its cell in column ``name``} of a statement table (the id first)."""
+    header, rule, *rows = stdout.split("\n\n")[0].splitlines()
+    at = header.index(name)
+    width = len(rule[at:].split("  ")[0])  # the column's rule: dashes as wide as it is
+    return {NAME[row.split()[0]]: row[at : at + width].strip() for row in rows}
+
+
+def test_statements_table_shows_category_where_several_can_appear(db):
+    every = _run("statements", "--db", db, "--category", "all").stdout
+    assert every.splitlines()[0].split()[:5] == ["ID", "SPEAKER", "KIND", "CATEGORY", "CONF"]
+    assert _column(every, "CATEGORY") == {
+        "s1": "speech",
+        "s2": "speech",
+        "s3": "speech",
+        "s4": "belief",
+        "s5": "finding",
+        "s6": "finding",
+    }
+    assert _column(every, "CONF")["s4"] == "0.80"  # the columns after it still line up
+    for one in ("speech", "finding"):  # one category: no column for it
+        table = _run("statements", "--db", db, "--category", one).stdout
+        assert "CATEGORY" not in table.splitlines()[0]
+
+
+def test_timeline_min_confidence_and_confidence_column(db):
+    result = _run("timeline", "Anna Smith", "--db", db)
+    lines = result.stdout.splitlines()
+    assert lines[1].split() == [
+        "SAID",
+        "ON",
+        "REPORTS",
+        "ACT",
+        "CONF",
+        "REPORTED",
+        "BY",
+        "STATEMENT",
+    ]
+    conf = {line.split("Daily")[1].strip(): line.split()[3] for line in lines[3:]}
+    assert conf == {
+        "the bridge opens in May": "0.20",
+        "the budget grows": "—",
+        "the mayor resigns": "0.50",
+    }
+    high = _run("timeline", "Anna Smith", "--db", db, "--min-confidence", "0.5")
+    assert high.exit_code == 0, high.output
+    assert high.stdout.splitlines()[0] == (
+        "Anna Smith (person): 1 speech statement(s) of confidence 0.5 or more; "
+        "1 belief and 1 finding hidden (--category all)"
+    )
+    assert [line.split()[-1] for line in high.stdout.splitlines()[3:]] == ["resigns"]
+    every = _run(
+        "timeline", "Smith", "--db", db, "--min-confidence", "0.5", "--category", "all"
+    ).stdout.splitlines()
+    assert every[0] == "Anna Smith (person): 3 statement(s) of confidence 0.5 or more"
+    assert every[1].split()[:5] == ["SAID", "ON", "REPORTS", "CATEGORY", "ACT"]
+    assert sorted(line.split()[2] for line in every[3:]) == ["belief", "finding", "speech"]
+    as_json = json.loads(
+        _run("timeline", "Smith", "--db", db, "--min-confidence", "0", "--format", "json").stdout
+    )
+    assert names(as_json["statements"]) == {"s1", "s3"}  # unknown left out even at 0
+    assert (as_json["total"], as_json["min_confidence"]) == (2, 0.0)
+    assert as_json["categories"] == {"speech": 2, "belief": 1, "finding": 1}
+    bad = _run("timeline", "Smith", "--db", db, "--min-confidence", "1.5")
+    assert bad.exit_code == 2 and "must be a number from 0 to 1" in bad.output
+
+
+def test_timeline_api_and_speaker_page_take_min_confidence(web):
+    speaker = web.get("/api/speakers").json()["speakers"][0]
+    base = f"/api/speakers/{speaker['id']}/timeline"
+    line = web.get(base, params={"min_confidence": "0.5"}).json()
+    assert names(line["statements"]) == {"s3"} and line["total"] == 1
+    assert line["categories"] == {"speech": 1, "belief": 1, "finding": 1}
+    assert line["min_confidence"] == 0.5
+    every = web.get(base, params={"min_confidence": "0.5", "category": "all"}).json()
+    assert names(every["statements"]) == {"s3", "s4", "s5"} and every["total"] == 3
+    assert sum(n for b in every["buckets"] for n in b["acts"].values()) == 3  # the chart too
+    assert web.get(base).json()["min_confidence"] is None
+    for bad in ("abc", "1.5", "nan"):
+        answer = web.get(base, params={"min_confidence": bad})
+        assert answer.json() == {
+            "error": f"min_confidence must be a number from 0 to 1, not '{bad}'",
+            "status": 400,
+        }
+    url = f"/speakers/{speaker['id']}"
+    doc = page(web, url + "?min_confidence=0.5")
+    assert doc.xpath('//p[contains(@class, "ignored")]') == []
+    assert listed(doc) == {"s3"}
+    assert doc.xpath(f'//form[@action="{url}"]//input[@name="min_confidence"]/@value') == ["0.5"]
+    assert text(doc, '//h2[@class="listed"]') == (
+        "1 speech statement of confidence 0.5 or more, newest first"
+    )
+    assert text(doc, '//p[@class="hidden-categories"]') == (
+        "Showing speech; 1 belief and 1 finding hidden — show all"
+    )
+    assert text(doc, '//p[@class="counts-label"]') == (
+        "Totals over all of Anna Smith’s statements, of every kind, whatever their confidence:"
+    )
+    removers = {a.get("data-param"): a.get("href") for a in doc.xpath('//a[@class="filter"]')}
+    assert removers == {"min_confidence": url}
+    twin = doc.xpath('//footer/a[@class="json"]/@href')[0]
+    assert "min_confidence=0.5" in twin and names(web.get(twin).json()["statements"]) == {"s3"}
+    assert page(web, url).xpath('//input[@name="min_confidence"]/@value') == [""]
+    assert web.get(url, params={"min_confidence": "2"}).status_code == 400
+
+
+# --- a large record, and a speaker of findings alone ----------------------------------------
+
+SPEECHES = 1200  # Bo Lee's: more than a thousand, to be written 1,200
+
+
+def _many() -> tuple[Article, list[Statement]]:
+    """One article: Bo Lee says 1,200 different things, the exit polls show three."""
+    lines = [
+        ("Bo Lee", "said", "say", f"plan {n:04x} {n * 7:05x} holds", "speech")
+        for n in range(SPEECHES)
+    ]
+    lines += [
+        ("exit polls", "showed", "show", f"support at {n} percent", "finding") for n in (40, 41, 42)
+    ]
+    text, parts = "", []
+    for who, cue, lemma, content, category in lines:
+        start = len(text)
+        text += f"{who} {cue} {content}. "
+        parts.append((who, start, cue, lemma, content, category))
+    article = Article(
+        id="d" * 16, text=text, path="d.txt", outlet="Daily", published="2024-03-01", title="D"
+    )
+    statements = []
+    for who, start, cue, lemma, content, category in parts:
+        cue_at = start + len(who) + 1
+        at = cue_at + len(cue) + 1
+        kind = "group" if who == "exit polls" else "person"
+        statements.append(
+            Statement(
+                article.id,
+                Speaker(who, who, (start, start + len(who)), kind, (start, start + len(who))),
+                Cue(cue, (cue_at, cue_at + len(cue)), lemma),
+                [(at, at + len(content))],
+                content,
+                "indirect",
+                category=category,
+                confidence=0.9,
+                speech_act="claim",
+            )
+        )
+    return article, statements
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("many") / "m.db"
+    conn = store.connect(path)
+    store.write_article(conn, *_many())
+    identity.rebuild(conn)
+    conn.close()
+    return str(path)
+
+
+def test_cli_counts_have_thousands_separators_throughout(many):
+    lines = _run("statements", "--db", many, "--category", "finding").stdout.splitlines()
+    assert lines[-2:] == [
+        "3 finding statement(s)",
+        "1,200 speech statements hidden; --category all shows every kind",
+    ]
+    lines = _run("statements", "--db", many).stdout.splitlines()
+    assert lines[-2:] == [
+        "50 of 1,200 speech statement(s); --limit N for more",
+        "3 findings hidden; --category all shows every kind",
+    ]
+    first = _run("timeline", "Bo Lee", "--db", many, "--limit", "3").stdout.splitlines()[0]
+    assert (
+        first == "Bo Lee (person): 1,200 speech statement(s); the latest 3 shown (--limit for more)"
+    )
+    first = _run("timeline", "Bo Lee", "--db", many, "--category", "all", "--limit", "3").stdout
+    assert first.splitlines()[0] == (
+        "Bo Lee (person): 1,200 statement(s) in 1,200 report(s); the latest 3 shown "
+        "(--limit for more)"
+    )
+
+
+def test_a_speaker_without_speech_says_where_its_statements_are(many):
+    result = _run("timeline", "exit polls", "--db", many)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "exit polls (group): no speech statements; 3 findings (--category finding shows them)\n"
+    )  # and no empty table
+    lines = _run("timeline", "Bo Lee", "--db", many, "--category", "belief").stdout.splitlines()
+    assert lines == [
+        "Bo Lee (person): no beliefs; 1,200 speech statements (--category speech shows them)"
+    ]
+    shown = _run("timeline", "exit polls", "--db", many, "--category", "finding").stdout
+    assert shown.splitlines()[0] == "exit polls (group): 3 finding statement(s)"
+    assert len(shown.splitlines()) == 3 + 3  # the line, the header and rule, three rows
+
+
+def test_pages_write_large_counts_with_separators_and_a_speaker_without_speech(many):
+    with TestClient(create_app(many), base_url="http://127.0.0.1") as client:
+        ids = {s["name"]: s["id"] for s in client.get("/api/speakers").json()["speakers"]}
+        doc = page(client, f"/speakers/{ids['Bo Lee']}")
+        assert doc.xpath('//dd[@class="n-statements"]/text()') == ["1,200"]
+        assert doc.xpath('//dd[@class="n-clusters"]/text()') == ["1,200"]
+        assert text(doc, '//h2[@class="listed"]') == "1,200 speech statements, newest first"
+        assert text(doc, '//nav[@class="pager"]/span') == "page 1 of 24"
+        doc = page(client, "/?category=finding")
+        assert text(doc, '//p[@class="hidden-categories"]') == (
+            "Showing findings; 1,200 speech statements hidden — show all"
+        )
+        assert text(doc, '//span[@class="of"]') == (
+            "of 1,203 statements of every kind from 1 articles"
+        )
+        facet = doc.xpath('//section[@data-facet="category"]//span[@class="count"]/text()')
+        assert facet == ["1,200", "3"]
+        assert text(page(client, "/speakers"), '//table//td[@class="num"]') == "1,200"
+        # a speaker of findings alone: says so, and links to them
+        url = f"/speakers/{ids['exit polls']}"
+        doc = page(client, url)
+        line = doc.xpath('//p[@class="hidden-categories"]')[0]
+        assert " ".join(line.text_content().split()) == "No speech; 3 findings — show all"
+        assert line.xpath("a/@href") == [url + "?category=all"]
+        every = page(client, url + "?category=all")
+        assert len(every.xpath('//li[@class="statement"]')) == 3
+        assert every.xpath('//p[@class="hidden-categories"]') == []
+        doc = page(client, f"/?speaker_id={ids['exit polls']}")
+        assert text(doc, '//p[@class="hidden-categories"]') == "No speech; 3 findings — show all"

@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 
 from . import evaluate as evaluation
-from .model import SPEECH_ACTS, STATEMENT_KINDS, Mode, Problem
+from .model import LOW_CONFIDENCE, SPEECH_ACTS, STATEMENT_KINDS, Mode, Problem
 from .read.metadata import load_sidecar
 from .read.text import IngestError
 from .record import query, schema, store
@@ -148,10 +148,37 @@ STATEMENT_COLUMNS = [
 ]
 
 
+CATEGORY_COLUMN = ("CATEGORY", "category", 8)  # where more than one category is listed
+
+
+def _statement_columns(category: str | None) -> list[tuple[str, str, int]]:
+    """The columns of a statement table: with a category column after KIND where the table
+    may hold more than one category (``category`` None), so that they can be told apart."""
+    if category is not None:
+        return STATEMENT_COLUMNS
+    at = STATEMENT_COLUMNS.index(("KIND", "kind", 8)) + 1
+    return [*STATEMENT_COLUMNS[:at], CATEGORY_COLUMN, *STATEMENT_COLUMNS[at:]]
+
+
 def _shown_confidence(value: float | None) -> str:
     """A statement's confidence as the table shows it: "0.83", or "—" where it was not
     measured."""
     return "—" if value is None else f"{value:.2f}"
+
+
+def _confidence_line(value: float | None) -> str:
+    """A statement's confidence as 'onrecord show' says it: "0.97", "0.20 (low confidence:
+    below 0.5, check it in the article)" as the web pages mark it, or "— (not measured)"."""
+    if value is None:
+        return "— (not measured)"
+    if value < LOW_CONFIDENCE:
+        return f"{value:.2f} (low confidence: below {LOW_CONFIDENCE:g}, check it in the article)"
+    return f"{value:.2f}"
+
+
+def _at_least(min_confidence: float | None) -> str:
+    """What a minimum confidence keeps, in words: " of confidence 0.5 or more" ("": none)."""
+    return "" if min_confidence is None else f" of confidence {min_confidence:g} or more"
 
 
 def _print_statements(
@@ -164,8 +191,9 @@ def _print_statements(
 ) -> None:
     """Statements in ``fmt``; a table ends with their number, and where ``total`` is more
     (a limited listing), how many there are and how to see more. ``category``: the one
-    category listed (None: every one); ``hidden``: what that leaves out, in words ("1 belief
-    and 2 findings"), said after the table, or on stderr after the other formats."""
+    category listed (None: every one, and a table has a CATEGORY column); ``hidden``: what
+    that leaves out, in words ("1 belief and 2 findings"), said after the table, or on stderr
+    after the other formats."""
     noun = f"{category} statement(s)" if category else "statement(s)"
     if fmt == "json":
         click.echo(json.dumps(stmts, ensure_ascii=False, indent=2))
@@ -186,7 +214,7 @@ def _print_statements(
             flat["date"] = schema.shown_date(s["said_on"])
             flat["shown_confidence"] = _shown_confidence(s.get("confidence"))
             rows.append(flat)
-        click.echo(_table(rows, STATEMENT_COLUMNS))
+        click.echo(_table(rows, _statement_columns(category)))
         if total is not None and total > len(stmts):
             click.echo(f"\n{len(stmts):,} of {total:,} {noun}; --limit N for more")
         else:
@@ -521,11 +549,20 @@ def export(db, fmt, out) -> None:
     show_default=True,
     help="speech, belief or finding, or all of them.",
 )
+@click.option(
+    "--min-confidence",
+    type=float,
+    callback=_min_confidence,
+    metavar="X",
+    help="Only statements whose confidence (0 to 1) is at least X (that of the report that "
+    "stands for each reported statement); those stored before confidence was measured are "
+    "left out.",
+)
 @click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True)
 @click.option(
     "--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True
 )
-def timeline(name, db, about, category, limit, fmt) -> None:
+def timeline(name, db, about, category, min_confidence, limit, fmt) -> None:
     """A speaker's statements in time order, each reported statement once (speech only
     unless --category says otherwise)."""
     if not name.strip():
@@ -536,24 +573,42 @@ def timeline(name, db, about, category, limit, fmt) -> None:
         raise click.ClickException(f"no speaker called {name!r} (see 'onrecord speakers')")
     found = query.speakers(conn, name=name)
     category = query.category_filter(category)
-    line = query.timeline(conn, who["id"], about=about, category=category, limit=limit)
+    line = query.timeline(
+        conn,
+        who["id"],
+        about=about,
+        category=category,
+        min_confidence=min_confidence,
+        limit=limit,
+    )
     stmts = list(reversed(line["statements"]))  # oldest first
     if fmt == "json":
         click.echo(
             json.dumps({"speaker": who, **line, "statements": stmts}, indent=2, ensure_ascii=False)
         )
         return
-    others = [f"{s['name']} ({s['statements']})" for s in found if s["id"] != who["id"]][:5]
+    others = [f"{s['name']} ({s['statements']:,})" for s in found if s["id"] != who["id"]][:5]
     shown = len(stmts)
     hidden = query.hidden(line["categories"], category)
-    what = f"{category} statement(s)" if category else f"statement(s) in {who['statements']} "
+    elsewhere = query.elsewhere(line["categories"], category)
+    conf = _at_least(min_confidence)
+    if elsewhere:  # none of this category, some of others: say so, and how to see them
+        ask = elsewhere[0] if len(elsewhere) == 1 else "all"
+        what = f"no {query.noun(2, category)}{conf}; {hidden} (--category {ask} shows them)"
+    elif category:
+        what = f"{line['total']:,} {category} statement(s){conf}"
+        what += f"; {hidden} hidden (--category all)" if hidden else ""
+    else:
+        what = f"{line['total']:,} statement(s){conf}"
+        if not about and min_confidence is None:  # the speaker's reports: all of them
+            what += f" in {who['statements']:,} report(s)"
     click.echo(
-        f"{who['name']} ({who['kind']}): {line['total']} {what}"
-        + ("" if category else "report(s)")
-        + (f"; {hidden} hidden (--category all)" if hidden else "")
-        + (f"; the latest {shown} shown (--limit for more)" if shown < line["total"] else "")
+        f"{who['name']} ({who['kind']}): {what}"
+        + (f"; the latest {shown:,} shown (--limit for more)" if shown < line["total"] else "")
         + (f"; also matching: {', '.join(others)}" if others else "")
     )
+    if not stmts:
+        return
     rows = []
     for s in stmts:
         said = s["said_on"] or {}
@@ -561,23 +616,24 @@ def timeline(name, db, about, category, limit, fmt) -> None:
             {
                 "date": schema.shown_date(said) or "?",
                 "reports": s["cluster"]["reports"],
+                "category": s["category"],
                 "act": s["speech_act"],
+                "confidence": _shown_confidence(s["confidence"]),
                 "outlets": _reported_by(s["cluster"]["articles"]),
                 "content": s["cluster"]["text"],
             }
         )
-    click.echo(
-        _table(
-            rows,
-            [
-                ("SAID ON", "date", 10),
-                ("REPORTS", "reports", 7),
-                ("ACT", "act", 11),
-                ("REPORTED BY", "outlets", 28),
-                ("STATEMENT", "content", 0),
-            ],
-        )
-    )
+    columns = [
+        ("SAID ON", "date", 10),
+        ("REPORTS", "reports", 7),
+        ("ACT", "act", 11),
+        ("CONF", "confidence", 4),
+        ("REPORTED BY", "outlets", 28),
+        ("STATEMENT", "content", 0),
+    ]
+    if category is None:  # several categories may be listed: tell them apart
+        columns.insert(2, CATEGORY_COLUMN)
+    click.echo(_table(rows, columns))
 
 
 def _reported_by(articles: list[dict]) -> str:
@@ -614,6 +670,8 @@ def show(statement_id, db, fmt) -> None:
             ),
         ),
         ("kind", f"{stmt['kind']}, {stmt['speech_act']}"),
+        ("category", stmt["category"]),
+        ("confidence", _confidence_line(stmt["confidence"])),
         (
             "said on",
             f"{said.get('date')} ({said.get('precision')}, from "
@@ -628,11 +686,11 @@ def show(statement_id, db, fmt) -> None:
     ]
     for label, value in facts:
         if value:
-            click.echo(f"{label:>9}: {value}")
-    click.echo(f"{'reported':>9}: {stmt['cluster']['reports']} time(s)")
+            click.echo(f"{label:>10}: {value}")
+    click.echo(f"{'reported':>10}: {stmt['cluster']['reports']:,} time(s)")
     for a in stmt["cluster"]["articles"]:
         first = " (first)" if a["id"] == stmt["cluster"]["first_reported"] else ""
-        click.echo(f"           {a['published'] or '?'}  {a['outlet'] or '-'}  {a['path']}{first}")
+        click.echo(f"{'':12}{a['published'] or '?'}  {a['outlet'] or '-'}  {a['path']}{first}")
 
 
 def _highlighted(text: str, stmt: dict, margin: int = 1) -> str:

@@ -259,8 +259,9 @@ def noun(n: int, category: str | None) -> str:
 
 
 def counted(n: int, category: str | None) -> str:
-    """``n`` statements of ``category`` in words: "12 speech statements", "1 belief"."""
-    return f"{n} {noun(n, category)}"
+    """``n`` statements of ``category`` in words, with thousands separators: "5,404 speech
+    statements", "1 belief"."""
+    return f"{n:,} {noun(n, category)}"
 
 
 def hidden(counts: dict[str, int], category: str | None) -> str | None:
@@ -273,6 +274,15 @@ def hidden(counts: dict[str, int], category: str | None) -> str | None:
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def elsewhere(counts: dict[str, int], category: str | None) -> list[str]:
+    """The categories that hold every statement of ``counts`` when a view of ``category`` has
+    none of them (a speaker quoted only for findings, viewed as speech): what to show
+    instead. Empty when the view shows something, or when nothing is hidden either."""
+    if category is None or counts.get(category):
+        return []
+    return [c for c in CATEGORIES if c != category and counts.get(c)]
 
 
 SELECT = """
@@ -618,6 +628,7 @@ def timeline(
     *,
     about: str | None = None,
     category: str | None = None,
+    min_confidence: float | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> dict:
@@ -632,10 +643,12 @@ def timeline(
     apart go to an ``earlier`` and a ``later`` bucket (with their ``first`` and ``last``
     dates), so that one misdated statement neither stretches the chart over the empty years
     between nor turns its months into years. ``about`` narrows to statements about it (see
-    :class:`Filters`), ``category`` to one category (None: every one; the statement that
-    stands for a cluster decides); ``categories`` counts the speaker's clusters (about it,
-    if ``about``) per category, whatever ``category`` is, and ``category`` says which it
-    shows (``all``: every one).
+    :class:`Filters`), ``category`` to one category (None: every one) and ``min_confidence``
+    to a confidence of at least this (0 to 1; unknown confidence left out): for both, the
+    statement that stands for a cluster decides. ``categories`` counts the speaker's
+    clusters (about it, if ``about``; of that confidence, if ``min_confidence``) per
+    category, whatever ``category`` is, and ``category`` says which it shows (``all``:
+    every one), ``min_confidence`` the minimum asked (None: none).
 
     ``entity_id`` is a speaker's id, or a name as :func:`find_speaker` reads it
     (``timeline(conn, "Putin")``); a name that finds no speaker raises ValueError.
@@ -645,7 +658,7 @@ def timeline(
         if who is None:
             raise ValueError(f"no speaker called {entity_id!r}")
         entity_id = who["id"]
-    where, params = Filters(entity=int(entity_id), about=about).sql()
+    where, params = Filters(entity=int(entity_id), about=about, min_confidence=min_confidence).sql()
     where += f" AND s.rowid = ({_SPEAKERS_REPORT})"  # each of the speaker's clusters once
     categories = {
         c: n
@@ -701,6 +714,7 @@ def timeline(
         "total": total,
         "category": category or ALL,
         "categories": categories,
+        "min_confidence": min_confidence,
         "statements": rows,
     }
 

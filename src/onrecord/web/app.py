@@ -115,6 +115,15 @@ About = Annotated[
     str | None,
     Query(max_length=500, description="Only statements about this (a target, or content words)."),
 ]
+MinConfidence = Annotated[
+    str | None,
+    Query(
+        max_length=40,
+        description="Only statements whose confidence (the chance that the statement is "
+        "right) is at least this, a number from 0 to 1; statements stored before confidence "
+        "was measured (confidence null) are left out.",
+    ),
+]
 CATEGORY_PATTERN = f"^(|{'|'.join(query.CATEGORY_CHOICES)})$"
 TimelineCategory = Annotated[
     str | None,
@@ -231,15 +240,7 @@ class SearchParams:
         ] = None,
         since: Date = None,
         until: Date = None,
-        min_confidence: Annotated[
-            str | None,
-            Query(
-                max_length=40,
-                description="Only statements whose confidence (the chance that the statement "
-                "is right) is at least this, a number from 0 to 1; statements stored before "
-                "confidence was measured (confidence null) are left out.",
-            ),
-        ] = None,
+        min_confidence: MinConfidence = None,
         order: Annotated[
             str | None,
             Query(
@@ -402,6 +403,7 @@ def create_app(
     templates.env.filters["label"] = _label
     templates.env.filters["web_link"] = web_link
     templates.env.filters["shown_date"] = schema.shown_date
+    templates.env.filters["num"] = "{:,}".format  # 5,404: as the pages' hidden counts say
     app.mount("/static/swagger-ui", StaticFiles(directory=str(SWAGGER_FILES)), name="swagger")
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
@@ -597,13 +599,16 @@ def create_app(
         """One speaker: name, kind, titles, counts, first and last dates."""
         return found(query.speaker(connection, speaker_id), "speaker")
 
-    def speaker_timeline(connection, speaker_id, about, category, page_no, size) -> dict:
+    def speaker_timeline(
+        connection, speaker_id, about, category, min_confidence, page_no, size
+    ) -> dict:
         speaker = found(query.speaker(connection, speaker_id), "speaker")
         line = query.timeline(
             connection,
             speaker_id,
             about=about,
             category=query.category_filter(category or PAGE_CATEGORY),
+            min_confidence=query.parse_confidence(min_confidence),
             limit=size,
             offset=(page_no - 1) * size,
         )
@@ -620,14 +625,17 @@ def create_app(
         connection: Conn,
         about: About = None,
         category: TimelineCategory = None,
+        min_confidence: MinConfidence = None,
         page: Page = 1,
         size: Size = 50,
     ) -> dict:
         """A speaker's statements newest first (each reported statement once), and counts
         per period and speech act: speech only unless ``category`` says otherwise
         (``category`` in the answer says which it shows, ``categories`` counts the speaker's
-        reported statements of each)."""
-        return speaker_timeline(connection, speaker_id, about, category, page, size)
+        reported statements of each under ``about`` and ``min_confidence``). For
+        ``category`` and ``min_confidence``, the report that stands for a reported statement
+        decides."""
+        return speaker_timeline(connection, speaker_id, about, category, min_confidence, page, size)
 
     @app.get(
         "/api/articles/{article_id}",
@@ -698,14 +706,29 @@ def create_app(
         connection: Conn,
         about: About = None,
         category: TimelineCategory = None,
+        min_confidence: MinConfidence = None,
         page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
     ):
-        data = speaker_timeline(connection, speaker_id, about, category, page_no, SPEAKER_PAGE)
+        data = speaker_timeline(
+            connection, speaker_id, about, category, min_confidence, page_no, SPEAKER_PAGE
+        )
         data["chart"] = render.timeline_svg(data["buckets"])
         shown = query.category_filter(data["category"])
+        minimum = data["min_confidence"]
+        minimum = None if minimum is None else f"{minimum:g}"
+        filters = [
+            Filter(param, label, value, value)
+            for param, label, value in (
+                ("about", "about", about or None),
+                ("min_confidence", "confidence at least", minimum),
+            )
+            if value is not None
+        ]
         context = {
             "data": data,
             "about": about or "",
+            "min_confidence": minimum or "",
+            "filters": filters,
             "category": shown,
             "category_param": category or "",
             "showing": _showing(data["categories"], shown),
@@ -1086,6 +1109,9 @@ _SHOWN = {"speech": "speech", "belief": "beliefs", "finding": "findings"}
 
 def _showing(counts: dict[str, int], category: str | None) -> str | None:
     """ "Showing speech; 8 beliefs and 1 finding hidden", for a page of one ``category``
-    (``counts``: statements per category under the other filters); None when it hides none."""
+    (``counts``: statements per category under the other filters), or "No speech; 3
+    findings" where it has none to show but others; None when it hides none."""
     hidden = query.hidden(counts, category)
+    if hidden and query.elsewhere(counts, category):
+        return f"No {_SHOWN[category]}; {hidden}"
     return f"Showing {_SHOWN[category]}; {hidden} hidden" if hidden else None

@@ -150,7 +150,7 @@ def timeline_svg(buckets: list[dict], *, width: int = 720, height: int = 220) ->
         f'<line x1="{left}" y1="{height - bottom}" x2="{width - 4}" y2="{height - bottom}" '
         'stroke="#999"/>',
         f'<text x="{left - 6}" y="{height - bottom - plot_h + 10}" text-anchor="end" '
-        f'class="axis">{top}</text>',
+        f'class="axis">{top:,}</text>',
         f'<text x="{left - 6}" y="{height - bottom}" text-anchor="end" class="axis">0</text>',
     ]
     regular = [p for p in periods if p not in OUTER]
@@ -168,7 +168,7 @@ def timeline_svg(buckets: list[dict], *, width: int = 720, height: int = 220) ->
             shown = f"{period} ({span})"
         parts.append(
             f'<g class="bar" data-period="{period}" data-count="{total}">'
-            f"<title>{shown}: {total} statement(s)</title>"
+            f"<title>{shown}: {total:,} statement(s)</title>"
         )
         for act in SPEECH_ACTS:
             n = acts.get(act, 0)
@@ -178,7 +178,7 @@ def timeline_svg(buckets: list[dict], *, width: int = 720, height: int = 220) ->
             y -= h
             parts.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
-                f'fill="{ACT_COLOURS[act]}" data-act="{act}"><title>{shown}: {n} {act}</title>'
+                f'fill="{ACT_COLOURS[act]}" data-act="{act}"><title>{shown}: {n:,} {act}</title>'
                 "</rect>"
             )
         parts.append("</g>")
