@@ -318,8 +318,9 @@ def test_decoding_the_marked_pieces_alone_gives_what_decoding_all_gives():
 
 
 def test_subjects_are_merged_latest_first_within_the_range():
-    assert list(_latest_first([1, 4, 9], [2, 4, 7, 12], 2, 12)) == [9, 7, 4, 2]
-    assert list(_latest_first([], [3], 0, 3)) == []
+    assert list(_latest_first(([1, 4, 9], [2, 4, 7, 12]), 2, 12)) == [9, 7, 4, 2]
+    assert list(_latest_first(([], [3]), 0, 3)) == []
+    assert list(_latest_first(([1, 8], [5], [2, 6]), 0, 9)) == [8, 6, 5, 2, 1]
 
 
 def test_the_view_of_a_long_article_has_its_length():

@@ -196,3 +196,17 @@ def test_seed_said_on_dates(seed_results):
     years = {s.said_on.date[:4] for stmts in by_file.values() for s in stmts}
     assert min(years) == "2019" and max(years) == "2024"
     assert all(s.said_on is not None for stmts in by_file.values() for s in stmts)
+
+
+def test_a_deadline_is_not_when_the_words_were_said():
+    from pathlib import Path
+
+    from onrecord import extract
+
+    # a PolNeAR train article: "Nye won't get a vote until 2017 or even early 2018" once
+    # dated a statement of its paragraph to 2017, a year after the article
+    root = Path(__file__).resolve().parents[2] / "shared" / "data" / "polnear" / "train"
+    text = (root / "text" / "huff-post_2016-04-12_republicans-finally-confirmed-a-.txt").read_text()
+    found = extract(text)  # (as it came, with no date of publication)
+    assert found
+    assert not [s.said_on.text for s in found if s.said_on and s.said_on.date >= "2017"]

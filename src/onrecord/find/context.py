@@ -222,6 +222,9 @@ def _when(
     for ent in ents:
         if ent.end_char <= lo or ent.start_char >= hi or ent.label_ != "DATE":
             continue
+        head = ent.root.head
+        if head.dep_ == "prep" and head.lower_ in _NOT_WHEN:
+            continue  # "won't get a vote until 2017": a deadline, not when it was said
         if all(t.i in ids for t in ent) and tied(ent.root):
             kept = [t for t in ent if not (t.is_punct or t.lower_ in ("the", "a"))]
             while kept and kept[-1].i < ent.end - 1 and not kept[-1].is_alpha | kept[-1].like_num:
@@ -247,6 +250,8 @@ def _when(
 
 
 _PRECISE = {"day": 0, "week": 1, "month": 2, "year": 3}
+# prepositions whose date is a deadline or a span, never the day of the words
+_NOT_WHEN = frozenset({"until", "till", "by", "before", "after", "through", "since", "from"})
 
 
 def _phrase(tokens: list[Token], frame_ids: set[int], stop: set[int]) -> tuple[int, int] | None:
