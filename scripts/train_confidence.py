@@ -2,7 +2,7 @@
 PolNeAR train, calibrated on PolNeAR dev.
 
     python scripts/train_confidence.py ../shared/data/polnear [--modes fast default]
-        [--cache DIR]
+        [--cache DIR] [--calibration isotonic|platt]
 
 For each mode, every statement the extractor finds in train is one example, labelled right
 or wrong by :func:`onrecord.evaluate.correct` (cue, source and content match an annotated
@@ -11,7 +11,10 @@ regression (scikit-learn, lbfgs, deterministic) is fitted on train; an isotonic 
 then maps its probabilities on dev to how often dev statements are right. The script prints,
 for dev: the ranking quality (AUC), the calibration error before calibration, after it, and
 cross-fitted (calibrated on half of dev's articles, measured on the other half, both ways),
-which is the honest figure for texts the calibration never saw. Needs ``pip install
+which is the honest figure for texts the calibration never saw. ``--calibration platt``
+maps through Platt scaling instead (two parameters: smooth, but on dev it fitted the middle
+worse, calibration error 0.037 cross-fitted, and kept fewer right statements over the
+floor). Needs ``pip install
 scikit-learn`` (training only: the product reads the weights). ``--cache`` keeps the spaCy
 parses between runs.
 """
@@ -62,7 +65,35 @@ def _isotonic(p, y):
     return IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(p, y)
 
 
-def train(corpus: Path, mode: Mode, cache: Path | None) -> dict:
+class _Platt:
+    """Platt scaling: a logistic regression on the log-odds of the model's probability (two
+    parameters, so a smooth map that a few hundred statements do not bend)."""
+
+    def fit(self, p, y):
+        import numpy as np
+        from sklearn.linear_model import LogisticRegression
+
+        self.lr = LogisticRegression(C=1e6).fit(self._logit(np.asarray(p)), y)
+        return self
+
+    @staticmethod
+    def _logit(p):
+        import numpy as np
+
+        p = np.clip(p, 1e-6, 1 - 1e-6)
+        return np.log(p / (1 - p)).reshape(-1, 1)
+
+    def predict(self, p):
+        import numpy as np
+
+        return self.lr.predict_proba(self._logit(np.asarray(p)))[:, 1]
+
+
+def _calibrator(kind: str, p, y):
+    return _isotonic(p, y) if kind == "isotonic" else _Platt().fit(p, y)
+
+
+def train(corpus: Path, mode: Mode, cache: Path | None, calibration: str = "isotonic") -> dict:
     import numpy as np
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -80,12 +111,12 @@ def train(corpus: Path, mode: Mode, cache: Path | None) -> dict:
     y_dv = np.array([ok for _, _, ok in dv], dtype=int)
     lr = LogisticRegression(C=1.0, max_iter=2000).fit(x_tr, y_tr)
     p_dv = lr.predict_proba(x_dv)[:, 1]
-    iso = _isotonic(p_dv, y_dv)
+    cal = _calibrator(calibration, p_dv, y_dv)
     # cross-fitted: calibrated on the articles of one half of dev, measured on the other's
     halves = np.array([n % 2 for n, _, _ in dv])
     crossed = np.zeros_like(p_dv)
     for h in (0, 1):
-        fit = _isotonic(p_dv[halves != h], y_dv[halves != h])
+        fit = _calibrator(calibration, p_dv[halves != h], y_dv[halves != h])
         crossed[halves == h] = fit.predict(p_dv[halves == h])
     report = {
         "train_statements": len(tr),
@@ -93,19 +124,27 @@ def train(corpus: Path, mode: Mode, cache: Path | None) -> dict:
         "dev_statements": len(dv),
         "dev_auc": round(float(roc_auc_score(y_dv, p_dv)), 4),
         "dev_before_calibration": reliability(list(p_dv), list(y_dv.astype(bool))),
-        "dev_calibrated": reliability(list(iso.predict(p_dv)), list(y_dv.astype(bool))),
+        "dev_calibrated": reliability(list(cal.predict(p_dv)), list(y_dv.astype(bool))),
         "dev_cross_fitted": reliability(list(crossed), list(y_dv.astype(bool))),
     }
     names = vec.get_feature_names_out()
     model = {
         "bias": round(float(lr.intercept_[0]), 5),
         "weights": {n: round(float(w), 5) for n, w in zip(names, lr.coef_[0], strict=True)},
-        "calibration": {
-            "x": [round(float(v), 5) for v in iso.X_thresholds_],
-            "y": [round(float(v), 5) for v in iso.y_thresholds_],
-        },
+        "calibration": _points(cal),
     }
     return {"model": model, "report": report}
+
+
+def _points(cal) -> dict:
+    """The calibration as points that ``numpy.interp`` reads between: the isotonic map's own
+    steps, or the Platt map at 201 points."""
+    if hasattr(cal, "X_thresholds_"):
+        xs, ys = list(cal.X_thresholds_), list(cal.y_thresholds_)
+    else:
+        xs = [i / 200 for i in range(201)]
+        ys = list(cal.predict(xs))
+    return {"x": [round(float(v), 5) for v in xs], "y": [round(float(v), 5) for v in ys]}
 
 
 def _summary(rel: dict) -> str:
@@ -121,12 +160,15 @@ def main() -> None:
     parser.add_argument("corpus", type=Path, help="PolNeAR root (with train/ and dev/)")
     parser.add_argument("--modes", nargs="+", default=["fast", "default"])
     parser.add_argument("--cache", type=Path, help="folder for the parses (DocBin files)")
+    parser.add_argument(
+        "--calibration", choices=("isotonic", "platt"), default="isotonic", help="the map on dev"
+    )
     args = parser.parse_args()
     if args.cache:
         args.cache.mkdir(parents=True, exist_ok=True)
     models = json.loads(OUT.read_text()) if OUT.exists() else {}
     for name in args.modes:
-        out = train(args.corpus, Mode.of(name), args.cache)
+        out = train(args.corpus, Mode.of(name), args.cache, args.calibration)
         models[name] = out["model"]
         rep = out["report"]
         print(
