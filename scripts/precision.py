@@ -123,7 +123,9 @@ def _speaker_right(label: dict, drawn: dict, now: dict) -> bool | None:
         return label["speaker_ok"] == "yes"
     if label["speaker_ok"] == "no":
         return _same_person(name, label.get("right_speaker")) or None
-    return False
+    # a right speaker named otherwise: right if the new name is the old one's person
+    # ("Hillary Clinton" where "Crooked Hillary Clinton" was drawn)
+    return _same_person(name, drawn["speaker"]) or _same_person(drawn["speaker"], name)
 
 
 def _same_person(name: str | None, right: str | None) -> bool:

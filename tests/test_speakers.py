@@ -178,3 +178,20 @@ def test_what_an_article_writes_of_a_person_says_which_pronoun_is_theirs(extract
         "He said the race was far from over."
     )
     assert _by_content(stmts, "far from over").speaker.name == "Bernie Sanders"
+
+
+def test_a_headline_s_words_are_not_part_of_a_name(extract):
+    text = (
+        "Ben Carson Defends Himself Against Claims He Exaggerated His Life Story\n\n"
+        "Ben Carson said on Sunday that the reports were false.\n\n"
+        "Carson added that he was proud of his campaign."
+    )
+    stmts = extract(text, clean_text=False)  # (the headline read, as PolNeAR's texts are)
+    assert {s.speaker.name for s in stmts if s.speaker.kind == "person"} == {"Ben Carson"}
+    # a headline name the body never writes makes no person
+    rubio = extract(
+        "Weak Rubio Tells Voters He Will Stay In The Race Until March\n\n"
+        "Marco Rubio said that he would stay in the race.",
+        clean_text=False,
+    )
+    assert {s.speaker.name for s in rubio} == {"Marco Rubio"}

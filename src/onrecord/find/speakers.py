@@ -358,8 +358,15 @@ class ArticleSpeakers:
         self.sent_starts = [sent.start for sent in doc.sents]
         ents = list(doc.ents)  # (each access to doc.ents builds them anew)
         surnames = {e[-1].lower_ for e in ents if e.label_ == "PERSON" and len(e) > 1}
-        for ent in ents:
-            if ent.label_ == "PERSON" or _surnamed(ent, surnames):
+        self.titled = titled = _title_lines(nlp.text_of(doc))
+        people = [e for e in ents if e.label_ == "PERSON" or _surnamed(e, surnames)]
+        # the names the body writes, and their surnames
+        names = [_key(e) for e in people if not _in_lines(e, titled)]
+        self.body = body = set(names) | {name[-1:] for name in names if name}
+        for ent in people:
+            if _in_lines(ent, titled):  # a headline's "Ben Carson Defends": the body's name
+                ent = _body_name_in(ent, body)
+            if ent is not None:
                 self._add_person(ent)
             budget.check()
         # (the people and their mentions are fixed from here on)
@@ -542,6 +549,8 @@ class ArticleSpeakers:
                 ),
                 None,
             )
+        if person is None:  # "Weak Rubio Tells …" over a body that names Marco Rubio
+            person = self._headline_person(span)
         if person is None and head.pos_ == "PROPN" and head.ent_type_ != "GPE":
             hint = _pronoun_of([t.lower_ for t in span])
             person = self._match(set(_name_words(span.text)), hint)  # a name NER missed
@@ -620,6 +629,14 @@ class ArticleSpeakers:
             return None
         earlier = [name for i, name in self.named_bodies.get(head.lower_, ()) if i < head.i]
         return earlier[-1] if earlier else None
+
+    def _headline_person(self, span) -> Person | None:
+        """The person a headline's mention names with words of its own around the name
+        ("Weak Rubio", "Crooked Hillary Clinton"): the body's name in it, if any."""
+        if len(span) < 2 or not _in_lines(span, self.titled):
+            return None
+        run = _body_name_in(span, self.body)
+        return self._match(set(_name_words(run.text))) if run is not None else None
 
     def _note_unnamed(self, span, head: Token) -> None:
         """Keep the head of an unnamed speaker ("a security guard", "another witness"): a
@@ -730,6 +747,45 @@ def _holds(a: list[int], i: int) -> bool:
     """Whether the sorted list ``a`` holds ``i``."""
     k = bisect_left(a, i)
     return k < len(a) and a[k] == i
+
+
+# short words a headline leaves in lower case ("Trump Says He Will Not Back Down on Taxes")
+_SMALL = frozenset(
+    "a an and as at but by for from if in nor of off on or per so the to up vs via with yet".split()
+)
+
+
+def _title_lines(text: str) -> list[tuple[int, int]]:
+    """The lines written in title case (a headline's "Ben Carson Defends His Record on
+    Guns"): four to 25 words besides small ones, every one capitalised (a sentence full of
+    names still has a verb in lower case)."""
+    out = []
+    for m in re.finditer(r"[^\n]+", text):
+        words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", m.group()) if w.lower() not in _SMALL]
+        if 4 <= len(words) <= 25 and all(w[0].isupper() for w in words):
+            out.append(m.span())
+    return out
+
+
+def _in_lines(ent, lines: list[tuple[int, int]]) -> bool:
+    k = bisect_left(lines, (ent.start_char + 1,)) - 1
+    return k >= 0 and lines[k][0] <= ent.start_char < lines[k][1]
+
+
+def _key(ent) -> tuple[str, ...]:
+    return tuple(t.lower_ for t in ent if not t.is_punct)
+
+
+def _body_name_in(ent, body: set[tuple[str, ...]]):
+    """The longest run of a headline's name that the body writes as a name ("Crooked Hillary
+    Clinton", "Donald Trump Playing Dumb": "Hillary Clinton", "Donald Trump"); None where the
+    body has none: the headline's words alone make no person."""
+    for size in range(len(ent), 0, -1):
+        for start in range(ent.start, ent.end - size + 1):
+            run = ent.doc[start : start + size]
+            if _key(run) in body:
+                return run
+    return None
 
 
 def _surnamed(ent, surnames: set[str]) -> bool:
