@@ -195,3 +195,15 @@ def test_a_headline_s_words_are_not_part_of_a_name(extract):
         clean_text=False,
     )
     assert {s.speaker.name for s in rubio} == {"Marco Rubio"}
+
+
+def test_the_republican_is_a_person_and_the_campaign_is_the_one_named_before(extract):
+    stmts = extract(
+        "Donald Trump, the Republican nominee, spoke in Michigan on Friday. The Republican "
+        "told supporters that the election was rigged.\n\n"
+        "Hillary Clinton spoke in Ohio. The Clinton campaign said it was pleased with the "
+        "debate. The campaign said that another rally was planned."
+    )
+    assert _by_content(stmts, "the election was rigged").speaker.name == "Donald Trump"
+    campaign = _by_content(stmts, "another rally was planned").speaker
+    assert (campaign.mention, campaign.name) == ("The campaign", "Clinton campaign")

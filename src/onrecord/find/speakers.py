@@ -570,6 +570,13 @@ class ArticleSpeakers:
                 sp.name, sp.kind = (org, "organisation") if org else (None, "anonymous")
         else:
             ents = self._org_like_in(span)
+            if (
+                head.lower_ in PERSON_NOUNS
+                and head.tag_ in ("NN", "NNP")
+                and head.ent_type_ == "NORP"
+                and _definite(span)
+            ):  # "the Republican": one person, described by party
+                ents = []
             if ents and ents[-1].root.i == head.i or (ents and head.ent_type_ in ORG_LABELS):
                 sp.name = _strip_det(ents[-1].text)
                 sp.kind = (
@@ -614,6 +621,13 @@ class ArticleSpeakers:
             orgs = [e for e in self._org_like_in(before) if e.label_ == "ORG"]
             if orgs:
                 out.setdefault(head.lower_, []).append((head.i, _strip_det(orgs[-1].text)))
+            elif head.lower_ in ORG_NOUNS and any(
+                c.dep_ == "compound" and c.pos_ == "PROPN" for c in head.lefts
+            ):  # "the Clinton campaign": its name is its words
+                first = min(c.i for c in head.lefts if c.dep_ == "compound")
+                out.setdefault(head.lower_, []).append(
+                    (head.i, tidy_name(self.doc[first : head.i + 1].text))
+                )
         return out
 
     def _body_named(self, span, head: Token) -> str | None:
