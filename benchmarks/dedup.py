@@ -7,8 +7,10 @@ of every statement: the original and k-1 edited copies in new articles (one word
 changed, or the punctuation removed, at random with a fixed seed), as other outlets would
 print them. Signatures and clusters are reset and ``dedup.update`` is timed from scratch, and once
 more for one new article added to the full database. The table shows statements, seconds,
-microseconds per statement (flat when the cost grows linearly), and how many clusters have
-exactly k reports (all of them, when every copy is found and nothing else is merged).
+microseconds per statement (flat when the cost grows linearly), how many clusters have
+exactly k reports (all of them, when every copy is found and nothing else is merged), and,
+of the original statements that say something (``dedup.MIN_SHINGLES`` word 3-grams or more:
+a few words are never clustered), how many are in a cluster of exactly k reports.
 """
 
 from __future__ import annotations
@@ -100,7 +102,7 @@ def main() -> None:
 
     print(
         f"{'scale':>5} {'statements':>10} {'seconds':>8} {'us/stmt':>8} {'full clusters':>14}"
-        f" {'+1 article s':>13}"
+        f" {'informative full':>17} {'+1 article s':>13}"
     )
     for scale in args.scales:
         db = work / f"x{scale}.db"
@@ -115,6 +117,17 @@ def main() -> None:
             (scale,),
         ).fetchone()[0]
         clusters = conn.execute("SELECT COUNT(DISTINCT cluster_id) FROM statements").fetchone()[0]
+        # the statements that say something (dedup.MIN_SHINGLES word 3-grams or more): a few
+        # words are never one statement reported twice, so only these can gather all reports
+        size = dict(conn.execute("SELECT cluster_id, COUNT(*) FROM statements GROUP BY cluster_id"))
+        said = [
+            cid
+            for sid, cid, text in conn.execute(
+                "SELECT id, cluster_id, content_text FROM statements WHERE id NOT LIKE '%-%'"
+            )
+            if len(dedup.shingles(text)) >= dedup.MIN_SHINGLES
+        ]
+        whole = sum(size[cid] == scale for cid in said)
         for result in analyze(a for a in read_paths([str(extra)]) if not isinstance(a, Problem)):
             store.write_article(conn, result.article, result.statements, result.titles)
         start = time.perf_counter()
@@ -122,7 +135,7 @@ def main() -> None:
         one = time.perf_counter() - start
         print(
             f"{scale:>5} {n:>10} {took:>8.2f} {took / n * 1e6:>8.0f} "
-            f"{sizes:>6}/{clusters:<7} {one:>13.2f}"
+            f"{sizes:>6}/{clusters:<7} {whole:>8}/{len(said):<8} {one:>13.2f}"
         )
         conn.close()
     shutil.rmtree(work)

@@ -161,3 +161,76 @@ def test_replaced_article_leaves_no_dangling_clusters(tmp_path):
     assert joined() >= 4
     signed = conn.execute("SELECT COUNT(*) FROM minhashes").fetchone()[0]
     assert signed == conn.execute("SELECT COUNT(*) FROM statements").fetchone()[0]
+
+
+def test_a_few_words_are_no_statement_reported_twice():
+    # "Trump" or "the deal" said by many is no one statement; five words are
+    assert not dedup.same("Trump", "Trump")
+    assert not dedup.same("the deal", "the deal")
+    assert not dedup.same("that it was over", "that it was over")  # four words: two 3-grams
+    assert dedup.same("the vote will be close", "The vote will be close.")
+
+
+def _pair_merge(entities: tuple, contents=("the missiles would change nothing at all",) * 2):
+    """Two statements of two articles with these speaker entities and contents, merged by
+    :func:`dedup._merge`: whether they end in one cluster."""
+    import sqlite3
+
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(
+        """CREATE TABLE articles(id TEXT PRIMARY KEY, published TEXT);
+           CREATE TABLE statements(id TEXT PRIMARY KEY, article_id TEXT, entity_id INTEGER,
+               content_text TEXT, cluster_id TEXT, cluster_first INTEGER);"""
+    )
+    for n, (entity, content) in enumerate(zip(entities, contents, strict=True)):
+        conn.execute("INSERT INTO articles VALUES (?, ?)", (f"a{n}", f"2023-10-1{n}"))
+        conn.execute(
+            "INSERT INTO statements VALUES (?, ?, ?, ?, ?, 1)",
+            (f"s{n}", f"a{n}", entity, content, f"s{n}"),
+        )
+    dedup._merge(conn, {("s0", "s1")})
+    return len({r[0] for r in conn.execute("SELECT cluster_id FROM statements")}) == 1
+
+
+def test_only_one_speaker_s_statements_are_one_cluster():
+    assert _pair_merge((1, 1))
+    assert not _pair_merge((1, 2))
+    # an unresolved speaker joins only another unresolved one: never a chain between people
+    assert not _pair_merge((1, None))
+    assert not _pair_merge((None, 1))
+    assert _pair_merge((None, None))
+    assert not _pair_merge((1, 1), ("Trump", "Trump"))
+
+
+def test_upgrading_clusters_an_old_record_again_by_the_new_rule(tmp_path):
+    from click.testing import CliRunner
+
+    from onrecord.cli import main
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    path = tmp_path / "old.db"
+    conn = store.connect(path)
+    ingest(conn, [str(seeds)])
+    ingest(conn, [str(_edited_copy(tmp_path))])
+
+    def clusters():
+        rows = conn.execute("SELECT id, cluster_id FROM statements ORDER BY id").fetchall()
+        return sorted(sorted(i for i, c in rows if c == cid) for cid in {c for _, c in rows})
+
+    right = clusters()
+    assert any(len(c) == 2 for c in right)
+    # a record of schema 11 whose clustering chained two speakers' statements into one
+    a, b = conn.execute(
+        "SELECT id FROM statements WHERE entity_id IS NOT NULL GROUP BY entity_id LIMIT 2"
+    ).fetchall()
+    conn.execute("UPDATE statements SET cluster_id = ? WHERE id = ?", (a[0], b[0]))
+    conn.execute("PRAGMA user_version = 11")
+    conn.commit()
+    assert clusters() != right
+    conn.close()
+    result = CliRunner().invoke(main, ["upgrade", "--db", str(path)])
+    assert result.exit_code == 0, result.output
+    conn = store.connect(path)
+    assert clusters() == right
+    assert not store.derived_behind(conn)

@@ -219,13 +219,24 @@ def test_migration_11_makes_old_confidence_unknown(tmp_path):
     assert raw.execute("SELECT confidence FROM statements").fetchall() == [(1.0,), (1.0,)]
     raw.close()
     assert migrations.MIGRATIONS[10] is migrations._confidence_unknown  # (version 11)
+    # step 11 alone, foreign keys on: the signatures stay (no cascade; step 12 drops them on
+    # purpose, to cluster again)
+    import shutil
+
+    shutil.copy(path, tmp_path / "v10-copy.db")
+    alone = sqlite3.connect(tmp_path / "v10-copy.db", isolation_level=None)
+    alone.execute("PRAGMA foreign_keys = ON")
+    alone.execute("BEGIN")
+    migrations._confidence_unknown(alone)
+    alone.execute("COMMIT")
+    assert alone.execute("SELECT COUNT(*) FROM minhashes").fetchone()[0] == 2
+    alone.close()
     conn = store.connect(path)  # opening for writing upgrades
     assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
     assert _confidence_column(conn) == (0, None)
     assert [r[0] for r in conn.execute("SELECT confidence FROM statements")] == [None, None]
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    # nothing else moved: the signatures (no cascade), the full-text index, the rows' JSON
-    assert conn.execute("SELECT COUNT(*) FROM minhashes").fetchone()[0] == 2
+    # nothing else moved: the full-text index, the rows' JSON
     found = query.statements(conn, search="taxes")
     assert [s["id"] for s in found] == ["s1", "s2"] and found[0]["confidence"] is None
     assert query.statements(conn, query.Filters(min_confidence=0)) == []

@@ -755,7 +755,14 @@ def upgrade(db: str | None) -> None:
             before = old.execute("PRAGMA user_version").fetchone()[0]
         finally:
             old.close()
-        store.connect(path).close()  # opening for writing migrates
+        from .record.ingest import complete
+
+        conn = store.connect(path)  # opening for writing migrates
+        try:
+            if store.derived_behind(conn):  # a migration asked for entities and clusters anew
+                complete(conn)
+        finally:
+            conn.close()
     except (sqlite3.DatabaseError, RuntimeError) as err:
         raise click.ClickException(f"{path}: {err}") from None
     click.echo(f"{path}: schema version {before} -> {store.SCHEMA_VERSION}", err=True)

@@ -3,7 +3,10 @@
 Two stored statements are the same statement when
 
 - they come from different articles,
-- their speakers are the same entity (or one of them is unresolved), and
+- their speakers are the same entity, or both are unresolved (an unresolved speaker never
+  joins a named one: a chain through it would make one cluster of two people's words),
+- the shorter content says something: :data:`MIN_SHINGLES` word 3-grams or more (five words;
+  "Trump", "which" or "the deal" said by many are no one statement), and
 - the word 3-grams of the shorter content (case, accents and punctuation folded) lie at least
   :data:`CONTAINMENT` within the longer one's: verbatim copies, copies with small changes of
   wording or punctuation, and fragments of a longer report all pass; paraphrases of different
@@ -36,6 +39,7 @@ SCHEME = "affine32"  # 32-bit hash values: 256 bytes a signature
 LSH_THRESHOLD = 0.2
 CONTAINMENT = 0.6
 SHINGLE = 3
+MIN_SHINGLES = 3
 
 
 # combining marks (the accents NFKD splits off Latin, Greek and Cyrillic letters), one pass
@@ -75,9 +79,9 @@ def same(a: str, b: str) -> bool:
 
 
 def _contained(sa: set[str], sb: set[str]) -> bool:
-    if not sa or not sb:
-        return False
     small, large = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
+    if len(small) < MIN_SHINGLES:
+        return False  # too few words to be one statement reported twice
     return len(small & large) / len(small) >= CONTAINMENT
 
 
@@ -176,8 +180,9 @@ def _merge(conn: sqlite3.Connection, pairs: set[tuple[str, str]]) -> int:
     joined = 0
     for a, b in sorted(pairs):
         (aa, ea, ta, ca), (ab, eb, tb, cb) = info[a], info[b]
-        if aa == ab or (ea is not None and eb is not None and ea != eb):
-            continue  # one article's statements are not reports of each other
+        if aa == ab or ea != eb:
+            continue  # one article's statements are not reports of each other; nor are
+            # two speakers' (None, unresolved, joins only None)
         if find(ca) != find(cb) and _contained(ta, tb):
             parent[find(ca)] = find(cb)
             joined += 1

@@ -255,6 +255,15 @@ MIGRATIONS: list = [
     _category,
     # 11: confidence nullable; rows stored before it was measured: NULL (unknown)
     _confidence_unknown,
+    # 12: clusters hold one speaker's informative statements only (dedup): every cluster is
+    # dissolved and its statements unsigned, to be clustered again by the new rule by the
+    # next ingest or `onrecord upgrade` (the mark of store.derived_behind says so)
+    """
+    DELETE FROM minhashes;
+    UPDATE statements SET cluster_id = id, cluster_first = 1;
+    INSERT OR REPLACE INTO settings(key, value)
+        SELECT 'derived_behind', '1' WHERE EXISTS (SELECT 1 FROM statements);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
