@@ -178,3 +178,29 @@ def test_a_suffix_makes_another_person_in_one_article(extract):
         "Donald Trump",
         "Donald Trump",
     ]
+
+
+def test_a_bare_surname_goes_to_the_person_the_record_quotes_most():
+    from collections import Counter
+
+    def together(counts, a, b):
+        groups = group_names(Counter(counts))
+        return any((a, "person") in g and (b, "person") in g for g in groups)
+
+    obama = {
+        ("Barack Obama", "person"): 79,
+        ("Michelle Obama", "person"): 5,
+        ("Obama", "person"): 36,
+    }
+    assert together(obama, "Obama", "Barack Obama")
+    assert not together(obama, "Obama", "Michelle Obama")
+    # two people quoted alike: the surname stays apart rather than guess
+    clinton = {
+        ("Hillary Clinton", "person"): 60,
+        ("Bill Clinton", "person"): 40,
+        ("Clinton", "person"): 30,
+    }
+    assert not together(clinton, "Clinton", "Hillary Clinton")
+    assert not together(clinton, "Clinton", "Bill Clinton")
+    # without counts (names alone) nobody is most quoted
+    assert not together({k: 0 for k in obama}, "Obama", "Barack Obama")

@@ -9,8 +9,10 @@ which stored names are one entity:
   -yy/-iy/-ij folded: Zelensky = Zelenskyy = Zelenskiy) and the same suffix ("Jr." apart from
   no suffix) are one person when their first given names agree ("Vladimir Putin" = "Vladimir
   Vladimirovich Putin") or one is the other's initial ("J. Biden"). A bare surname ("Putin")
-  joins the one person of that surname; when several people share it ("Clinton": Hillary and
-  Bill), it stays apart rather than guess.
+  joins the one person of that surname; when several people share it, the one with
+  :data:`DOMINANT` of their statements or more ("Obama": Barack Obama, where Michelle Obama
+  is quoted a little), else it stays apart rather than guess ("Clinton" where Bill is
+  quoted often beside Hillary).
 - Organisations and groups: names equal once case, dots and a leading "the" are dropped
   ("U.S." = "US").
 - A user's alias rules, kept in the database, come last: ``A = B = C`` merges, ``A != B``
@@ -139,8 +141,15 @@ class _Groups:
         return list(out.values())
 
 
+# a bare surname shared by several people goes to the one with this share of their
+# statements or more ("Obama" to Barack Obama in a record that quotes Michelle Obama a little)
+DOMINANT = 0.8
+
+
 def group_names(names: Iterable[tuple[str, str]], aliases: Aliases | None = None) -> list[list]:
-    """Partition (name, kind) pairs into entities (see the module docstring for the rules)."""
+    """Partition (name, kind) pairs into entities (see the module docstring for the rules);
+    ``names`` may be a Counter of statements per name, which decides bare surnames."""
+    counts = names if isinstance(names, Counter) else Counter()
     names = sorted(set(names))
     groups = _Groups(names)
     people = defaultdict(list)
@@ -155,9 +164,20 @@ def group_names(names: Iterable[tuple[str, str]], aliases: Aliases | None = None
                 if pa.agrees(pb):
                     groups.union(a, b)
         roots = {groups.find(item) for item, _ in full}
+        weight = Counter()
+        for item, _ in full:
+            weight[groups.find(item)] += counts[item]
+        top = weight.most_common(1)[0] if weight else None
+        owner = (
+            next(iter(roots))
+            if len(roots) == 1
+            else top[0]
+            if top and top[1] > 0 and top[1] >= DOMINANT * sum(weight.values())
+            else None
+        )
         for item, p in members:
-            if not p.given and len(roots) == 1:
-                groups.union(item, next(iter(roots)))
+            if not p.given and owner is not None:
+                groups.union(item, owner)
             elif not p.given and not roots:
                 for other, q in members:  # bare surnames of one person: one entity
                     if not q.given:
