@@ -207,3 +207,18 @@ def test_the_republican_is_a_person_and_the_campaign_is_the_one_named_before(ext
     assert _by_content(stmts, "the election was rigged").speaker.name == "Donald Trump"
     campaign = _by_content(stmts, "another rally was planned").speaker
     assert (campaign.mention, campaign.name) == ("The campaign", "Clinton campaign")
+
+
+def test_titles_are_offices_not_honorifics_or_headline_words():
+    from onrecord.find import nlp, speakers
+
+    text = (
+        "Carly Fiorina Endorses Ted Cruz For President In Miami\n\n"
+        "Texas Sen. Ted Cruz thanked her. Mr. Cruz said the race was close.\n\n"
+        "Dr. Ben Carson said he would stay."
+    )
+    doc = nlp.load()(text)
+    doc.user_data["onrecord_text"] = text
+    titles = speakers.ArticleSpeakers(doc).titles()
+    assert titles["Ted Cruz"] == ["Texas Sen."]
+    assert titles["Ben Carson"] == []

@@ -445,10 +445,11 @@ class ArticleSpeakers:
             self._index_words(person, set(words) - person.words)
             person.name, person.words = name, set(words)
         title = self._title_before(ent)
-        if title and title not in person.titles:
-            person.titles.append(title)
         if person.pronoun is None:
             person.pronoun = pronoun or _pronoun_of((title or "").lower().split())
+        title = _office(title) if not _in_lines(ent, self.titled) else None  # (no headline's)
+        if title and title not in person.titles:
+            person.titles.append(title)
         person.mentions.append(ent.root.i)  # (in text order: doc.ents are)
         if ent.root.dep_ in ("nsubj", "nsubjpass") or any(
             t.dep_ in ("nsubj", "nsubjpass") for t in ent
@@ -800,6 +801,18 @@ def _body_name_in(ent, body: set[tuple[str, ...]]):
             if _key(run) in body:
                 return run
     return None
+
+
+HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. miss dr dr. sir dame".split())
+
+
+def _office(title: str | None) -> str | None:
+    """A title without its honorifics ("Mr.", "Mrs.", "Dr.": a form of address, not an
+    office); None when nothing else is left."""
+    if not title:
+        return None
+    words = [w for w in title.split() if w.lower() not in HONORIFICS]
+    return " ".join(words) or None
 
 
 def _surnamed(ent, surnames: set[str]) -> bool:
