@@ -493,6 +493,7 @@ def _not_anothers_quote(text: str, found: list[Found]) -> list[Found]:
 
     running = {tuple(q.spans): q for f in found for q in f.quotes if len(q.spans) > 1}
     for q in running.values():
+        budget.check()
         last = q.spans[-1]
         owner = next((g for g in found if covers(g, last)), None)
         if owner is None:
