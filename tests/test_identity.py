@@ -204,3 +204,52 @@ def test_a_bare_surname_goes_to_the_person_the_record_quotes_most():
     assert not together(clinton, "Clinton", "Bill Clinton")
     # without counts (names alone) nobody is most quoted
     assert not together({k: 0 for k in obama}, "Obama", "Barack Obama")
+
+
+def test_a_name_read_as_a_body_and_as_a_person_is_the_person_s():
+    from collections import Counter
+
+    counts = Counter(
+        {
+            ("Donald Trump", "person"): 300,
+            ("Trump", "person"): 2,
+            ("Trump", "organisation"): 8,
+            ("Reuters", "person"): 1,
+            ("Reuters", "organisation"): 40,
+        }
+    )
+    groups = group_names(counts)
+    trump = next(g for g in groups if ("Donald Trump", "person") in g)
+    assert ("Trump", "organisation") in trump and ("Trump", "person") in trump
+    # a body that is no one's surname stays a body
+    assert [("Reuters", "organisation")] in groups
+
+
+def test_an_alias_rule_names_the_entity_and_never_unmakes_a_person(tmp_path):
+    conn = store.connect(tmp_path / "a.db")
+    conn.execute(
+        "INSERT INTO articles(id, text, ingested_at) VALUES ('a', 'x', 'now'), ('b', 'y', 'now')"
+    )
+    rows = [
+        ("s1", "a", "Frank Fiorina", "person"),
+        ("s2", "a", "Carly Fiorina", "person"),
+        ("s3", "b", "Fiorina", "person"),
+        ("s4", "b", "Trumpco", "organisation"),
+        ("s5", "b", "Trumpco", "organisation"),
+        ("s6", "a", "Donald Trump", "person"),
+    ]
+    for n, (sid, art, name, kind) in enumerate(rows):
+        conn.execute(
+            """INSERT INTO statements(id, article_id, seq, speaker_name, speaker_kind,
+               content_text, content_spans, kind, cluster_id)
+               VALUES (?, ?, ?, ?, ?, 'words said here today', '[[0, 1]]', 'indirect', ?)""",
+            (sid, art, n, name, kind, sid),
+        )
+    conn.commit()
+    aliases = tmp_path / "aliases.txt"
+    aliases.write_text("Carly Fiorina = Fiorina = Frank Fiorina\nDonald Trump = Trumpco\n")
+    identity.save_aliases(conn, aliases)
+    identity.rebuild(conn)
+    entities = dict(conn.execute("SELECT name, kind FROM entities"))
+    # the first name of a rule is the entity's name; a person merged with a body stays a person
+    assert entities == {"Carly Fiorina": "person", "Donald Trump": "person"}

@@ -15,8 +15,11 @@ which stored names are one entity:
   quoted often beside Hillary).
 - Organisations and groups: names equal once case, dots and a leading "the" are dropped
   ("U.S." = "US").
-- A user's alias rules, kept in the database, come last: ``A = B = C`` merges, ``A != B``
-  keeps apart.
+- A name some articles read as an organisation and others as a person ("Trump") is the
+  person's, where it is a surname of a person named in full; an entity with a person's name
+  in it is a person.
+- A user's alias rules, kept in the database, come last: ``A = B = C`` merges, and ``A``
+  names the entity; ``A != B`` keeps apart.
 
 :func:`rebuild` applies all this to what is stored: it re-points every statement at its
 entity, keeps the ids of existing entities where it can (the most quoted one of a merged
@@ -157,6 +160,16 @@ def group_names(names: Iterable[tuple[str, str]], aliases: Aliases | None = None
         if kind == "person":
             parsed = PersonName.parse(name)
             people[(parsed.surname, parsed.suffix)].append(((name, kind), parsed))
+    # a name some articles read as an organisation and others as a person ("Trump",
+    # "Kasich": the same words stored as a person too) is that person's name: the evidence
+    # of every mention decides, and a company merely named like someone ("Ford") stays apart
+    person_texts = {name.casefold() for name, kind in names if kind == "person"}
+    for name, kind in names:
+        if kind == "organisation" and name.casefold() in person_texts:
+            parsed = PersonName.parse(name)
+            key = (parsed.surname, parsed.suffix)
+            if parsed.given or any(p.given for _, p in people.get(key, ())):
+                people[key].append(((name, kind), parsed))  # (not "Reuters", no one's surname)
     for members in people.values():
         full = [(item, p) for item, p in members if p.given]
         for i, (a, pa) in enumerate(full):
@@ -227,6 +240,29 @@ def canonical(names: Counter) -> str:
     return max(full, key=lambda n: (names[n], -len(n), n))
 
 
+def _kind(group: list[tuple[str, str]], counts: Counter) -> str:
+    """The kind of an entity: a person if any of its names is one (a merge never makes a
+    person an organisation: "Donald Trump = Trump" where "Trump" was mostly read as a
+    body), else its names' most used kind."""
+    if any(k == "person" for _, k in group):
+        return "person"
+    return Counter({k: counts[(n, k)] for n, k in group}).most_common(1)[0][0]
+
+
+def _ruled_name(names: Counter, aliases: Aliases | None) -> str | None:
+    """The first name of the user's alias rule that holds this entity's names, as stored
+    ("Carly Fiorina = Fiorina": Carly Fiorina), if one does."""
+    if not aliases:
+        return None
+    stored = {n.casefold(): n for n in names}
+    for rule in aliases.merge:
+        if any(name.casefold() in stored for name in rule[1:]) or rule[0].casefold() in stored:
+            first = stored.get(rule[0].casefold())
+            if first is not None:
+                return first
+    return None
+
+
 def load_aliases(conn: sqlite3.Connection) -> Aliases:
     row = conn.execute("SELECT value FROM settings WHERE key = 'aliases'").fetchone()
     return Aliases.parse(row[0]) if row else Aliases()
@@ -280,7 +316,7 @@ def rebuild(conn: sqlite3.Connection, *, commit: bool = True) -> Rebuilt:
         used: set[int] = set()
         final: dict[int, tuple[str, str]] = {}
         for group in group_names(counts, aliases):
-            kind = Counter({k: counts[(n, k)] for n, k in group}).most_common(1)[0][0]
+            kind = _kind(group, counts)
             names = Counter()
             for n, k in group:
                 names[n] += counts[(n, k)]
@@ -292,7 +328,7 @@ def rebuild(conn: sqlite3.Connection, *, commit: bool = True) -> Rebuilt:
                     "INSERT INTO entities(name, kind) VALUES (?, ?)", (f"\0{group[0]}", kind)
                 ).lastrowid
             used.add(eid)
-            final[eid] = (canonical(names), kind)
+            final[eid] = (_ruled_name(names, aliases) or canonical(names), kind)
             conn.execute(
                 "UPDATE entities SET name = ?, aliases = ? WHERE id = ?",
                 (
