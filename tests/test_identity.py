@@ -253,3 +253,34 @@ def test_an_alias_rule_names_the_entity_and_never_unmakes_a_person(tmp_path):
     entities = dict(conn.execute("SELECT name, kind FROM entities"))
     # the first name of a rule is the entity's name; a person merged with a body stays a person
     assert entities == {"Carly Fiorina": "person", "Donald Trump": "person"}
+
+
+def test_likely_duplicates_are_suggested_as_ready_rules(tmp_path):
+    conn = store.connect(tmp_path / "s.db")
+    conn.execute("INSERT INTO articles(id, text, ingested_at) VALUES ('a', 'x', 'now')")
+    names = [("Ben Carson", 5), ("Ben Carson Defends", 2), ("OBAMA", 1), ("Barack Obama", 4)]
+    names += [("Hillary Clinton", 6), ("Bill Clinton", 5), ("Clinton", 3)]
+    n = 0
+    for name, count in names:
+        for _ in range(count):
+            n += 1
+            conn.execute(
+                """INSERT INTO statements(id, article_id, seq, speaker_name, speaker_kind,
+                   content_text, content_spans, kind, cluster_id)
+                   VALUES (?, 'a', ?, ?, 'person', 'words said here', '[[0, 1]]', 'indirect', ?)""",
+                (f"s{n}", n, name, f"s{n}"),
+            )
+    conn.commit()
+    identity.rebuild(conn)
+    rules = {s.rule: s.why for s in identity.suggest(conn)}
+    assert "Ben Carson = Ben Carson Defends" in rules
+    # "OBAMA" joined Barack Obama by the rules already: nothing to suggest there
+    assert not any("OBAMA" in r for r in rules)
+    # "Clinton" stays apart (two people quoted alike): its most quoted bearer is offered
+    assert rules["Hillary Clinton = Clinton"].startswith("a bare surname")
+    # a rule a user set to keep two apart is not suggested again
+    aliases = tmp_path / "aliases.txt"
+    aliases.write_text("Ben Carson != Ben Carson Defends\n")
+    identity.save_aliases(conn, aliases)
+    identity.rebuild(conn)
+    assert "Ben Carson = Ben Carson Defends" not in {s.rule for s in identity.suggest(conn)}

@@ -382,3 +382,71 @@ def _titles(conn: sqlite3.Connection) -> None:
         "UPDATE entities SET titles = ? WHERE id = ?",
         [(json.dumps(t), eid) for eid, t in titles.items()],
     )
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Two entities that are likely one: ``rule`` ("A = B") is ready for an alias file."""
+
+    keep: str
+    other: str
+    why: str
+    statements: tuple[int, int]
+
+    @property
+    def rule(self) -> str:
+        return f"{self.keep} = {self.other}"
+
+
+def suggest(conn: sqlite3.Connection) -> list[Suggestion]:
+    """Entities that are likely one person or body, for a user to accept as alias rules:
+
+    - a person's name with a word more before or after another person's name ("Ben Carson
+      Defends", "Crooked Hillary Clinton": a headline's word or an epithet);
+    - names equal but for case, dots or a title ("OBAMA", "Sen. Ted Cruz");
+    - a bare surname kept apart because several people bear it ("Clinton"), with its most
+      quoted owner.
+
+    Most quoted first; each rule keeps the name with more statements (the full name, for a
+    surname); pairs already kept apart by a rule are left out."""
+    rows = conn.execute(
+        """SELECT e.name, e.kind, COUNT(s.rowid) FROM entities e
+           JOIN statements s ON s.entity_id = e.id GROUP BY e.id"""
+    ).fetchall()
+    apart = {frozenset((a.casefold(), b.casefold())) for a, b in load_aliases(conn).apart}
+    people = {name: n for name, kind, n in rows if kind == "person"}
+    by_words: dict[tuple[str, ...], str] = {}
+    for name in people:
+        by_words.setdefault(_plain(name), name)
+    out: dict[frozenset, Suggestion] = {}
+
+    def add(a: str, b: str, why: str, full_first: bool = False) -> None:
+        pair = frozenset((a.casefold(), b.casefold()))
+        if a == b or pair in apart or pair in out:
+            return
+        keep, other = (a, b) if full_first else sorted((a, b), key=lambda x: (-people[x], x))
+        out[pair] = Suggestion(keep, other, why, (people[keep], people[other]))
+
+    for name in people:
+        words = _plain(name)
+        if by_words.get(words, name) != name:
+            add(name, by_words[words], "the same name but for case, dots or a title")
+        for cut in (words[1:], words[:-1]):
+            if len(cut) >= 2 and cut in by_words:
+                add(name, by_words[cut], "one word more: a headline's word or an epithet")
+    surnames: dict[str, list[str]] = defaultdict(list)
+    for name in people:
+        parsed = PersonName.parse(name)
+        if parsed.given:
+            surnames[parsed.surname].append(name)
+    for name in people:
+        parsed = PersonName.parse(name)
+        if not parsed.given and surnames.get(parsed.surname):
+            owner = max(surnames[parsed.surname], key=lambda x: (people[x], x))
+            add(owner, name, "a bare surname; its most quoted bearer", full_first=True)
+    return sorted(out.values(), key=lambda s: (-sum(s.statements), s.rule))
+
+
+def _plain(name: str) -> tuple[str, ...]:
+    """A name's words folded, titles left out."""
+    return tuple(w for w in (fold(x) for x in name.split()) if w and w not in TITLE_WORDS)
