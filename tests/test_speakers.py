@@ -222,3 +222,21 @@ def test_titles_are_offices_not_honorifics_or_headline_words():
     titles = speakers.ArticleSpeakers(doc).titles()
     assert titles["Ted Cruz"] == ["Texas Sen."]
     assert titles["Ben Carson"] == []
+
+
+def test_a_title_is_a_role_or_an_office():
+    from onrecord.find import nlp, speakers
+
+    def titles(text):
+        doc = nlp.load()(text)
+        doc.user_data["onrecord_text"] = text
+        return speakers.ArticleSpeakers(doc).titles()
+
+    assert titles("Secretary of State Hillary Clinton said the deal was good.") == {
+        "Hillary Clinton": ["Secretary of State"]
+    }
+    # a party word or a stray capitalised word is no title
+    assert titles("Republican Donald Trump said it again.") == {"Donald Trump": []}
+    assert titles("Republican nominee Donald Trump said it.") == {
+        "Donald Trump": ["Republican nominee"]
+    }

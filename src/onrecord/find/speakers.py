@@ -501,6 +501,10 @@ class ArticleSpeakers:
         i = ent.start - 1
         while i >= 0 and len(toks) < 5:
             tok = self.doc[i]
+            if tok.lower_ == "of" and toks and i > 0 and self.doc[i - 1].text[:1].isupper():
+                toks.insert(0, tok)  # "Secretary of State Hillary Clinton"
+                i -= 1
+                continue
             if (
                 tok.is_space
                 or tok.pos_ not in ("PROPN", "NOUN", "ADJ")
@@ -511,6 +515,8 @@ class ArticleSpeakers:
                 break
             toks.insert(0, tok)
             i -= 1
+        while toks and toks[0].lower_ == "of":
+            toks.pop(0)
         inner = [t.text for t in ent if t.lower_ in TITLE_WORDS and t.text[:1].isupper()]
         words = [t.text for t in toks] + inner
         return " ".join(words) if words else None
@@ -804,15 +810,41 @@ def _body_name_in(ent, body: set[tuple[str, ...]]):
 
 
 HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. miss dr dr. sir dame".split())
+# the words of a role or an office: a title holds one ("Former" or "Republican" alone is none)
+OFFICE_WORDS = (
+    (TITLE_WORDS | PERSON_NOUNS)
+    - HONORIFICS
+    - {
+        "former",
+        "incumbent",
+        "foreign",
+        "defense",
+        "defence",
+        "state",
+        "vice",
+        "prime",
+        "general",
+        "republican",
+        "democrat",
+        "man",
+        "woman",
+        "source",
+        "expert",
+        "head",
+    }
+)
 
 
 def _office(title: str | None) -> str | None:
     """A title without its honorifics ("Mr.", "Mrs.", "Dr.": a form of address, not an
-    office); None when nothing else is left."""
+    office), and only where it names a role or an office ("Florida Sen.", "Secretary of
+    State", "Republican nominee"; not "Republican", "Conflates", "Team"); else None."""
     if not title:
         return None
     words = [w for w in title.split() if w.lower() not in HONORIFICS]
-    return " ".join(words) or None
+    if not any(w.lower().rstrip(".") in OFFICE_WORDS for w in words):
+        return None
+    return " ".join(words)
 
 
 def _surnamed(ent, surnames: set[str]) -> bool:
