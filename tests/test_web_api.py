@@ -46,6 +46,9 @@ def test_statement_json_is_the_cli_shape(api, web_db):
     web = api.get("/api/statements", params={"q": "ATACMS", "size": 100}).json()["statements"]
     assert web == cli
     one = api.get(f"/api/statements/{cli[0]['id']}").json()
+    for report in one["cluster"]["articles"]:  # one statement adds its reports' wording
+        assert report.pop("diff") is None and report.pop("same_wording") is None  # one report
+        assert report.pop("text") == one["content"]["text"]
     assert one == cli[0]
 
 

@@ -691,6 +691,30 @@ def show(statement_id, db, fmt) -> None:
     for a in stmt["cluster"]["articles"]:
         first = " (first)" if a["id"] == stmt["cluster"]["first_reported"] else ""
         click.echo(f"{'':12}{a['published'] or '?'}  {a['outlet'] or '-'}  {a['path']}{first}")
+    later = stmt["cluster"]["articles"][1:]
+    if later:
+        click.echo(f"{'wording':>10}: each later report against the first ([-cut-]{{+added+}})")
+    for a in later:
+        shown = "same wording" if a["same_wording"] else _marked_wording(a["diff"])
+        click.echo(f"{'':12}{a['published'] or '?'}  {a['outlet'] or '-'}: {shown}")
+
+
+def _marked_wording(diff: list[dict]) -> str:
+    """A report's words with their changes marked (:func:`query.wording_diff`): cut words
+    ``[-so-]``, added ``{+so+}`` (on a TTY: struck through in red, and green, unmarked)."""
+    tty = sys.stdout.isatty()
+    cut = (lambda t: click.style(t, fg="red", strikethrough=True)) if tty else "[-{}-]".format
+    added = (lambda t: click.style(t, fg="green", bold=True)) if tty else "{{+{}+}}".format
+    out = []
+    for seg in diff:
+        out.append(" " if seg["space"] else "")
+        if seg["op"] in ("delete", "replace"):
+            out.append(cut(seg["was"]))
+        if seg["op"] in ("insert", "replace"):
+            out.append(added(seg["text"]))
+        if seg["op"] == "equal":
+            out.append(seg["text"])
+    return "".join(out)
 
 
 def _highlighted(text: str, stmt: dict, margin: int = 1) -> str:

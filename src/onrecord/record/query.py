@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import dataclasses
+import difflib
 import json
 import math
 import re
@@ -451,9 +452,97 @@ def facets(conn: sqlite3.Connection, filters: Filters, top: int = 12) -> dict[st
 
 
 def statement(conn: sqlite3.Connection, statement_id: str) -> dict | None:
-    """One statement by id, with its cluster, or None."""
+    """One statement by id, with its cluster, or None.
+
+    Beyond the shape of :func:`statements`, each report in ``cluster.articles`` carries its
+    wording (see :func:`_attach_wording`): ``text``, and ``diff`` and ``same_wording`` against
+    the cluster's earliest report."""
     row = conn.execute(SELECT + " WHERE s.id = ?", (statement_id,)).fetchone()
-    return _attach_clusters(conn, [schema.to_json(row)])[0] if row else None
+    if row is None:
+        return None
+    return _attach_wording(conn, _attach_clusters(conn, [schema.to_json(row)])[0])
+
+
+_DIFF_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def _diff_tokens(text: str) -> tuple[list[str], list[bool]]:
+    """``text`` as words and single punctuation marks (so that a cut ", and ..." is a cut,
+    not a changed word), and for each whether whitespace comes before it (the first: no)."""
+    tokens, spaced = [], []
+    for m in _DIFF_TOKEN.finditer(text):
+        tokens.append(m.group())
+        spaced.append(len(tokens) > 1 and text[m.start() - 1].isspace())
+    return tokens, spaced
+
+
+def _joined(tokens: list[str], spaced: list[bool], i: int, j: int) -> str:
+    return "".join((" " if spaced[k] and k > i else "") + tokens[k] for k in range(i, j))
+
+
+def wording_diff(reference: str, text: str) -> list[dict]:
+    """How ``text`` differs from ``reference``, word by word: difflib's SequenceMatcher over
+    their words and punctuation marks (case and every mark count; whitespace does not).
+
+    A list of segments, in order, each ``{"op", "text", "was", "space"}``: ``op`` is ``equal``,
+    ``insert`` (words only ``text`` has), ``delete`` (words only ``reference`` has) or
+    ``replace``; ``text`` is the segment's words in ``text`` ("" for a delete), ``was`` those
+    in ``reference`` (None for equal and insert); ``space`` says whether a space comes before
+    the segment (so punctuation stays with its word: "bad" then a deleted ", and ..."). Words
+    within a segment are spaced as written, with single spaces: joining the segments but
+    deletes, each's ``text`` after a space where ``space`` says so, gives ``text`` back (its
+    whitespace as single spaces; a space before it after words cut from its start).
+    Identical words give one ``equal`` segment."""
+    old, old_spaced = _diff_tokens(reference)
+    new, new_spaced = _diff_tokens(text)
+    if old == new:
+        return [
+            {
+                "op": "equal",
+                "text": _joined(new, new_spaced, 0, len(new)),
+                "was": None,
+                "space": False,
+            }
+        ]
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    out = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        space = old_spaced[i1] if op == "delete" else new_spaced[j1]
+        if op == "equal" and j1 == 0 and i1 > 0:  # after words cut from the start
+            space = old_spaced[i1]
+        out.append(
+            {
+                "op": op,
+                "text": _joined(new, new_spaced, j1, j2),
+                "was": None if op in ("equal", "insert") else _joined(old, old_spaced, i1, i2),
+                "space": space,
+            }
+        )
+    return out
+
+
+def _attach_wording(conn: sqlite3.Connection, stmt: dict) -> dict:
+    """Give each report of ``stmt``'s cluster its ``text`` (its content), and to each but the
+    earliest (the reference, ``cluster.articles[0]``) its ``diff`` against the reference's
+    text (:func:`wording_diff`) and ``same_wording`` (True when the words are the same); the
+    reference has ``diff`` and ``same_wording`` None."""
+    reports = stmt["cluster"]["articles"]
+    ids = [r["statement"] for r in reports]
+    texts = dict(
+        conn.execute(
+            f"SELECT id, content_text FROM statements WHERE id IN ({','.join('?' * len(ids))})",
+            ids,
+        ).fetchall()
+    )
+    reference = texts.get(ids[0], "") if ids else ""
+    for n, report in enumerate(reports):
+        report["text"] = texts.get(report["statement"], "")
+        if n == 0:
+            report["diff"] = report["same_wording"] = None
+        else:
+            report["diff"] = wording_diff(reference, report["text"])
+            report["same_wording"] = all(seg["op"] == "equal" for seg in report["diff"])
+    return stmt
 
 
 def article(conn: sqlite3.Connection, article_id: str) -> dict | None:

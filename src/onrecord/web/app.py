@@ -546,11 +546,17 @@ def create_app(
     @app.get(
         "/api/statements/{statement_id}",
         tags=["statements"],
-        summary="One statement",
+        summary="One statement, and how its reports' wording differs",
         responses=BAD_REQUEST | NOT_FOUND,
     )
     def api_statement(statement_id: TextId, connection: Conn) -> dict:
-        """One statement, with every article that reported it."""
+        """One statement, with every article that reported it (``cluster.articles``, earliest
+        first). Beyond the shape of ``/api/statements``, each report has its wording,
+        ``text``, and each but the first ``same_wording`` (true or false) and ``diff``: its
+        words against the first report's, a list of segments ``{op, text, was, space}``
+        (``op``: equal, insert, delete or replace; ``text``: this report's words, "" for a
+        delete; ``was``: the first report's, null for equal and insert; ``space``: a space
+        comes before the segment). The first report has ``diff`` and ``same_wording`` null."""
         return found(query.statement(connection, statement_id), "statement")
 
     @app.get(
