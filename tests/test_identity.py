@@ -284,3 +284,28 @@ def test_likely_duplicates_are_suggested_as_ready_rules(tmp_path):
     identity.save_aliases(conn, aliases)
     identity.rebuild(conn)
     assert "Ben Carson = Ben Carson Defends" not in {s.rule for s in identity.suggest(conn)}
+
+
+def test_suggested_rules_can_be_passed_back_as_they_are(tmp_path):
+    conn = store.connect(tmp_path / "c.db")
+    conn.execute("INSERT INTO articles(id, text, ingested_at) VALUES ('a', 'x', 'now')")
+    for n, name in enumerate(["Ben Carson", "Ben Carson", "Ben Carson Defends"]):
+        conn.execute(
+            """INSERT INTO statements(id, article_id, seq, speaker_name, speaker_kind,
+               content_text, content_spans, kind, cluster_id)
+               VALUES (?, 'a', ?, ?, 'person', 'words said here', '[[0, 1]]', 'indirect', ?)""",
+            (f"s{n}", n, name, f"s{n}"),
+        )
+    conn.commit()
+    identity.rebuild(conn)
+    conn.close()
+    db = str(tmp_path / "c.db")
+    out = CliRunner().invoke(main, ["speakers", "--db", db, "--suggest"])
+    assert out.exit_code == 0, out.output
+    assert "Ben Carson = Ben Carson Defends" in out.stdout.splitlines()
+    rules = tmp_path / "rules.txt"
+    rules.write_text(out.stdout)
+    applied = CliRunner().invoke(main, ["speakers", "--db", db, "--aliases", str(rules)])
+    assert applied.exit_code == 0, applied.output
+    listed = CliRunner().invoke(main, ["speakers", "--db", db, "--format", "json"])
+    assert [(r["name"], r["statements"]) for r in json.loads(listed.stdout)] == [("Ben Carson", 3)]

@@ -454,8 +454,28 @@ def outlets(db, fmt) -> None:
     help="Alias rules to keep and apply to everything stored: 'A = B' merges, 'A != B' "
     "keeps apart, one rule a line.",
 )
-def speakers(db, fmt, aliases) -> None:
+@click.option(
+    "--suggest",
+    is_flag=True,
+    help="Print likely duplicate speakers as alias rules, ready to edit and pass to --aliases.",
+)
+def speakers(db, fmt, aliases, suggest) -> None:
     """List speakers: names, kinds, titles (with dates seen), counts, first and last dates."""
+    if suggest:
+        from .record import identity
+
+        found = identity.suggest(_open(db))
+        if fmt == "json":
+            rows = [{"rule": s.rule, "why": s.why, "statements": list(s.statements)} for s in found]
+            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        click.echo("# likely duplicates; keep the rules you agree with, then:")
+        click.echo("#   onrecord speakers --aliases THIS_FILE")
+        for s in found:
+            click.echo(f"\n# {s.why} ({s.statements[0]:,} and {s.statements[1]:,} statements)")
+            click.echo(s.rule)
+        click.echo(f"{len(found):,} suggestion(s)", err=True)
+        return
     if aliases:
         from .record import identity
         from .record.ingest import complete
