@@ -67,8 +67,9 @@ def test_identical_wording_is_one_equal_segment():
 
 # --- a record with seed 000 and an edited copy from another outlet a day later -------------
 
-KREMLIN = [  # "criticized Washington’s supply of long-range ..." (the cue is not content)
-    seg("equal", "Washington’s", space=False),
+KREMLIN = [  # "criticized Washington’s supply of long-range ..." (its cue, then its content)
+    seg("replace", "slammed", "criticized", space=False),
+    seg("equal", "Washington’s"),
     seg("replace", "delivery", "supply"),
     seg("equal", "of long"),
     seg("delete", "", "-", space=False),
@@ -112,9 +113,10 @@ def test_the_api_gives_each_report_its_diff(record):
         body = client.get(f"/api/statements/{kremlin}").json()
         first, later = body["cluster"]["articles"]
         assert (first["outlet"], later["outlet"]) == (None, "Other Outlet")
-        assert first["text"].startswith("Washington’s supply of long-range ATACMS")
+        assert first["text"].startswith("criticized Washington’s supply of long-range ATACMS")
         assert (first["diff"], first["same_wording"]) == (None, None)  # the reference
-        assert later["statement"] == kremlin and later["text"] == body["content"]["text"]
+        assert later["statement"] == kremlin
+        assert later["text"] == f"{body['cue']['text']} {body['content']['text']}"
         assert later["diff"] == KREMLIN and later["same_wording"] is False
         # the same two reports, asked for by the first report's id
         again = client.get(f"/api/statements/{first['statement']}").json()
@@ -134,7 +136,8 @@ def test_show_marks_the_changed_words(record):
     at = lines.index("   wording: each later report against the first ([-cut-]{+added+})")
     assert lines[at - 2].endswith(f"{SEED} (first)")  # after the list of reports
     assert lines[at + 1] == (
-        "            2023-10-20  Other Outlet: Washington’s [-supply-]{+delivery+} of long[---]"
+        "            2023-10-20  Other Outlet: [-criticized-]{+slammed+} Washington’s"
+        " [-supply-]{+delivery+} of long[---]"
         " range ATACMS missiles to Kyiv as a mistake that would not fundamentally change the"
         " situation on the battlefield"
     )
@@ -178,7 +181,7 @@ def test_the_page_strikes_and_highlights_escaped(tmp_path):
     ]
     assert [i.text for i in quote.xpath('ins[@class="diff-ins"]')] == ["b", "bold", "b", "& wider"]
     assert quote.text_content() == (
-        "that the files she saw contained <scriptb>alert(1)bold</scriptb> markup and that the "
+        "said that the files she saw contained <scriptb>alert(1)bold</scriptb> markup and that the "
         "new & wider bridge over the river would open in May next year for all the traffic of "
         "the city"
     )

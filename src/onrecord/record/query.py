@@ -521,19 +521,32 @@ def wording_diff(reference: str, text: str) -> list[dict]:
     return out
 
 
+def _worded(cue: str | None, cue_start: int | None, content: str, spans: str) -> str:
+    """A report's words as the diff reads them: its cue and its content, in the order of the
+    text ("criticized Washington's supply …", "“… a mistake,” … said"), so that one outlet's
+    "slammed" for another's "criticized" shows."""
+    if not cue:
+        return content
+    first = json.loads(spans)[0][0] if spans else 0
+    return f"{cue} {content}" if cue_start is not None and cue_start < first else f"{content} {cue}"
+
+
 def _attach_wording(conn: sqlite3.Connection, stmt: dict) -> dict:
-    """Give each report of ``stmt``'s cluster its ``text`` (its content), and to each but the
-    earliest (the reference, ``cluster.articles[0]``) its ``diff`` against the reference's
+    """Give each report of ``stmt``'s cluster its ``text`` (its cue and content,
+    :func:`_worded`), and to each but the earliest (the reference,
+    ``cluster.articles[0]``) its ``diff`` against the reference's
     text (:func:`wording_diff`) and ``same_wording`` (True when the words are the same); the
     reference has ``diff`` and ``same_wording`` None."""
     reports = stmt["cluster"]["articles"]
     ids = [r["statement"] for r in reports]
-    texts = dict(
-        conn.execute(
-            f"SELECT id, content_text FROM statements WHERE id IN ({','.join('?' * len(ids))})",
+    texts = {
+        sid: _worded(cue, cue_start, content, spans)
+        for sid, cue, cue_start, content, spans in conn.execute(
+            f"""SELECT id, cue_text, cue_start, content_text, content_spans FROM statements
+                WHERE id IN ({",".join("?" * len(ids))})""",
             ids,
-        ).fetchall()
-    )
+        )
+    }
     reference = texts.get(ids[0], "") if ids else ""
     for n, report in enumerate(reports):
         report["text"] = texts.get(report["statement"], "")
