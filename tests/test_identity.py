@@ -225,27 +225,29 @@ def test_a_name_read_as_a_body_and_as_a_person_is_the_person_s():
     assert [("Reuters", "organisation")] in groups
 
 
-def test_an_alias_rule_names_the_entity_and_never_unmakes_a_person(tmp_path):
-    conn = store.connect(tmp_path / "a.db")
-    conn.execute(
-        "INSERT INTO articles(id, text, ingested_at) VALUES ('a', 'x', 'now'), ('b', 'y', 'now')"
-    )
-    rows = [
-        ("s1", "a", "Frank Fiorina", "person"),
-        ("s2", "a", "Carly Fiorina", "person"),
-        ("s3", "b", "Fiorina", "person"),
-        ("s4", "b", "Trumpco", "organisation"),
-        ("s5", "b", "Trumpco", "organisation"),
-        ("s6", "a", "Donald Trump", "person"),
-    ]
-    for n, (sid, art, name, kind) in enumerate(rows):
+def _speaking(path, speakers: list[tuple[str, str]]):
+    """A record at ``path`` with one statement for each (speaker name, kind), its entities
+    built."""
+    conn = store.connect(path)
+    conn.execute("INSERT INTO articles(id, text, ingested_at) VALUES ('a', 'x', 'now')")
+    for n, (name, kind) in enumerate(speakers):
         conn.execute(
             """INSERT INTO statements(id, article_id, seq, speaker_name, speaker_kind,
                content_text, content_spans, kind, cluster_id)
-               VALUES (?, ?, ?, ?, ?, 'words said here today', '[[0, 1]]', 'indirect', ?)""",
-            (sid, art, n, name, kind, sid),
+               VALUES (?, 'a', ?, ?, ?, 'words said here', '[[0, 1]]', 'indirect', ?)""",
+            (f"s{n}", n, name, kind, f"s{n}"),
         )
     conn.commit()
+    identity.rebuild(conn)
+    return conn
+
+
+def test_an_alias_rule_names_the_entity_and_never_unmakes_a_person(tmp_path):
+    people = ["Frank Fiorina", "Carly Fiorina", "Fiorina", "Donald Trump"]
+    conn = _speaking(
+        tmp_path / "a.db",
+        [(name, "person") for name in people] + [("Trumpco", "organisation")] * 2,
+    )
     aliases = tmp_path / "aliases.txt"
     aliases.write_text("Carly Fiorina = Fiorina = Frank Fiorina\nDonald Trump = Trumpco\n")
     identity.save_aliases(conn, aliases)
@@ -256,22 +258,9 @@ def test_an_alias_rule_names_the_entity_and_never_unmakes_a_person(tmp_path):
 
 
 def test_likely_duplicates_are_suggested_as_ready_rules(tmp_path):
-    conn = store.connect(tmp_path / "s.db")
-    conn.execute("INSERT INTO articles(id, text, ingested_at) VALUES ('a', 'x', 'now')")
     names = [("Ben Carson", 5), ("Ben Carson Defends", 2), ("OBAMA", 1), ("Barack Obama", 4)]
     names += [("Hillary Clinton", 6), ("Bill Clinton", 5), ("Clinton", 3)]
-    n = 0
-    for name, count in names:
-        for _ in range(count):
-            n += 1
-            conn.execute(
-                """INSERT INTO statements(id, article_id, seq, speaker_name, speaker_kind,
-                   content_text, content_spans, kind, cluster_id)
-                   VALUES (?, 'a', ?, ?, 'person', 'words said here', '[[0, 1]]', 'indirect', ?)""",
-                (f"s{n}", n, name, f"s{n}"),
-            )
-    conn.commit()
-    identity.rebuild(conn)
+    conn = _speaking(tmp_path / "s.db", [(name, "person") for name, n in names for _ in range(n)])
     rules = {s.rule: s.why for s in identity.suggest(conn)}
     assert "Ben Carson = Ben Carson Defends" in rules
     # "OBAMA" joined Barack Obama by the rules already: nothing to suggest there
@@ -287,17 +276,8 @@ def test_likely_duplicates_are_suggested_as_ready_rules(tmp_path):
 
 
 def test_suggested_rules_can_be_passed_back_as_they_are(tmp_path):
-    conn = store.connect(tmp_path / "c.db")
-    conn.execute("INSERT INTO articles(id, text, ingested_at) VALUES ('a', 'x', 'now')")
-    for n, name in enumerate(["Ben Carson", "Ben Carson", "Ben Carson Defends"]):
-        conn.execute(
-            """INSERT INTO statements(id, article_id, seq, speaker_name, speaker_kind,
-               content_text, content_spans, kind, cluster_id)
-               VALUES (?, 'a', ?, ?, 'person', 'words said here', '[[0, 1]]', 'indirect', ?)""",
-            (f"s{n}", n, name, f"s{n}"),
-        )
-    conn.commit()
-    identity.rebuild(conn)
+    names = ["Ben Carson", "Ben Carson", "Ben Carson Defends"]
+    conn = _speaking(tmp_path / "c.db", [(name, "person") for name in names])
     conn.close()
     db = str(tmp_path / "c.db")
     out = CliRunner().invoke(main, ["speakers", "--db", db, "--suggest"])

@@ -30,6 +30,8 @@ BELIEF_CUES = word_set("category", "belief_cues")
 DISCOVERY_CUES = word_set("category", "discovery_cues")
 UNSOURCED_FINDING_CUES = word_set("category", "unsourced_finding_cues")
 FINDING_SOURCES = word_set("category", "finding_sources")
+# the cue lemmas a category is read from (a cue word's own form is tried for them)
+_KNOWN_CUES = BELIEF_CUES | UNSOURCED_FINDING_CUES | DISCOVERY_CUES
 
 
 _PASSIVE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
@@ -65,10 +67,9 @@ def category(
     speaker is of ``kind`` (one of :data:`onrecord.model.SPEAKER_KINDS`, where known)."""
     lemma = (cue_lemma or "").lower()
     cue_words = _words(cue_text)
-    known = BELIEF_CUES | UNSOURCED_FINDING_CUES | DISCOVERY_CUES
-    if lemma not in known:
+    if lemma not in _KNOWN_CUES:
         # the lemma of a cue word's own form where the tagger's is none of them
-        lemma = next((b for w in cue_words for b in sorted(_bases(w)) if b in known), lemma)
+        lemma = next((b for w in cue_words for b in sorted(_bases(w)) if b in _KNOWN_CUES), lemma)
     source = _words(mention)
     head = _head(source) in FINDING_SOURCES  # a source that shows: "a Gallup poll", "new data"
     if lemma == "according" or cue_words[:2] == ["according", "to"]:

@@ -255,12 +255,7 @@ def _ruled_name(names: Counter, aliases: Aliases | None) -> str | None:
     if not aliases:
         return None
     stored = {n.casefold(): n for n in names}
-    for rule in aliases.merge:
-        if any(name.casefold() in stored for name in rule[1:]) or rule[0].casefold() in stored:
-            first = stored.get(rule[0].casefold())
-            if first is not None:
-                return first
-    return None
+    return next((stored[r[0].casefold()] for r in aliases.merge if r[0].casefold() in stored), None)
 
 
 def load_aliases(conn: sqlite3.Connection) -> Aliases:
