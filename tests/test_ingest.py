@@ -688,6 +688,22 @@ def test_metadata_tsv_excel_bom_and_names_without_extension(tmp_path):
     assert (article.published, article.outlet) == ("2023-10-19", "The Post")
 
 
+def test_metadata_columns_named_as_corpora_name_them(tmp_path):
+    # PolNeAR's metadata.tsv: filename without extension, publisher, publication_date
+    (tmp_path / "m.tsv").write_text(
+        "compartment\tfilename\tpublisher\tpublication_date\ttitle\n"
+        "dev\ta\tbreitbart\t2016-09-12\tStealth Over Health\n"
+    )
+    table = metadata.load_sidecar(tmp_path / "m.tsv")
+    (tmp_path / "a.txt").write_text(BODY)
+    [article] = list(sources.read_paths([str(tmp_path / "a.txt")], metadata=table))
+    assert (article.published, article.outlet, article.title) == (
+        "2016-09-12",
+        "breitbart",
+        "Stealth Over Health",
+    )
+
+
 def test_huge_metadata_value_is_named_where_it_is_used(tmp_path):
     (tmp_path / "a.txt").write_text(BODY)
     (tmp_path / "b.txt").write_text(BODY.replace("Monday", "Friday"))

@@ -19,6 +19,14 @@ MAX_METADATA_BYTES = 100_000_000
 SIDECAR_NAMES = ("metadata.csv", "metadata.jsonl")
 METADATA_SUFFIXES = {".csv": ",", ".tsv": "\t", ".jsonl": None, ".ndjson": None}
 NAME_COLUMNS = ("file", "filename", "path")
+# other names a metadata file may give a field (the first one present in a row is used):
+# archives and corpora name them their own way (PolNeAR: publisher, publication_date)
+FIELD_NAMES = {
+    "published": ("published", "publication_date", "published_at", "publish_date", "date"),
+    "outlet": ("outlet", "publisher", "source", "site"),
+    "url": ("url", "link"),
+    "title": ("title", "headline"),
+}
 
 
 def load_sidecar(path: Path) -> dict[str, dict]:
@@ -61,7 +69,11 @@ def load_sidecar(path: Path) -> dict[str, dict]:
             continue
         if not isinstance(name, str):
             raise IngestError(f"line {lineno}: the file name is {type_name(name)}, not text")
-        entry = {k: row[k] for k in METADATA_FIELDS if row.get(k) not in (None, "")}
+        entry = {}
+        for field in METADATA_FIELDS:
+            value = next((row[k] for k in FIELD_NAMES[field] if row.get(k) not in (None, "")), None)
+            if value is not None:
+                entry[field] = value
         entry["metadata_from"] = f"{path} line {lineno}"
         table[Path(name.strip()).name] = entry
     return table
