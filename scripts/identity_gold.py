@@ -62,7 +62,13 @@ def names(args) -> int:
                         "entity": entity,
                         "entity_kind": entity_kind,
                         "examples": [
-                            dict(zip(("mention", "content", "title", "outlet", "path"), e))
+                            dict(
+                                zip(
+                                    ("mention", "content", "title", "outlet", "path"),
+                                    e,
+                                    strict=True,
+                                )
+                            )
                             for e in examples
                         ],
                     },

@@ -1,4 +1,5 @@
-"""The category of a statement: speech, belief or finding, from its cue and its source."""
+"""The category of a statement: speech, belief, finding or other, from its cue, its source and
+the shape of its content."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from onrecord.cli import main
-from onrecord.find.category import category
+from onrecord.find import nlp
+from onrecord.find.category import category, shape
 from onrecord.record import migrations, store
 
 
@@ -50,16 +52,84 @@ def test_a_person_who_found_something_said_it():
     assert category("find", "found", "Pew", "organisation") == "finding"
 
 
+@pytest.mark.parametrize(
+    ("lemma", "content", "expected"),
+    [
+        ("say", "quote", "speech"),
+        ("use", "quote", "speech"),  # quoted words are somebody's words
+        ("say", "clause", "speech"),
+        ("agree", "clause", "speech"),  # "agreed that ..."
+        ("agree", "infinitive", "other"),  # "agreed to lend him $5 million"
+        ("urge", "infinitive", "speech"),  # "urged Congress to act"
+        ("vow", "infinitive", "speech"),
+        ("refuse", "infinitive", "other"),  # "refused to pledge ..."
+        ("ask", "question", "speech"),  # "asked whether ..."
+        ("explain", "question", "other"),  # "explained why he backs Trump": a topic
+        ("praise", "phrase", "speech"),  # "praised her proposals"
+        ("endorse", "phrase", "other"),  # "endorsed the Democratic nominee"
+        ("back", "phrase", "other"),
+        ("highlight", "clause", "other"),
+        ("criticize", "word", "other"),  # "criticized Clinton": nothing said in it
+        ("say", "headline", "other"),  # "Former White House Doctor Says Clinton Hid ..."
+        ("back", None, "speech"),  # a row stored before shapes were read: as before them
+    ],
+)
+def test_speech_needs_a_cue_of_saying_and_a_content_that_says_something(lemma, content, expected):
+    assert category(lemma, lemma, "Smith", "person", content) == expected
+
+
+def test_a_belief_or_a_finding_whatever_the_shape():
+    assert category("think", "thinks", "Smith", "person", "phrase") == "belief"
+    assert category("show", "showed", "a new poll", None, "phrase") == "finding"
+    assert category("estimate", "estimates", "the Tax Policy Center", "organisation") == "finding"
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "expected"),
+    [
+        ("He said that taxes will rise.", "that taxes will rise", "clause"),
+        ("He said taxes will rise.", "taxes will rise", "clause"),
+        ("He urged Congress to act quickly.", "Congress to act quickly", "infinitive"),
+        ("He agreed to lend them money.", "to lend them money", "infinitive"),
+        ("She explained why she backs Trump.", "why she backs Trump", "question"),
+        ("She praised his plan to cut taxes.", "his plan to cut taxes", "phrase"),
+        (
+            "They protested the system, which critics say hurts schools.",
+            "the system, which critics say hurts schools",
+            "phrase",  # a relative clause inside a noun phrase
+        ),
+        ("She criticized Clinton.", "Clinton", "word"),
+        (
+            "Doctor Says Clinton Hid Past Health Problems From Public",
+            "Clinton Hid Past Health Problems From Public",
+            "headline",
+        ),
+    ],
+)
+def test_the_shape_of_a_content_from_its_parse(text, content, expected):
+    doc = nlp.load()(text)
+    start = text.index(content)
+    span = doc.char_span(start, start + len(content), alignment_mode="contract")
+    assert shape(list(span), quoted=False) == expected
+    assert shape(list(span), quoted=True) == "quote"
+
+
 TEXT = (
     "A new Gallup poll showed that Clinton leads in Ohio by four points.\n\n"
     "Trump thinks the race in Ohio is rigged against him.\n\n"
-    '"We will win Ohio in November," Clinton said on Monday.\n'
+    '"We will win Ohio in November," Clinton said on Monday.\n\n'
+    "The union endorsed Clinton's campaign for the White House on Friday.\n"
 )
 
 
 def test_extract_stores_and_filters_by_category(extract, tmp_path):
     found = {s.cue.text: s.category for s in extract(TEXT)}
-    assert found == {"showed": "finding", "thinks": "belief", "said": "speech"}
+    assert found == {
+        "showed": "finding",
+        "thinks": "belief",
+        "said": "speech",
+        "endorsed": "other",
+    }
     (tmp_path / "a.txt").write_text(TEXT)
     db = str(tmp_path / "c.db")
     runner = CliRunner()
@@ -68,7 +138,7 @@ def test_extract_stores_and_filters_by_category(extract, tmp_path):
     assert [r["category"] for r in rows] == ["speech"]  # speech unless asked for another
     every = ["statements", "--db", db, "--format", "json", "--category", "all"]
     rows = json.loads(runner.invoke(main, every).stdout)
-    assert sorted(r["category"] for r in rows) == ["belief", "finding", "speech"]
+    assert sorted(r["category"] for r in rows) == ["belief", "finding", "other", "speech"]
     beliefs = runner.invoke(
         main, ["statements", "--db", db, "--category", "belief", "--format", "json"]
     )

@@ -374,7 +374,7 @@ def test_speakers_as_json_and_csv(api):
 def test_category_filter_and_facet(api):
     everything = api.get("/api/statements", params={"size": 1}).json()
     counts = {f["value"]: f["count"] for f in everything["facets"]["category"]}
-    assert set(counts) <= {"speech", "belief", "finding"} and counts["speech"] > 0
+    assert set(counts) <= {"speech", "belief", "finding", "other"} and counts["speech"] > 0
     assert sum(counts.values()) == everything["total"]
     for value, n in counts.items():
         some = api.get("/api/statements", params={"category": value, "size": 100}).json()

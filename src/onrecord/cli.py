@@ -567,7 +567,8 @@ def export(db, fmt, out) -> None:
     type=click.Choice(query.CATEGORY_CHOICES),
     default="speech",
     show_default=True,
-    help="speech, belief or finding, or all of them.",
+    help="speech, belief, finding or other (an act, a stance or a topic without the "
+    "words: 'backed Clinton'), or all of them.",
 )
 @click.option(
     "--min-confidence",

@@ -21,7 +21,7 @@ LOW_CONFIDENCE = 0.5
 STATEMENT_KINDS = ("direct", "indirect", "mixed")
 # what a statement reports: somebody's words, somebody's mind, what a poll or record shows
 # (see onrecord.find.category)
-CATEGORIES = ("speech", "belief", "finding")
+CATEGORIES = ("speech", "belief", "finding", "other")
 
 # who a speaker is (onrecord.find.speakers decides)
 SPEAKER_KINDS = ("person", "organisation", "group", "anonymous")

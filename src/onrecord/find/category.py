@@ -1,19 +1,30 @@
 """What category a statement is: somebody's ``speech``, a report of somebody's mind
-(``belief``), or what a poll, a study, data or a record shows (``finding``); one of
-:data:`onrecord.model.CATEGORIES`.
+(``belief``), what a poll, a study, data or a record shows (``finding``), or ``other``: an
+act, a stance or a topic reported without the words ("backed Clinton", "is presenting a new
+work", "explained why he backs Trump"); one of :data:`onrecord.model.CATEGORIES`.
 
 Read off the cue and the source's words alone:
 
 - a source that is a poll, a study, data, figures, images or a record (its head noun) makes
   a finding, whatever its cue ("a Pew survey said", "Poll: …", "according to census data");
-- "found" and "discovered" make a finding unless a person found it ("Pew found that",
+- "found", "discovered" and "estimated" make a finding unless a person found it ("Pew found that",
   "economists found"; "the senator found it unfair" is speech);
 - a cue of the mind ("thinks", "believes", "hopes", "fears", "wants", "knows", "expects")
   makes a belief;
 - "seems", "appears" with no source and a passive "is expected" (nobody's words) make a
   finding;
-- anything else is speech: said, told, wrote, a statement, an interview, "according to" a
-  person, an organisation or a document.
+- a quote, "according to" a person, an organisation or a document, and a cue of saying
+  (said, told, wrote, praised, a statement, an interview) are speech, with what the
+  content's shape allows: a question is speech with a cue of asking ("asked whether"), an
+  infinitive with a cue of appeal or promise ("urged Congress to act", "vowed to fight");
+- anything else is ``other``: a verb of acting or of stance ("backed", "endorsed",
+  "highlights", "agreed to lend") or a question that names a topic ("explained why ...").
+  Annotators of attribution count many of them (PolNeAR does), so they are kept, apart
+  from what a reader looks for as somebody's words.
+
+The shape of a content (:func:`shape`) is read off its parse: a quote, a clause, a
+question, an infinitive or a phrase. A row stored before shapes were read has none, and its
+category is read as before them (any cue of neither mind nor finding is speech).
 
 Plain Python on strings, as :mod:`onrecord.find.acts`: a migration can fill the category of
 rows stored before it was recorded.
@@ -30,8 +41,15 @@ BELIEF_CUES = word_set("category", "belief_cues")
 DISCOVERY_CUES = word_set("category", "discovery_cues")
 UNSOURCED_FINDING_CUES = word_set("category", "unsourced_finding_cues")
 FINDING_SOURCES = word_set("category", "finding_sources")
+SPEECH_CUES = word_set("category", "speech_cues")
+CLAUSE_SPEECH_CUES = word_set("category", "clause_speech_cues")
+ASKING_CUES = word_set("category", "asking_cues")
+APPEAL_CUES = word_set("category", "appeal_cues")
+SHAPES = ("quote", "clause", "question", "infinitive", "phrase", "word", "headline")
 # the cue lemmas a category is read from (a cue word's own form is tried for them)
-_KNOWN_CUES = BELIEF_CUES | UNSOURCED_FINDING_CUES | DISCOVERY_CUES
+_KNOWN_CUES = (
+    BELIEF_CUES | UNSOURCED_FINDING_CUES | DISCOVERY_CUES | SPEECH_CUES | CLAUSE_SPEECH_CUES
+)
 
 
 _PASSIVE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
@@ -61,10 +79,15 @@ def _bases(word: str) -> set[str]:
 
 
 def category(
-    cue_lemma: str | None, cue_text: str | None, mention: str | None, kind: str | None = None
+    cue_lemma: str | None,
+    cue_text: str | None,
+    mention: str | None,
+    kind: str | None = None,
+    content: str | None = None,
 ) -> str:
     """The category of a statement with this cue (lemma and words) and source mention, whose
-    speaker is of ``kind`` (one of :data:`onrecord.model.SPEAKER_KINDS`, where known)."""
+    speaker is of ``kind`` (one of :data:`onrecord.model.SPEAKER_KINDS`, where known) and
+    whose content has this shape (one of :data:`SHAPES`; None: not known)."""
     lemma = (cue_lemma or "").lower()
     cue_words = _words(cue_text)
     if lemma not in _KNOWN_CUES:
@@ -85,7 +108,22 @@ def category(
         return "belief"
     if lemma in UNSOURCED_FINDING_CUES and not source:
         return "finding"  # "it seems that …"
-    return "speech"
+    return "speech" if _speech(lemma, content) else "other"
+
+
+def _speech(lemma: str, content: str | None) -> bool:
+    """Whether a cue of this lemma with a content of this shape reports words."""
+    if content in (None, "quote"):
+        return True
+    if content in ("headline", "word"):
+        return False  # a title line; one word ("criticized Clinton", "told the group")
+    if content == "question":
+        return lemma in ASKING_CUES
+    if content == "infinitive":
+        return lemma in APPEAL_CUES
+    if content == "clause":
+        return lemma in SPEECH_CUES or lemma in CLAUSE_SPEECH_CUES
+    return lemma in SPEECH_CUES  # a phrase: "praised the plan"; "backed Clinton" is other
 
 
 # words after which a source's head noun has ended: "a study by …", "the results of …"
@@ -104,3 +142,37 @@ def _head(words: list[str]) -> str | None:
             break
         out = w
     return out
+
+
+_QUESTION_WORDS = frozenset("how why what whether if when where who whom".split())
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
+
+
+def shape(tokens, quoted: bool) -> str:
+    """The shape of a content from its tokens (spaCy's, punctuation included): ``quote``
+    (``quoted``: the statement quotes words), ``headline`` (three or more words of four
+    letters or more, nearly all capitalised: a title line, not a report), ``question`` ("how
+    ...", "whether ..."), ``clause`` (a verb with a subject at its top: "that taxes will
+    rise"), ``infinitive`` ("to act", "Congress to act"), ``word`` (one word: "Clinton") or
+    ``phrase`` (none of these: "her proposals to benefit small businesses").
+
+    The top of a content is its tokens whose head lies outside it (or is themselves): a
+    relative clause or an infinitive inside a noun phrase does not make a clause."""
+    words = [t for t in tokens if t.is_alpha]
+    if quoted:
+        return "quote"
+    if len(words) < 2:
+        return "word"
+    long = [t for t in words if len(t) >= 4]
+    if len(long) >= 3 and sum(t.text[0].isupper() for t in long) >= 0.8 * len(long):
+        return "headline"
+    if words[0].lower_ in _QUESTION_WORDS:
+        return "question"
+    inside = {t.i for t in tokens}
+    top = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
+    verbs = [t for t in top if t.pos_ in ("VERB", "AUX")]
+    if any(_SUBJECTS & {c.dep_ for c in t.children} for t in verbs):
+        return "clause"
+    if any(t.tag_ == "VB" and any(c.tag_ == "TO" for c in t.children) for t in verbs):
+        return "infinitive"
+    return "phrase"

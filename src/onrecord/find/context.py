@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from ..model import Mention, Number, Said, Statement
 from . import budget, nlp
 from .acts import speech_act
-from .category import category
+from .category import category, shape
 from .words import word_set, word_table
 
 if TYPE_CHECKING:
@@ -381,7 +381,16 @@ def annotate(doc: Doc, statements: list[Statement], published: str | None) -> No
             stmt.cue.text if stmt.cue else None,
             stmt.speaker.mention,
             stmt.speaker.kind,
+            shape(_content_tokens(doc, stmt), stmt.kind != "indirect"),
         )
+
+
+def _content_tokens(doc: Doc, stmt: Statement) -> list[Token]:
+    out: list[Token] = []
+    for start, end in stmt.content_spans:
+        span = doc.char_span(start, end, alignment_mode="contract")
+        out += list(span) if span is not None else []
+    return out
 
 
 def _token_at(doc: Doc, offset: int) -> int | None:

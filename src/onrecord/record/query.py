@@ -112,7 +112,7 @@ class Filters:
     "NYT"); ``since``/``until`` bound the date the statement was made (YYYY,
     YYYY-MM or YYYY-MM-DD, both ends included); ``search`` is full text (all words, stemmed);
     ``about`` matches a target of the statement (ATACMS, Germany) or words of its content.
-    ``category``: speech, belief or finding (None: every category). ``min_confidence``: a
+    ``category``: speech, belief, finding or other (None: every category). ``min_confidence``: a
     confidence of at least this (0 to 1); statements whose confidence was not measured (None,
     stored before it was) are left out whenever it is given.
     """
@@ -247,8 +247,18 @@ def category_filter(choice: str | None) -> str | None:
     return None if choice in (None, "", ALL) else choice
 
 
-_PLURAL = {"speech": "speech statements", "belief": "beliefs", "finding": "findings"}
-_SINGULAR = {"speech": "speech statement", "belief": "belief", "finding": "finding"}
+_PLURAL = {
+    "speech": "speech statements",
+    "belief": "beliefs",
+    "finding": "findings",
+    "other": "other statements",
+}
+_SINGULAR = {
+    "speech": "speech statement",
+    "belief": "belief",
+    "finding": "finding",
+    "other": "other statement",
+}
 
 
 def noun(n: int, category: str | None) -> str:

@@ -129,8 +129,8 @@ TimelineCategory = Annotated[
     str | None,
     Query(
         pattern=CATEGORY_PATTERN,
-        description="speech (the default), belief, finding, or all; the statement that stands "
-        "for a reported statement decides.",
+        description="speech (the default), belief, finding, other, or all; the statement "
+        "that stands for a reported statement decides.",
     ),
 ]
 
@@ -234,7 +234,8 @@ class SearchParams:
             Query(
                 pattern=CATEGORY_PATTERN,
                 description="speech, belief (a report of someone's mind), finding (a poll or "
-                "study showed), or all. The API gives every category unless this is given; "
+                "study showed), other (an act, a stance or a topic without the words: 'backed "
+                "Clinton'), or all. The API gives every category unless this is given; "
                 "the search page, speech unless it is.",
             ),
         ] = None,
@@ -1110,7 +1111,12 @@ def _with_categories(facets: list[dict], counts: dict[str, int], category: str |
 
 
 # what a page of one category calls it: "Showing speech; ..."
-_SHOWN = {"speech": "speech", "belief": "beliefs", "finding": "findings"}
+_SHOWN = {
+    "speech": "speech",
+    "belief": "beliefs",
+    "finding": "findings",
+    "other": "other statements",
+}
 
 
 def _showing(counts: dict[str, int], category: str | None) -> str | None:
