@@ -164,32 +164,44 @@ def test_replaced_article_leaves_no_dangling_clusters(tmp_path):
 
 
 def test_a_few_words_are_no_statement_reported_twice():
-    # "Trump" or "the deal" said by many is no one statement; five words are
+    # "Trump" or "the deal" said by many is no one statement; six words are
     assert not dedup.same("Trump", "Trump")
     assert not dedup.same("the deal", "the deal")
-    assert not dedup.same("that it was over", "that it was over")  # four words: two 3-grams
-    assert dedup.same("the vote will be close", "The vote will be close.")
+    assert not dedup.same("Mr. Clinton's personal life", "Mr. Clinton's personal life")
+    assert not dedup.same("the vote will be close", "The vote will be close.")  # three 3-grams
+    assert dedup.same("the vote will be very close", "The vote will be very close.")
 
 
-def _pair_merge(entities: tuple, contents=("the missiles would change nothing at all",) * 2):
-    """Two statements of two articles with these speaker entities and contents, merged by
-    :func:`dedup._merge`: whether they end in one cluster."""
+LONG = "the missiles would change nothing at all on the battlefield this year"
+
+
+def _merge(rows: list[tuple], pairs: set[tuple[str, str]]) -> list[list[str]]:
+    """Statements (entity, content[, category, published, said on by the text]) each of an
+    article of its own, merged over ``pairs`` by :func:`dedup._merge`: the clusters."""
     import sqlite3
 
     conn = sqlite3.connect(":memory:")
     conn.executescript(
         """CREATE TABLE articles(id TEXT PRIMARY KEY, published TEXT);
            CREATE TABLE statements(id TEXT PRIMARY KEY, article_id TEXT, entity_id INTEGER,
-               content_text TEXT, cluster_id TEXT, cluster_first INTEGER);"""
+               content_text TEXT, cluster_id TEXT, cluster_first INTEGER, category TEXT,
+               said_on TEXT, said_on_from TEXT);"""
     )
-    for n, (entity, content) in enumerate(zip(entities, contents, strict=True)):
-        conn.execute("INSERT INTO articles VALUES (?, ?)", (f"a{n}", f"2023-10-1{n}"))
+    for n, row in enumerate(rows):
+        entity, content, category, published, said = (*row, *("speech", None, None)[len(row) - 2 :])
+        conn.execute("INSERT INTO articles VALUES (?, ?)", (f"a{n}", published or "2023-10-10"))
         conn.execute(
-            "INSERT INTO statements VALUES (?, ?, ?, ?, ?, 1)",
-            (f"s{n}", f"a{n}", entity, content, f"s{n}"),
+            "INSERT INTO statements VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)",
+            (f"s{n}", f"a{n}", entity, content, f"s{n}", category, said, said and "text"),
         )
-    dedup._merge(conn, {("s0", "s1")})
-    return len({r[0] for r in conn.execute("SELECT cluster_id FROM statements")}) == 1
+    dedup._merge(conn, pairs)
+    rows = conn.execute("SELECT id, cluster_id FROM statements ORDER BY id").fetchall()
+    return sorted(sorted(i for i, c in rows if c == cid) for cid in {c for _, c in rows})
+
+
+def _pair_merge(entities: tuple, contents=(LONG, LONG)) -> bool:
+    rows = list(zip(entities, contents, strict=True))
+    return len(_merge(rows, {("s0", "s1")})) == 1
 
 
 def test_only_one_speaker_s_statements_are_one_cluster():
@@ -200,6 +212,33 @@ def test_only_one_speaker_s_statements_are_one_cluster():
     assert not _pair_merge((None, 1))
     assert _pair_merge((None, None))
     assert not _pair_merge((1, 1), ("Trump", "Trump"))
+
+
+def test_two_unresolved_speakers_must_share_a_passage_not_a_phrase():
+    phrase = "Republican presidential candidate Donald Trump's call for a ban"
+    assert _pair_merge((1, 1), (phrase, phrase))  # one speaker's words
+    assert not _pair_merge((None, None), (phrase, phrase))  # a shared phrase
+    assert _pair_merge((None, None), (LONG, LONG))
+
+
+def test_two_fragments_of_one_long_quote_stay_two_statements():
+    one = "the fact that her schedule was full of meetings with donors is troubling"
+    two = "it would be a dereliction of duty not to appoint a special prosecutor now"
+    rows = [(1, one), (1, two), (1, f"{one}. {two}")]
+    # each fragment lies within the long quote, but not one within the other
+    clusters = _merge(rows, {("s0", "s2"), ("s1", "s2")})
+    assert sorted(map(len, clusters)) == [1, 2]
+    assert ["s0", "s1"] not in clusters
+
+
+def test_acts_and_words_said_again_later_are_no_report_of_the_same_statement():
+    act = (1, LONG, "other")
+    assert len(_merge([act, act], {("s0", "s1")})) == 2  # "backed Clinton" is no one's words
+    early = (1, LONG, "speech", "2016-02-04")  # published on the 4th, said before
+    later = (1, LONG, "speech", "2016-02-08", "2016-02-08")  # said on the 8th, by its text
+    assert len(_merge([early, later], {("s0", "s1")})) == 2
+    same_day = (1, LONG, "speech", "2016-02-09", "2016-02-04")
+    assert len(_merge([early, same_day], {("s0", "s1")})) == 1
 
 
 def test_upgrading_clusters_an_old_record_again_by_the_new_rule(tmp_path):

@@ -49,6 +49,38 @@ def test_distinct_people_stay_apart():
     ]
 
 
+def test_a_dateline_or_an_epithet_glued_before_a_name_is_the_same_person():
+    assert grouped(["CLEVELAND Donald Trump", "Donald Trump"]) == [
+        ["CLEVELAND Donald Trump", "Donald Trump"]
+    ]
+    assert grouped(["Crooked Hillary Clinton", "Hillary Clinton", "Bill Clinton"]) == [
+        ["Bill Clinton"],
+        ["Crooked Hillary Clinton", "Hillary Clinton"],
+    ]
+    # two given names of their own are two people
+    assert len(grouped(["Eric Trump", "Donald Trump"])) == 2
+
+
+def test_an_acronym_joins_the_proper_name_it_stands_for():
+    from collections import Counter
+
+    counts = Counter(
+        {
+            ("AP", "organisation"): 12,
+            ("Associated Press", "organisation"): 20,
+            ("NRA", "organisation"): 3,
+            ("National Rifle Association", "organisation"): 5,
+            ("National Recovery Administration", "organisation"): 4,  # NRA too: not guessed
+            ("IMF", "organisation"): 2,
+            ("the government in Beijing", "organisation"): 3,  # a description, not a name
+            ("GIB", "organisation"): 1,
+        }
+    )
+    groups = [sorted(n for n, _ in g) for g in group_names(counts)]
+    assert ["AP", "Associated Press"] in groups
+    assert ["NRA"] in groups and ["IMF"] in groups and ["GIB"] in groups
+
+
 def test_organisation_spellings_merge_but_not_across_kinds():
     assert grouped(["U.S.", "US", "the Kremlin", "Kremlin"], kind="organisation") == [
         ["Kremlin", "the Kremlin"],
@@ -218,9 +250,11 @@ def test_a_name_read_as_a_body_and_as_a_person_is_the_person_s():
             ("Reuters", "organisation"): 40,
         }
     )
+    counts[("Trump", "group")] = 3
     groups = group_names(counts)
     trump = next(g for g in groups if ("Donald Trump", "person") in g)
     assert ("Trump", "organisation") in trump and ("Trump", "person") in trump
+    assert ("Trump", "group") in trump
     # a body that is no one's surname stays a body
     assert [("Reuters", "organisation")] in groups
 

@@ -5,12 +5,20 @@ Two stored statements are the same statement when
 - they come from different articles,
 - their speakers are the same entity, or both are unresolved (an unresolved speaker never
   joins a named one: a chain through it would make one cluster of two people's words),
-- the shorter content says something: :data:`MIN_SHINGLES` word 3-grams or more (five words;
-  "Trump", "which" or "the deal" said by many are no one statement), and
+- neither is an act or a stance (category ``other``: "backed Clinton" is nobody's words),
+- neither was said, by its text, after the other's article was published (the same words
+  said again on a later day are another statement),
+- the shorter content says something: :data:`MIN_SHINGLES` word 3-grams or more (six words;
+  "Trump", "which" or "the deal" said by many are no one statement), and for two unresolved
+  speakers :data:`MIN_UNRESOLVED_SHINGLES` (a shared passage, not a shared phrase), and
 - the word 3-grams of the shorter content (case, accents and punctuation folded) lie at least
   :data:`CONTAINMENT` within the longer one's: verbatim copies, copies with small changes of
   wording or punctuation, and fragments of a longer report all pass; paraphrases of different
   statements by the same speaker share few 3-grams and stay apart.
+
+Clusters join by complete linkage: every report of one with every report of the other
+passes the rule. Two fragments of one long quote (two sentences of a press release) are
+each within it, but not one within the other: they stay two statements.
 
 Finding the pairs must not compare every statement with every other. Each statement gets a
 MinHash signature (datasketch, :data:`NUM_PERM` permutations, kept in the database), and a
@@ -29,6 +37,7 @@ import re
 import sqlite3
 import unicodedata
 from collections import defaultdict
+from typing import NamedTuple
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
@@ -39,7 +48,11 @@ SCHEME = "affine32"  # 32-bit hash values: 256 bytes a signature
 LSH_THRESHOLD = 0.2
 CONTAINMENT = 0.6
 SHINGLE = 3
-MIN_SHINGLES = 3
+MIN_SHINGLES = 4
+# two statements with no resolved speaker: nothing but their words says they are one, so
+# they must share a passage (a reprinted paragraph), not a phrase ("the former secretary of
+# state", "a ban on Muslims entering the United States")
+MIN_UNRESOLVED_SHINGLES = 10
 
 
 # combining marks (the accents NFKD splits off Latin, Greek and Cyrillic letters), one pass
@@ -78,9 +91,9 @@ def same(a: str, b: str) -> bool:
     return _contained(shingles(a), shingles(b))
 
 
-def _contained(sa: set[str], sb: set[str]) -> bool:
+def _contained(sa: set[str], sb: set[str], unresolved: bool = False) -> bool:
     small, large = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
-    if len(small) < MIN_SHINGLES:
+    if len(small) < (MIN_UNRESOLVED_SHINGLES if unresolved else MIN_SHINGLES):
         return False  # too few words to be one statement reported twice
     return len(small & large) / len(small) >= CONTAINMENT
 
@@ -157,19 +170,34 @@ def regroup(conn: sqlite3.Connection, names: list[tuple[str, str]]) -> None:
 
 
 def _merge(conn: sqlite3.Connection, pairs: set[tuple[str, str]]) -> int:
-    """Check candidate pairs, and join the clusters of those that pass."""
+    """Check candidate pairs, and join the clusters of those that pass, where every report of
+    one cluster passes with every report of the other (complete linkage: two fragments of one
+    long quote, each within it, are two statements, not one)."""
     if not pairs:
         return 0
     ids = sorted({i for pair in pairs for i in pair})
     info: dict[str, tuple] = {}
-    for start in range(0, len(ids), 500):
-        part = ids[start : start + 500]
+    clusters = set()
+    for part in _chunks(ids):
+        clusters.update(
+            row[0]
+            for row in conn.execute(
+                f"SELECT cluster_id FROM statements WHERE id IN ({','.join('?' * len(part))})",
+                part,
+            )
+        )
+    members: dict[str, list[str]] = defaultdict(list)
+    for part in _chunks(sorted(clusters)):
         for row in conn.execute(
-            f"""SELECT s.id, s.article_id, s.entity_id, s.content_text, s.cluster_id
-                FROM statements s WHERE s.id IN ({",".join("?" * len(part))})""",
+            f"""SELECT s.id, s.article_id, s.entity_id, s.content_text, s.cluster_id,
+                       s.category, a.published,
+                       CASE WHEN s.said_on_from = 'text' THEN substr(s.said_on, 1, 10) END
+                FROM statements s JOIN articles a ON a.id = s.article_id
+                WHERE s.cluster_id IN ({",".join("?" * len(part))})""",
             part,
         ):
-            info[row[0]] = (row[1], row[2], shingles(row[3]), row[4])
+            info[row[0]] = _Report(row[1], row[2], shingles(row[3]), row[4], *row[5:])
+            members[row[4]].append(row[0])
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -179,20 +207,47 @@ def _merge(conn: sqlite3.Connection, pairs: set[tuple[str, str]]) -> int:
 
     joined = 0
     for a, b in sorted(pairs):
-        (aa, ea, ta, ca), (ab, eb, tb, cb) = info[a], info[b]
-        if aa == ab or ea != eb:
-            continue  # one article's statements are not reports of each other; nor are
-            # two speakers' (None, unresolved, joins only None)
-        if find(ca) != find(cb) and _contained(ta, tb):
-            parent[find(ca)] = find(cb)
+        ra, rb = find(info[a].cluster), find(info[b].cluster)
+        if ra != rb and all(_same(info[x], info[y]) for x in members[ra] for y in members[rb]):
+            parent[ra] = rb
+            members[rb] += members.pop(ra)
             joined += 1
     groups: dict[str, set[str]] = defaultdict(set)
-    for cluster in {row[-1] for row in info.values()}:
+    for cluster in clusters:
         groups[find(cluster)].add(cluster)
-    for clusters in groups.values():
-        if len(clusters) > 1:
-            _relabel(conn, sorted(clusters))
+    for together in groups.values():
+        if len(together) > 1:
+            _relabel(conn, sorted(together))
     return joined
+
+
+class _Report(NamedTuple):
+    """What decides whether two stored statements are one statement reported twice."""
+
+    article: str
+    entity: int | None
+    grams: set[str]
+    cluster: str
+    category: str | None
+    published: str | None  # the article's date
+    said_on: str | None  # the day the text says it was said, where it says so
+
+
+def _same(x: _Report, y: _Report) -> bool:
+    """Whether two reports can be one statement: see the module's docstring."""
+    if x.article == y.article or x.entity != y.entity:
+        return False  # one article's statements are not reports of each other; nor are two
+        # speakers' (None, unresolved, joins only None)
+    if "other" in (x.category, y.category):
+        return False  # an act or a stance ("backed Clinton") is no one's words
+    for a, b in ((x, y), (y, x)):
+        if a.said_on and b.published and a.said_on > b.published[:10]:
+            return False  # said after the other report was published: another occasion
+    return _contained(x.grams, y.grams, unresolved=x.entity is None)
+
+
+def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 def _relabel(conn: sqlite3.Connection, clusters: list[str]) -> None:

@@ -8,16 +8,19 @@ which stored names are one entity:
 - People: names with the same surname (accents, case and the transliteration endings
   -yy/-iy/-ij folded: Zelensky = Zelenskyy = Zelenskiy) and the same suffix ("Jr." apart from
   no suffix) are one person when their first given names agree ("Vladimir Putin" = "Vladimir
-  Vladimirovich Putin") or one is the other's initial ("J. Biden"). A bare surname ("Putin")
-  joins the one person of that surname; when several people share it, the one with
+  Vladimirovich Putin") or one is the other's initial ("J. Biden"), or a word is glued
+  before the given name ("CLEVELAND Donald Trump", "Crooked Hillary Clinton"). A bare
+  surname ("Putin") joins the one person of that surname; when several people share it, the one with
   :data:`DOMINANT` of their statements or more ("Obama": Barack Obama, where Michelle Obama
   is quoted a little), else it stays apart rather than guess ("Clinton" where Bill is
   quoted often beside Hillary).
 - Organisations and groups: names equal once case, dots and a leading "the" are dropped
-  ("U.S." = "US").
-- A name some articles read as an organisation and others as a person ("Trump") is the
-  person's, where it is a surname of a person named in full; an entity with a person's name
-  in it is a person.
+  ("U.S." = "US"); an organisation's acronym ("AP") joins the proper name it most likely
+  stands for (:data:`DOMINANT` of the statements of the names with its initials), else
+  stays apart.
+- A name some articles read as an organisation or a group and others as a person ("Trump",
+  "Sanders") is the person's, where it is a surname of a person named in full; an entity
+  with a person's name in it is a person.
 - A user's alias rules, kept in the database, come last: ``A = B = C`` merges, and ``A``
   names the entity; ``A != B`` keeps apart.
 
@@ -75,9 +78,15 @@ class PersonName:
         return cls(tuple(fold(w) for w in words[:-1]), surname, suffix)
 
     def agrees(self, other: PersonName) -> bool:
-        """Same first given name, or one is the other's initial."""
+        """Same first given name, or one is the other's initial; or one name's given names
+        hold the other's one given name after a word of their own (a dateline or an
+        epithet glued on: "CLEVELAND Donald Trump", "Crooked Hillary Clinton")."""
         a, b = self.given[0], other.given[0]
-        return a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
+        if a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
+            return True
+        return (len(other.given) == 1 and b in self.given[1:]) or (
+            len(self.given) == 1 and a in other.given[1:]
+        )
 
 
 def _org_key(text: str) -> str:
@@ -165,7 +174,7 @@ def group_names(names: Iterable[tuple[str, str]], aliases: Aliases | None = None
     # of every mention decides, and a company merely named like someone ("Ford") stays apart
     person_texts = {name.casefold() for name, kind in names if kind == "person"}
     for name, kind in names:
-        if kind == "organisation" and name.casefold() in person_texts:
+        if kind in ("organisation", "group") and name.casefold() in person_texts:
             parsed = PersonName.parse(name)
             key = (parsed.surname, parsed.suffix)
             if parsed.given or any(p.given for _, p in people.get(key, ())):
@@ -202,9 +211,38 @@ def group_names(names: Iterable[tuple[str, str]], aliases: Aliases | None = None
     for members in by_key.values():
         for other in members[1:]:
             groups.union(members[0], other)
+    _short_names(groups, by_key, counts)
     if aliases:
         _apply(groups, names, aliases)
     return groups.groups()
+
+
+_SMALL = frozenset({"of", "the", "and", "for", "on", "in", "at", "&"})
+
+
+def _short_names(groups: _Groups, by_key: dict, counts: Counter) -> None:
+    """An organisation's acronym ("AP", "NRA", "IMF") joins the name it stands for: a
+    proper name of two to six words, each capitalised but the small ones ("Associated
+    Press", "National Rifle Association"), where one such name holds :data:`DOMINANT` of
+    the statements of all those with the acronym's initials, else it stays apart."""
+    full: dict[str, Counter] = defaultdict(Counter)  # initials -> full names (statements)
+    for (kind, key), members in by_key.items():
+        name = members[0][0]
+        words = name.split()
+        if kind != "organisation" or not 2 <= len(words) <= 6:
+            continue
+        if not all(w[:1].isupper() for w in words if w.lower() not in _SMALL):
+            continue  # a description ("the government in Beijing"), not a name
+        initials = "".join(w[0] for w in key.split() if w not in _SMALL)
+        full[initials][members[0]] += sum(counts[m] for m in members) or 1
+    for (kind, key), members in by_key.items():
+        name = members[0][0].replace(".", "")
+        if kind != "organisation" or not (name.isupper() and 2 <= len(name) <= 6):
+            continue
+        options = full.get(key.replace(".", ""), Counter())
+        top = options.most_common(1)
+        if top and top[0][1] >= DOMINANT * sum(options.values()):
+            groups.union(members[0], top[0][0])
 
 
 def _apply(groups: _Groups, names: list[tuple[str, str]], aliases: Aliases) -> None:
