@@ -175,9 +175,10 @@ def test_a_few_words_are_no_statement_reported_twice():
 LONG = "the missiles would change nothing at all on the battlefield this year"
 
 
-def _merge(rows: list[tuple], pairs: set[tuple[str, str]]) -> list[list[str]]:
-    """Statements (entity, content[, category, published, said on by the text]) each of an
-    article of its own, merged over ``pairs`` by :func:`dedup._merge`: the clusters."""
+def _merge(rows: list[tuple], pairs: set[tuple[str, str]], articles=None) -> list[list[str]]:
+    """Statements (entity, content[, category, published, said on by the text]), each of an
+    article of its own (or of ``articles``), merged over ``pairs`` by :func:`dedup._merge`:
+    the clusters."""
     import sqlite3
 
     conn = sqlite3.connect(":memory:")
@@ -189,10 +190,13 @@ def _merge(rows: list[tuple], pairs: set[tuple[str, str]]) -> list[list[str]]:
     )
     for n, row in enumerate(rows):
         entity, content, category, published, said = (*row, *("speech", None, None)[len(row) - 2 :])
-        conn.execute("INSERT INTO articles VALUES (?, ?)", (f"a{n}", published or "2023-10-10"))
+        article = articles[n] if articles else f"a{n}"
+        conn.execute(
+            "INSERT OR IGNORE INTO articles VALUES (?, ?)", (article, published or "2023-10-10")
+        )
         conn.execute(
             "INSERT INTO statements VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)",
-            (f"s{n}", f"a{n}", entity, content, f"s{n}", category, said, said and "text"),
+            (f"s{n}", article, entity, content, f"s{n}", category, said, said and "text"),
         )
     dedup._merge(conn, pairs)
     rows = conn.execute("SELECT id, cluster_id FROM statements ORDER BY id").fetchall()
@@ -232,8 +236,10 @@ def test_two_fragments_of_one_long_quote_stay_two_statements():
 
 
 def test_acts_and_words_said_again_later_are_no_report_of_the_same_statement():
-    act = (1, LONG, "other")
-    assert len(_merge([act, act], {("s0", "s1")})) == 2  # "backed Clinton" is no one's words
+    act = (1, "the North American Free Trade Agreement", "other")
+    assert len(_merge([act, act], {("s0", "s1")})) == 2  # "supported NAFTA": nobody's words
+    reprinted = (1, LONG, "other")  # ... but a passage reprinted is one report twice
+    assert len(_merge([reprinted, reprinted], {("s0", "s1")})) == 1
     early = (1, LONG, "speech", "2016-02-04")  # published on the 4th, said before
     later = (1, LONG, "speech", "2016-02-08", "2016-02-08")  # said on the 8th, by its text
     assert len(_merge([early, later], {("s0", "s1")})) == 2
@@ -273,3 +279,20 @@ def test_upgrading_clusters_an_old_record_again_by_the_new_rule(tmp_path):
     conn = store.connect(path)
     assert clusters() == right
     assert not store.derived_behind(conn)
+
+
+def test_in_a_reprint_a_few_words_of_one_speaker_are_one_statement():
+    sentences = [
+        "the missiles would change nothing at all on the battlefield this year",
+        "we will answer any attack on our territory with all the means we have",
+        "the talks in Geneva ended without any agreement on the ceasefire today",
+    ]
+    short = "a very big mistake"  # four words: too few anywhere else
+    rows = [(1, s) for s in sentences] + [(1, short)]
+    rows += [(1, s) for s in sentences] + [(1, short)]
+    articles = ["a"] * 4 + ["b"] * 4
+    pairs = {(f"s{i}", f"s{i + 4}") for i in range(4)}
+    clusters = _merge(rows, pairs, articles)
+    assert ["s3", "s7"] in clusters  # the two articles are one text printed twice
+    alone = _merge([(1, short), (1, short)], {("s0", "s1")})
+    assert len(alone) == 2

@@ -511,12 +511,17 @@ class ArticleSpeakers:
                 or tok.ent_type_ == "PERSON"
             ):
                 break
-            if not (tok.text[:1].isupper() or tok.lower_ in TITLE_WORDS):
-                break
+            modifier = tok.dep_ == "amod" and any(tok.head.i == t.i for t in toks)
+            if not (tok.text[:1].isupper() or tok.lower_ in TITLE_WORDS or modifier):
+                break  # (an adjective of the title goes in: "Republican presidential nominee")
             toks.insert(0, tok)
             i -= 1
         while toks and toks[0].lower_ == "of":
             toks.pop(0)
+        if not any(ent.start <= t.head.i < ent.end for t in toks):
+            toks = []  # words that do not modify the name: "The federal judge Trump was …"
+        if toks and i >= 0 and self.doc[i].lower_ in ("a", "an", "would-be"):
+            toks = []  # a role imagined, not held: "an agenda a President Clinton could …"
         inner = [t.text for t in ent if t.lower_ in TITLE_WORDS and t.text[:1].isupper()]
         words = [t.text for t in toks] + inner
         return " ".join(words) if words else None

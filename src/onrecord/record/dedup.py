@@ -5,16 +5,20 @@ Two stored statements are the same statement when
 - they come from different articles,
 - their speakers are the same entity, or both are unresolved (an unresolved speaker never
   joins a named one: a chain through it would make one cluster of two people's words),
-- neither is an act or a stance (category ``other``: "backed Clinton" is nobody's words),
 - neither was said, by its text, after the other's article was published (the same words
   said again on a later day are another statement),
 - the shorter content says something: :data:`MIN_SHINGLES` word 3-grams or more (six words;
   "Trump", "which" or "the deal" said by many are no one statement), and for two unresolved
-  speakers :data:`MIN_UNRESOLVED_SHINGLES` (a shared passage, not a shared phrase), and
+  speakers, or an act or a stance (category ``other``: "backed Clinton" is nobody's words),
+  :data:`MIN_PASSAGE_SHINGLES` (a shared passage, as a reprint has, not a shared phrase), and
 - the word 3-grams of the shorter content (case, accents and punctuation folded) lie at least
   :data:`CONTAINMENT` within the longer one's: verbatim copies, copies with small changes of
   wording or punctuation, and fragments of a longer report all pass; paraphrases of different
   statements by the same speaker share few 3-grams and stay apart.
+
+Two articles of which :data:`REPRINT_PAIRS` statements pass are one text printed twice (a
+reprint, an update of a live story): between them, the shorter statements of one speaker
+(:data:`REPRINT_SHINGLES` 3-grams) are one statement too.
 
 Clusters join by complete linkage: every report of one with every report of the other
 passes the rule. Two fragments of one long quote (two sentences of a press release) are
@@ -36,7 +40,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import NamedTuple
 
 import numpy as np
@@ -49,10 +53,15 @@ LSH_THRESHOLD = 0.2
 CONTAINMENT = 0.6
 SHINGLE = 3
 MIN_SHINGLES = 4
-# two statements with no resolved speaker: nothing but their words says they are one, so
-# they must share a passage (a reprinted paragraph), not a phrase ("the former secretary of
-# state", "a ban on Muslims entering the United States")
-MIN_UNRESOLVED_SHINGLES = 10
+# two statements with no resolved speaker, or of an act or a stance (category other):
+# nothing but their words says they are one, so they must share a passage (a reprinted
+# paragraph), not a phrase ("the former secretary of state", "the North American Free
+# Trade Agreement")
+MIN_PASSAGE_SHINGLES = 10
+# two articles with this many statements that pass are one text printed twice, whose
+# statements of this many 3-grams (four words) are one another's reports
+REPRINT_PAIRS = 3
+REPRINT_SHINGLES = 2
 
 
 # combining marks (the accents NFKD splits off Latin, Greek and Cyrillic letters), one pass
@@ -91,9 +100,9 @@ def same(a: str, b: str) -> bool:
     return _contained(shingles(a), shingles(b))
 
 
-def _contained(sa: set[str], sb: set[str], unresolved: bool = False) -> bool:
+def _contained(sa: set[str], sb: set[str], least: int = MIN_SHINGLES) -> bool:
     small, large = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
-    if len(small) < (MIN_UNRESOLVED_SHINGLES if unresolved else MIN_SHINGLES):
+    if len(small) < least:
         return False  # too few words to be one statement reported twice
     return len(small & large) / len(small) >= CONTAINMENT
 
@@ -205,10 +214,20 @@ def _merge(conn: sqlite3.Connection, pairs: set[tuple[str, str]]) -> int:
             x = parent[x]
         return x
 
+    # two articles of which several statements pass are one text printed twice (a reprint,
+    # an update of a live story): their shorter statements are reports of each other too
+    passing = Counter(
+        frozenset((info[a].article, info[b].article)) for a, b in pairs if _same(info[a], info[b])
+    )
+    reprints = {articles for articles, n in passing.items() if n >= REPRINT_PAIRS}
+
+    def joinable(x: _Report, y: _Report) -> bool:
+        return _same(x, y, reprint=frozenset((x.article, y.article)) in reprints)
+
     joined = 0
     for a, b in sorted(pairs):
         ra, rb = find(info[a].cluster), find(info[b].cluster)
-        if ra != rb and all(_same(info[x], info[y]) for x in members[ra] for y in members[rb]):
+        if ra != rb and all(joinable(info[x], info[y]) for x in members[ra] for y in members[rb]):
             parent[ra] = rb
             members[rb] += members.pop(ra)
             joined += 1
@@ -233,17 +252,21 @@ class _Report(NamedTuple):
     said_on: str | None  # the day the text says it was said, where it says so
 
 
-def _same(x: _Report, y: _Report) -> bool:
-    """Whether two reports can be one statement: see the module's docstring."""
+def _same(x: _Report, y: _Report, reprint: bool = False) -> bool:
+    """Whether two reports can be one statement: see the module's docstring. In two copies
+    of one text (``reprint``) a few words of one speaker are enough."""
     if x.article == y.article or x.entity != y.entity:
         return False  # one article's statements are not reports of each other; nor are two
         # speakers' (None, unresolved, joins only None)
-    if "other" in (x.category, y.category):
-        return False  # an act or a stance ("backed Clinton") is no one's words
     for a, b in ((x, y), (y, x)):
         if a.said_on and b.published and a.said_on > b.published[:10]:
             return False  # said after the other report was published: another occasion
-    return _contained(x.grams, y.grams, unresolved=x.entity is None)
+    # an act or a stance ("backed Clinton", "supported NAFTA") is nobody's words, and an
+    # unresolved speaker is nobody known: only a shared passage (a reprint) makes them one
+    if reprint:
+        return _contained(x.grams, y.grams, least=REPRINT_SHINGLES)
+    loose = x.entity is None or "other" in (x.category, y.category)
+    return _contained(x.grams, y.grams, least=MIN_PASSAGE_SHINGLES if loose else MIN_SHINGLES)
 
 
 def _chunks(items: list[str], size: int = 500) -> list[list[str]]:

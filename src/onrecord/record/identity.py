@@ -395,8 +395,19 @@ def rebuild(conn: sqlite3.Connection, *, commit: bool = True) -> Rebuilt:
     return Rebuilt(len(used), moved)
 
 
+# a title is shown where it was seen in this many of a person's articles and this share of
+# their titled mentions: one misreading ("President" of a candidate, in one article's
+# hypothetical) is not a title; a speaker seen titled in few articles shows all they have
+TITLE_ARTICLES = 2
+TITLE_SHARE = 0.05
+FEW_TITLED = 3
+
+
 def _titles(conn: sqlite3.Connection) -> None:
-    """Each entity's titles, with the first and last dates they were seen."""
+    """Each entity's titles, with the first and last dates they were seen: one title
+    whatever its case ("Former Secretary of State" = "former Secretary of State", written
+    as most articles write it), the most seen first, the rare ones left out (see
+    :data:`TITLE_ARTICLES`)."""
     rows = conn.execute(
         """SELECT s.entity_id, t.title, MIN(a.published), MAX(a.published), COUNT(*)
            FROM titles_seen t
@@ -407,9 +418,22 @@ def _titles(conn: sqlite3.Connection) -> None:
            GROUP BY s.entity_id, t.title
            ORDER BY s.entity_id, COUNT(*) DESC, t.title"""
     )
-    titles = defaultdict(list)
+    seen: dict[int, dict[str, dict]] = defaultdict(dict)
     for eid, title, first, last, n in rows:
-        titles[eid].append({"title": title, "first": first, "last": last, "articles": n})
+        same = seen[eid].setdefault(title.casefold(), {"title": title, "articles": 0})
+        same["articles"] += n  # (the first row of a folded title is its most written form)
+        same["first"] = min(filter(None, (same.get("first"), first)), default=None)
+        same["last"] = max(filter(None, (same.get("last"), last)), default=None)
+    titles = {}
+    for eid, found in seen.items():
+        total = sum(t["articles"] for t in found.values())
+        keep = [
+            {k: t.get(k) for k in ("title", "first", "last", "articles")}
+            for t in sorted(found.values(), key=lambda t: (-t["articles"], t["title"]))
+            if total <= FEW_TITLED
+            or (t["articles"] >= TITLE_ARTICLES and t["articles"] >= TITLE_SHARE * total)
+        ]
+        titles[eid] = keep
     conn.execute("UPDATE entities SET titles = '[]'")
     conn.executemany(
         "UPDATE entities SET titles = ? WHERE id = ?",
