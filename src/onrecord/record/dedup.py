@@ -20,16 +20,19 @@ Two articles of which :data:`REPRINT_PAIRS` statements pass are one text printed
 reprint, an update of a live story): between them, the shorter statements of one speaker
 (:data:`REPRINT_SHINGLES` 3-grams) are one statement too.
 
-Clusters join by complete linkage: every report of one with every report of the other
-passes the rule. Two fragments of one long quote (two sentences of a press release) are
-each within it, but not one within the other: they stay two statements.
+Clusters join by complete linkage: a pair of reports passes the rule, and every report of
+one shares :data:`LINKAGE` of its words with every report of the other. Two fragments of
+one long quote (two sentences of a press release) are each within it, but share few words:
+they stay two statements. Copies edited each their own way share most words: one cluster.
 
-Finding the pairs must not compare every statement with every other. Each statement gets a
-MinHash signature (datasketch, :data:`NUM_PERM` permutations, kept in the database), and a
-MinHash LSH index over all signatures, with a low Jaccard threshold so that fragments are
-found too, proposes candidates; only those are checked against the rule above. Building the
-index is linear in the number of statements; each new statement costs one lookup plus its
-few candidates.
+Finding the pairs must not compare every statement with every other, nor cost more as the
+record grows. Each statement gets a MinHash signature (datasketch, :data:`NUM_PERM`
+permutations, kept in ``minhashes``), cut into :data:`BANDS` bands of :data:`ROWS` values
+(MinHash LSH, with a low Jaccard threshold so that fragments are found too); each band is
+hashed to a key filed in ``lsh_bands``, an indexed table. The statements that share a key
+with a new one are its candidates, checked against the rule above: adding statements costs
+their own signatures, keys and candidates, whatever the size of the record. Statements wait
+for this in ``unsigned`` (filled as they are stored, and by :func:`dissolve`).
 
 ``statements.cluster_id`` holds the id of the cluster's earliest report (by publication date,
 then by order of ingest), so a cluster keeps its id as long as no earlier report arrives.
@@ -37,6 +40,7 @@ then by order of ingest), so a cluster keeps its id as long as no earlier report
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
 import unicodedata
@@ -44,12 +48,15 @@ from collections import Counter, defaultdict
 from typing import NamedTuple
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHash
+from datasketch.lsh import _optimal_param
 
 NUM_PERM = 64
 SEED = 7
 SCHEME = "affine32"  # 32-bit hash values: 256 bytes a signature
 LSH_THRESHOLD = 0.2
+# the bands of the LSH index, as datasketch's MinHashLSH chooses them for the threshold
+BANDS, ROWS = _optimal_param(LSH_THRESHOLD, NUM_PERM, 0.5, 0.5)
 CONTAINMENT = 0.6
 SHINGLE = 3
 MIN_SHINGLES = 4
@@ -62,6 +69,9 @@ MIN_PASSAGE_SHINGLES = 10
 # statements of this many 3-grams (four words) are one another's reports
 REPRINT_PAIRS = 3
 REPRINT_SHINGLES = 2
+# clusters join where every report of one shares this share of the shorter one's words with
+# every report of the other (see _linked)
+LINKAGE = 0.5
 
 
 # combining marks (the accents NFKD splits off Latin, Greek and Cyrillic letters), one pass
@@ -108,39 +118,81 @@ def _contained(sa: set[str], sb: set[str], least: int = MIN_SHINGLES) -> bool:
 
 
 def update(conn: sqlite3.Connection) -> int:
-    """Sign the statements that have no signature yet and cluster them with everything stored.
+    """Sign the statements that wait for it (:func:`pending`: new ones, and those a dissolved
+    cluster gave back), file their band keys, and cluster them with the stored statements
+    that share a key: the cost is that of the new statements and their candidates, whatever
+    the size of the record.
 
     Returns how many statements joined a cluster of more than one report. One transaction.
     """
     with conn:
         new = conn.execute(
-            """SELECT s.id, s.content_text FROM statements s
-               LEFT JOIN minhashes m ON m.statement_id = s.id WHERE m.statement_id IS NULL"""
+            """SELECT s.rowid, s.id, s.content_text FROM unsigned u
+               JOIN statements s ON s.id = u.statement_id"""
         ).fetchall()
+        conn.execute("DELETE FROM unsigned")
         if not new:
             return 0
+        pairs: set[tuple[str, str]] = set()
         for start in range(0, len(new), 2000):
             part = new[start : start + 2000]
+            sigs = signatures([r[2] for r in part])
             conn.executemany(
-                "INSERT INTO minhashes(statement_id, signature) VALUES (?, ?)",
-                zip((r[0] for r in part), signatures([r[1] for r in part]), strict=True),
+                "INSERT OR REPLACE INTO minhashes(statement_id, signature) VALUES (?, ?)",
+                zip((r[1] for r in part), sigs, strict=True),
             )
-        lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-        fresh = {r[0] for r in new}
-        fresh_sigs = {}
-        with lsh.insertion_session() as session:
-            for sid, blob in conn.execute("SELECT statement_id, signature FROM minhashes"):
-                sig = _lean(blob)
-                session.insert(sid, sig, check_duplication=False)
-                if sid in fresh:
-                    fresh_sigs[sid] = sig
-        pairs = {
-            (sid, other) if sid < other else (other, sid)
-            for sid, sig in fresh_sigs.items()
-            for other in lsh.query(sig)
-            if other != sid
-        }
+            keys = {
+                row[0]: band_keys(sig)
+                for row, sig in zip(part, sigs, strict=True)
+                if len(shingles(row[2])) >= REPRINT_SHINGLES  # (fewer never pass: not filed)
+            }
+            conn.executemany(
+                "INSERT OR IGNORE INTO lsh_bands(key, sid) VALUES (?, ?)",
+                [(k, sid) for sid, ks in keys.items() for k in ks],
+            )
+            pairs |= _candidates(conn, keys)
         return _merge(conn, pairs)
+
+
+def band_keys(signature: bytes) -> list[int]:
+    """The LSH band keys of a signature: :data:`BANDS` bands of :data:`ROWS` hash values,
+    each band's values and number hashed to one signed 64-bit integer (an SQLite INTEGER)."""
+    values = np.frombuffer(signature, dtype=np.uint32)
+    out = []
+    for band in range(BANDS):
+        data = bytes([band]) + values[band * ROWS : (band + 1) * ROWS].tobytes()
+        digest = hashlib.blake2b(data, digest_size=8).digest()
+        out.append(int.from_bytes(digest, "little", signed=True))
+    return out
+
+
+def _candidates(conn: sqlite3.Connection, keys: dict[int, list[int]]) -> set[tuple[str, str]]:
+    """The pairs (statement ids, in order) of each new statement (by rowid, with its band
+    keys) and every statement filed under one of its keys. A key may point at a statement
+    deleted since (its rows are left): the join with the statements drops it."""
+    by_key: dict[int, list[int]] = defaultdict(list)
+    wanted = sorted({k for ks in keys.values() for k in ks})
+    for part in _chunks(wanted):
+        for key, sid in conn.execute(
+            f"SELECT key, sid FROM lsh_bands WHERE key IN ({','.join('?' * len(part))})", part
+        ):
+            by_key[key].append(sid)
+    near = {sid: {o for k in ks for o in by_key[k] if o != sid} for sid, ks in keys.items()}
+    rowids = sorted(set(near) | {o for others in near.values() for o in others})
+    ids: dict[int, str] = {}
+    for part in _chunks(rowids):
+        ids.update(
+            conn.execute(
+                f"SELECT rowid, id FROM statements WHERE rowid IN ({','.join('?' * len(part))})",
+                part,
+            )
+        )
+    return {
+        tuple(sorted((ids[sid], ids[o])))
+        for sid, others in near.items()
+        for o in others
+        if sid in ids and o in ids
+    }
 
 
 def dissolve(conn: sqlite3.Connection, clusters: list[str]) -> None:
@@ -150,8 +202,8 @@ def dissolve(conn: sqlite3.Connection, clusters: list[str]) -> None:
         part = clusters[start : start + 500]
         marks = ",".join("?" * len(part))
         conn.execute(
-            f"""DELETE FROM minhashes WHERE statement_id IN
-                (SELECT id FROM statements WHERE cluster_id IN ({marks}))""",
+            f"""INSERT OR IGNORE INTO unsigned(statement_id)
+                SELECT id FROM statements WHERE cluster_id IN ({marks})""",
             part,
         )
         conn.execute(
@@ -205,7 +257,9 @@ def _merge(conn: sqlite3.Connection, pairs: set[tuple[str, str]]) -> int:
                 WHERE s.cluster_id IN ({",".join("?" * len(part))})""",
             part,
         ):
-            info[row[0]] = _Report(row[1], row[2], shingles(row[3]), row[4], *row[5:])
+            info[row[0]] = _Report(
+                row[1], row[2], shingles(row[3]), set(words(row[3])), row[4], *row[5:]
+            )
             members[row[4]].append(row[0])
     parent: dict[str, str] = {}
 
@@ -221,13 +275,13 @@ def _merge(conn: sqlite3.Connection, pairs: set[tuple[str, str]]) -> int:
     )
     reprints = {articles for articles, n in passing.items() if n >= REPRINT_PAIRS}
 
-    def joinable(x: _Report, y: _Report) -> bool:
-        return _same(x, y, reprint=frozenset((x.article, y.article)) in reprints)
-
     joined = 0
     for a, b in sorted(pairs):
         ra, rb = find(info[a].cluster), find(info[b].cluster)
-        if ra != rb and all(joinable(info[x], info[y]) for x in members[ra] for y in members[rb]):
+        x, y = info[a], info[b]
+        if ra == rb or not _same(x, y, reprint=frozenset((x.article, y.article)) in reprints):
+            continue
+        if all(_linked(info[m], info[n]) for m in members[ra] for n in members[rb]):
             parent[ra] = rb
             members[rb] += members.pop(ra)
             joined += 1
@@ -246,6 +300,7 @@ class _Report(NamedTuple):
     article: str
     entity: int | None
     grams: set[str]
+    words: set[str]
     cluster: str
     category: str | None
     published: str | None  # the article's date
@@ -269,7 +324,15 @@ def _same(x: _Report, y: _Report, reprint: bool = False) -> bool:
     return _contained(x.grams, y.grams, least=MIN_PASSAGE_SHINGLES if loose else MIN_SHINGLES)
 
 
-def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
+def _linked(x: _Report, y: _Report) -> bool:
+    """Whether two reports of clusters about to join say the same thing at all: most of the
+    shorter one's words are the other's (reports of one statement, each edited its own way,
+    pass; two sentences of one long quote, joined only through it, do not)."""
+    small, large = sorted((x.words, y.words), key=len)
+    return bool(small) and len(small & large) >= LINKAGE * len(small)
+
+
+def _chunks(items: list, size: int = 500) -> list[list]:
     return [items[start : start + size] for start in range(0, len(items), size)]
 
 

@@ -264,6 +264,25 @@ MIGRATIONS: list = [
     INSERT OR REPLACE INTO settings(key, value)
         SELECT 'derived_behind', '1' WHERE EXISTS (SELECT 1 FROM statements);
     """,
+    # 13: the LSH index of dedup kept in the database (band keys, looked up per new
+    # statement) and the statements waiting to be signed; clusters hold by complete linkage
+    # now: every cluster is dissolved and clustered again by the next ingest or upgrade
+    """
+    CREATE TABLE IF NOT EXISTS lsh_bands (
+        key INTEGER NOT NULL,
+        sid INTEGER NOT NULL,
+        PRIMARY KEY (key, sid)
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS unsigned (statement_id TEXT PRIMARY KEY);
+    CREATE TRIGGER IF NOT EXISTS statements_unsigned AFTER INSERT ON statements BEGIN
+        INSERT OR IGNORE INTO unsigned(statement_id) VALUES (new.id);
+    END;
+    DELETE FROM minhashes;
+    INSERT INTO unsigned(statement_id) SELECT id FROM statements;
+    UPDATE statements SET cluster_id = id, cluster_first = 1;
+    INSERT OR REPLACE INTO settings(key, value)
+        SELECT 'derived_behind', '1' WHERE EXISTS (SELECT 1 FROM statements);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
