@@ -64,7 +64,7 @@ HOSTILE = (
 @pytest.fixture(scope="session")
 def web_db(seed_results, tmp_path_factory):
     """A database with the five seeds and one article full of markup-like text."""
-    from onrecord.record import identity, store
+    from onrecord.record import entities, store
     from onrecord.record.ingest import ingest
 
     folder = tmp_path_factory.mktemp("web")
@@ -72,7 +72,7 @@ def web_db(seed_results, tmp_path_factory):
     conn = store.connect(path)
     for result in seed_results.values():
         store.write_article(conn, result.article, result.statements, result.titles)
-    identity.rebuild(conn)
+    entities.rebuild(conn)
     hostile = folder / "hostile"
     hostile.mkdir()
     (hostile / "hostile.txt").write_text(HOSTILE)

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from onrecord.cli import main
-from onrecord.record import identity, query, store
+from onrecord.record import entities, identity, query, store
 from onrecord.record.identity import Aliases, PersonName, group_names
 from onrecord.record.ingest import ingest
 
@@ -163,7 +163,7 @@ def test_stored_speakers_are_one_entity_across_articles(db):
 def test_ids_are_stable_and_alias_rules_reapply(db, tmp_path):
     conn = store.connect(db)
     before = {r["name"]: r["id"] for r in query.speakers(conn)}
-    identity.rebuild(conn)
+    entities.rebuild(conn)
     assert {r["name"]: r["id"] for r in query.speakers(conn)} == before
     rules = tmp_path / "aliases.txt"
     rules.write_text("Vladimir Putin != Vladimir Vladimirovich Putin\n")
@@ -176,7 +176,7 @@ def test_ids_are_stable_and_alias_rules_reapply(db, tmp_path):
     assert rows["Vladimir Putin"]["articles"] == 2
     assert rows["Vladimir Vladimirovich Putin"]["articles"] == 1
     # the rule is kept: a later ingest regroups with it
-    identity.rebuild(conn)
+    entities.rebuild(conn)
     assert "Vladimir Vladimirovich Putin" in {r["name"] for r in query.speakers(conn)}
     bad = tmp_path / "bad.txt"
     bad.write_text("Putin\n")
@@ -272,7 +272,7 @@ def _speaking(path, speakers: list[tuple[str, str]]):
             (f"s{n}", n, name, kind, f"s{n}"),
         )
     conn.commit()
-    identity.rebuild(conn)
+    entities.rebuild(conn)
     return conn
 
 
@@ -285,10 +285,10 @@ def test_an_alias_rule_names_the_entity_and_never_unmakes_a_person(tmp_path):
     aliases = tmp_path / "aliases.txt"
     aliases.write_text("Carly Fiorina = Fiorina = Frank Fiorina\nDonald Trump = Trumpco\n")
     identity.save_aliases(conn, aliases)
-    identity.rebuild(conn)
-    entities = dict(conn.execute("SELECT name, kind FROM entities"))
+    entities.rebuild(conn)
+    stored = dict(conn.execute("SELECT name, kind FROM entities"))
     # the first name of a rule is the entity's name; a person merged with a body stays a person
-    assert entities == {"Carly Fiorina": "person", "Donald Trump": "person"}
+    assert stored == {"Carly Fiorina": "person", "Donald Trump": "person"}
 
 
 def test_likely_duplicates_are_suggested_as_ready_rules(tmp_path):
@@ -305,7 +305,7 @@ def test_likely_duplicates_are_suggested_as_ready_rules(tmp_path):
     aliases = tmp_path / "aliases.txt"
     aliases.write_text("Ben Carson != Ben Carson Defends\n")
     identity.save_aliases(conn, aliases)
-    identity.rebuild(conn)
+    entities.rebuild(conn)
     assert "Ben Carson = Ben Carson Defends" not in {s.rule for s in identity.suggest(conn)}
 
 
@@ -323,3 +323,66 @@ def test_suggested_rules_can_be_passed_back_as_they_are(tmp_path):
     assert applied.exit_code == 0, applied.output
     listed = CliRunner().invoke(main, ["speakers", "--db", db, "--format", "json"])
     assert [(r["name"], r["statements"]) for r in json.loads(listed.stdout)] == [("Ben Carson", 3)]
+
+
+def _grouping(conn) -> set:
+    """The entities as (name, kind, its names), and each statement's entity name."""
+    groups = {
+        (name, kind, tuple(sorted(json.loads(aliases))))
+        for name, kind, aliases in conn.execute("SELECT name, kind, aliases FROM entities")
+    }
+    pointed = set(
+        conn.execute(
+            "SELECT s.id, e.name FROM statements s LEFT JOIN entities e ON e.id = s.entity_id"
+        )
+    )
+    return groups, pointed
+
+
+WAVES = [
+    [("Barack Obama", "person")] * 5 + [("Reuters", "organisation"), ("Kasich", "organisation")],
+    [("Obama", "person"), ("John Kasich", "person"), ("Kasich", "person")]
+    + [("Michelle Obama", "person")]
+    + [("Associated Press", "organisation")] * 2,
+    [("AP", "organisation"), ("OBAMA", "person"), ("Crooked Hillary Clinton", "person")]
+    + [("Hillary Clinton", "person")] * 2,
+]
+
+
+def _add(conn, speakers: list[tuple[str, str]], start: int) -> None:
+    for n, (name, kind) in enumerate(speakers, start):
+        conn.execute(
+            """INSERT INTO statements(id, article_id, seq, entity_id, speaker_name,
+               speaker_kind, content_text, content_spans, kind, cluster_id)
+               VALUES (?, 'a', ?, ?, ?, ?, 'words said here', '[[0, 1]]', 'indirect', ?)""",
+            (f"s{n}", n, store._entity(conn, name, kind), name, kind, f"s{n}"),
+        )
+
+
+def test_entities_updated_wave_by_wave_equal_a_full_rebuild(tmp_path):
+    conn = store.connect(tmp_path / "grown.db")
+    conn.execute("INSERT INTO articles(id, text, ingested_at) VALUES ('a', 'x', 'now')")
+    start = 0
+    for wave in WAVES:
+        with conn:
+            _add(conn, wave, start)
+        start += len(wave)
+        dirty = conn.execute("SELECT COUNT(*) FROM speaker_names WHERE dirty").fetchone()[0]
+        assert dirty == len(set(wave))  # the names this wave touched, and no other
+        entities.update(conn)
+    grown = _grouping(conn)
+    entities.rebuild(conn)
+    assert _grouping(conn) == grown
+    names = {n: a for n, _, a in grown[0]}
+    assert set(names["Barack Obama"]) == {"Barack Obama", "Obama", "OBAMA"}
+    assert set(names["Associated Press"]) == {"AP", "Associated Press"}
+    assert set(names["John Kasich"]) == {"John Kasich", "Kasich"}  # (the body's and the person's)
+    assert set(names["Hillary Clinton"]) == {"Hillary Clinton", "Crooked Hillary Clinton"}
+    # an update regroups only what shares a key with the names it touched, step by step
+    near = entities._closure(conn, [("OBAMA", "person")], identity.load_aliases(conn))
+    assert near == {
+        ("Barack Obama", "person"),
+        ("Obama", "person"),
+        ("Michelle Obama", "person"),
+        ("OBAMA", "person"),
+    }

@@ -30,7 +30,7 @@ from starlette.testclient import TestClient
 
 from onrecord.cli import main
 from onrecord.model import Article, Cue, Speaker, Statement
-from onrecord.record import identity, migrations, query, schema, store
+from onrecord.record import entities, migrations, query, schema, store
 from onrecord.web.app import create_app
 
 TEXT = (
@@ -88,7 +88,7 @@ def db(tmp_path_factory) -> str:
     path = tmp_path_factory.mktemp("confidence") / "c.db"
     conn = store.connect(path)
     store.write_article(conn, ARTICLE, STATEMENTS)
-    identity.rebuild(conn)
+    entities.rebuild(conn)
     conn.close()
     return str(path)
 
@@ -660,7 +660,7 @@ def many(tmp_path_factory) -> str:
     path = tmp_path_factory.mktemp("many") / "m.db"
     conn = store.connect(path)
     store.write_article(conn, *_many())
-    identity.rebuild(conn)
+    entities.rebuild(conn)
     conn.close()
     return str(path)
 

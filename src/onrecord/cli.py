@@ -238,17 +238,47 @@ def main() -> None:
     help="CSV, TSV or JSON Lines (UTF-8) mapping file names to published, outlet, url, title.",
 )
 @_mode_options
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that find statements (default: the cores available; 1: this process).",
+)
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS",
+    default=None,
+    help="Find statements on a Dask cluster: a scheduler's address (tcp://host:8786), or "
+    "local:N for N local worker processes. Needs pip install 'onrecord[dask]'.",
+)
 def ingest(
-    paths: tuple[str, ...], db: str | None, metadata: str | None, fast: bool, accurate: bool
+    paths: tuple[str, ...],
+    db: str | None,
+    metadata: str | None,
+    fast: bool,
+    accurate: bool,
+    workers: int | None,
+    dask_address: str | None,
 ) -> None:
     """Store the statements of the articles in PATHS (files, folders, '-' for stdin).
 
     Articles already stored are skipped, except those a faster mode stored: these are
-    analysed again and their statements replaced.
+    analysed again and their statements replaced. Statements are found in --workers
+    processes or on a --dask cluster; articles are read and stored here, in input order,
+    so the record is the same whichever finds them.
     """
+    from .find import parallel
     from .record.ingest import ingest as run
 
     mode = _mode(fast, accurate)
+    if dask_address is not None and workers is not None:
+        raise click.UsageError("--dask and --workers exclude each other")
+    try:
+        if dask_address is not None:
+            parallel.check_address(dask_address)
+    except parallel.ParallelError as err:
+        raise click.UsageError(str(err)) from None
     meta = _metadata(metadata)
     conn = store.connect(db)
     bar = _progress("ingesting", _count_sources(paths))
@@ -258,15 +288,21 @@ def ingest(
         if not p.warning:  # a file skipped counts as done
             bar.update()
 
-    summary = run(
-        conn,
-        paths,
-        metadata=meta,
-        on_problem=problem,
-        on_article=lambda r: None if r.problem else bar.update(),
-        mode=mode,
-    )
-    bar.close()
+    try:
+        summary = run(
+            conn,
+            paths,
+            metadata=meta,
+            on_problem=problem,
+            on_article=lambda r: None if r.problem else bar.update(),
+            mode=mode,
+            workers=workers or parallel.default_workers(),
+            dask=dask_address,
+        )
+    except parallel.ParallelError as err:
+        raise click.ClickException(str(err)) from None
+    finally:
+        bar.close()
     total = query.counts(conn)
     warned = sum(p.warning for p in summary.problems)
     click.echo(
@@ -485,7 +521,7 @@ def speakers(db, fmt, aliases, suggest) -> None:
             rules = identity.save_aliases(conn, Path(aliases))
         except ValueError as err:
             raise click.ClickException(f"{aliases}: {err}") from None
-        n = complete(conn)
+        n = complete(conn, full=True)
         click.echo(
             f"{len(rules.merge)} merge and {len(rules.apart)} keep-apart rule(s) applied; "
             f"{n} speakers.",

@@ -24,20 +24,16 @@ which stored names are one entity:
 - A user's alias rules, kept in the database, come last: ``A = B = C`` merges, and ``A``
   names the entity; ``A != B`` keeps apart.
 
-:func:`rebuild` applies all this to what is stored: it re-points every statement at its
-entity, keeps the ids of existing entities where it can (the most quoted one of a merged
-group), names each entity by its most used full name, and records every name as an alias.
+:mod:`.entities` applies all this to what is stored.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from contextlib import nullcontext as _nothing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,7 +85,7 @@ class PersonName:
         )
 
 
-def _org_key(text: str) -> str:
+def org_key(text: str) -> str:
     words = [fold(w) for w in text.split()]
     if words and words[0] == "the":
         words = words[1:]
@@ -207,7 +203,7 @@ def group_names(names: Iterable[tuple[str, str]], aliases: Aliases | None = None
     by_key = defaultdict(list)
     for name, kind in names:
         if kind != "person":
-            by_key[(kind, _org_key(name))].append((name, kind))
+            by_key[(kind, org_key(name))].append((name, kind))
     for members in by_key.values():
         for other in members[1:]:
             groups.union(members[0], other)
@@ -217,7 +213,7 @@ def group_names(names: Iterable[tuple[str, str]], aliases: Aliases | None = None
     return groups.groups()
 
 
-_SMALL = frozenset({"of", "the", "and", "for", "on", "in", "at", "&"})
+SMALL_WORDS = frozenset({"of", "the", "and", "for", "on", "in", "at", "&"})
 
 
 def _short_names(groups: _Groups, by_key: dict, counts: Counter) -> None:
@@ -231,9 +227,9 @@ def _short_names(groups: _Groups, by_key: dict, counts: Counter) -> None:
         words = name.split()
         if kind != "organisation" or not 2 <= len(words) <= 6:
             continue
-        if not all(w[:1].isupper() for w in words if w.lower() not in _SMALL):
+        if not all(w[:1].isupper() for w in words if w.lower() not in SMALL_WORDS):
             continue  # a description ("the government in Beijing"), not a name
-        initials = "".join(w[0] for w in key.split() if w not in _SMALL)
+        initials = "".join(w[0] for w in key.split() if w not in SMALL_WORDS)
         full[initials][members[0]] += sum(counts[m] for m in members) or 1
     for (kind, key), members in by_key.items():
         name = members[0][0].replace(".", "")
@@ -278,7 +274,7 @@ def canonical(names: Counter) -> str:
     return max(full, key=lambda n: (names[n], -len(n), n))
 
 
-def _kind(group: list[tuple[str, str]], counts: Counter) -> str:
+def entity_kind(group: list[tuple[str, str]], counts: Counter) -> str:
     """The kind of an entity: a person if any of its names is one (a merge never makes a
     person an organisation: "Donald Trump = Trump" where "Trump" was mostly read as a
     body), else its names' most used kind."""
@@ -287,7 +283,7 @@ def _kind(group: list[tuple[str, str]], counts: Counter) -> str:
     return Counter({k: counts[(n, k)] for n, k in group}).most_common(1)[0][0]
 
 
-def _ruled_name(names: Counter, aliases: Aliases | None) -> str | None:
+def ruled_name(names: Counter, aliases: Aliases | None) -> str | None:
     """The first name of the user's alias rule that holds this entity's names, as stored
     ("Carly Fiorina = Fiorina": Carly Fiorina), if one does."""
     if not aliases:
@@ -309,136 +305,6 @@ def save_aliases(conn: sqlite3.Connection, path: Path) -> Aliases:
             "INSERT OR REPLACE INTO settings(key, value) VALUES ('aliases', ?)", (aliases.text(),)
         )
     return aliases
-
-
-@dataclass
-class Rebuilt:
-    """What :func:`rebuild` did: how many entities there are, and the names (name, kind)
-    whose statements it moved to another entity (their clusters may no longer hold)."""
-
-    entities: int
-    moved: list[tuple[str, str]]
-
-
-def rebuild(conn: sqlite3.Connection, *, commit: bool = True) -> Rebuilt:
-    """Re-group every stored speaker name into entities.
-
-    One transaction (``commit=False``: inside the caller's, as a migration does). The result
-    depends on the stored names alone, not on the order they were stored in: a record grown
-    in many ingests gets the same entities as one ingest of the same articles.
-    """
-    aliases = load_aliases(conn)
-    counts = Counter(
-        {
-            (name, kind): n
-            for name, kind, n in conn.execute(
-                """SELECT speaker_name, speaker_kind, COUNT(*) FROM statements
-                   WHERE speaker_name IS NOT NULL GROUP BY speaker_name, speaker_kind"""
-            )
-        }
-    )
-    old = {
-        (name, kind): (eid, n)
-        for eid, name, kind, n in conn.execute(
-            """SELECT e.id, e.name, e.kind, COUNT(s.rowid) FROM entities e
-               LEFT JOIN statements s ON s.entity_id = e.id GROUP BY e.id"""
-        )
-    }
-    with conn if commit else _nothing():
-        moved: list[tuple[str, str]] = []
-        used: set[int] = set()
-        final: dict[int, tuple[str, str]] = {}
-        for group in group_names(counts, aliases):
-            kind = _kind(group, counts)
-            names = Counter()
-            for n, k in group:
-                names[n] += counts[(n, k)]
-            reuse = [old[item] for item in group if item in old and old[item][0] not in used]
-            if reuse:
-                eid = max(reuse, key=lambda r: r[1])[0]
-            else:  # a placeholder name: real names are set once no two can clash
-                eid = conn.execute(
-                    "INSERT INTO entities(name, kind) VALUES (?, ?)", (f"\0{group[0]}", kind)
-                ).lastrowid
-            used.add(eid)
-            final[eid] = (_ruled_name(names, aliases) or canonical(names), kind)
-            conn.execute(
-                "UPDATE entities SET name = ?, aliases = ? WHERE id = ?",
-                (
-                    f"\0{eid}",
-                    json.dumps(sorted(names, key=lambda n: (-names[n], n)), ensure_ascii=False),
-                    eid,
-                ),
-            )
-            # every statement of these names, whichever entity it points at now: the
-            # statements of one name may point at two entities (a name stored after the last
-            # rebuild gets an entity of its own, see store._entity)
-            for item in group:
-                if conn.execute(
-                    "UPDATE statements SET entity_id = ? "
-                    "WHERE speaker_name = ? AND speaker_kind = ? AND entity_id IS NOT ?",
-                    (eid, *item, eid),
-                ).rowcount:
-                    moved.append(item)
-        marks = ",".join("?" * len(used))
-        conn.execute(f"DELETE FROM entities WHERE id NOT IN ({marks or 'NULL'})", list(used))
-        taken: Counter = Counter()
-        for eid, (name, kind) in sorted(final.items()):
-            taken[(name, kind)] += 1
-            if taken[(name, kind)] > 1:  # two entities, one name (kept apart by a rule)
-                final[eid] = (f"{name} ({taken[(name, kind)]})", kind)
-        conn.executemany(
-            "UPDATE entities SET name = ?, kind = ? WHERE id = ?",
-            [(name, kind, eid) for eid, (name, kind) in final.items()],
-        )
-        _titles(conn)
-    return Rebuilt(len(used), moved)
-
-
-# a title is shown where it was seen in this many of a person's articles and this share of
-# their titled mentions: one misreading ("President" of a candidate, in one article's
-# hypothetical) is not a title; a speaker seen titled in few articles shows all they have
-TITLE_ARTICLES = 2
-TITLE_SHARE = 0.05
-FEW_TITLED = 3
-
-
-def _titles(conn: sqlite3.Connection) -> None:
-    """Each entity's titles, with the first and last dates they were seen: one title
-    whatever its case ("Former Secretary of State" = "former Secretary of State", written
-    as most articles write it), the most seen first, the rare ones left out (see
-    :data:`TITLE_ARTICLES`)."""
-    rows = conn.execute(
-        """SELECT s.entity_id, t.title, MIN(a.published), MAX(a.published), COUNT(*)
-           FROM titles_seen t
-           JOIN articles a ON a.id = t.article_id
-           JOIN (SELECT DISTINCT article_id, speaker_name, entity_id FROM statements) s
-             ON s.article_id = t.article_id AND s.speaker_name = t.name
-           WHERE s.entity_id IS NOT NULL
-           GROUP BY s.entity_id, t.title
-           ORDER BY s.entity_id, COUNT(*) DESC, t.title"""
-    )
-    seen: dict[int, dict[str, dict]] = defaultdict(dict)
-    for eid, title, first, last, n in rows:
-        same = seen[eid].setdefault(title.casefold(), {"title": title, "articles": 0})
-        same["articles"] += n  # (the first row of a folded title is its most written form)
-        same["first"] = min(filter(None, (same.get("first"), first)), default=None)
-        same["last"] = max(filter(None, (same.get("last"), last)), default=None)
-    titles = {}
-    for eid, found in seen.items():
-        total = sum(t["articles"] for t in found.values())
-        keep = [
-            {k: t.get(k) for k in ("title", "first", "last", "articles")}
-            for t in sorted(found.values(), key=lambda t: (-t["articles"], t["title"]))
-            if total <= FEW_TITLED
-            or (t["articles"] >= TITLE_ARTICLES and t["articles"] >= TITLE_SHARE * total)
-        ]
-        titles[eid] = keep
-    conn.execute("UPDATE entities SET titles = '[]'")
-    conn.executemany(
-        "UPDATE entities SET titles = ? WHERE id = ?",
-        [(json.dumps(t), eid) for eid, t in titles.items()],
-    )
 
 
 @dataclass(frozen=True)

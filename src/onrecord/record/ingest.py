@@ -10,11 +10,12 @@ stored. ``onrecord ingest`` runs it, and so may any Python caller with a connect
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
+from ..find import parallel
 from ..find.pipeline import Result, Summary, analyze, read_sources
 from ..model import MODES, Article, Mode, Problem
-from . import dedup, identity, store
+from . import dedup, entities, store
 
 
 def ingest(
@@ -25,6 +26,8 @@ def ingest(
     on_problem: Callable[[Problem], None] | None = None,
     on_article: Callable[[Result], None] | None = None,
     mode: str | Mode = "default",
+    workers: int = 1,
+    dask: str | None = None,
 ) -> Summary:
     """Read, analyse and store every article under ``paths`` in ``mode``; already-stored ones
     are skipped, except those a less accurate mode found (earlier in :data:`MODES`, or not
@@ -32,6 +35,10 @@ def ingest(
 
     Each article is committed with its statements, so an interrupted ingest keeps every
     article it finished and a re-run picks up the rest.
+
+    ``workers`` > 1 finds the statements in that many processes, ``dask`` (an address, or
+    ``local:N``) on a Dask cluster (:mod:`onrecord.find.parallel`); articles are read and
+    written here, in input order, so the record is the same as with one.
     """
     mode = Mode.of(mode)
     summary = Summary()
@@ -53,7 +60,7 @@ def ingest(
     if store.derived_behind(conn):  # the last run stored articles, then died
         complete(conn)
     articles = read_sources(paths, summary, metadata, on_problem, skip)
-    for result in analyze(articles, mode=mode):
+    for result in _analyses(articles, mode, workers, dask):
         if result.problem is not None:  # past its time budget: reported, nothing stored
             summary.problems.append(result.problem)
             if on_problem:
@@ -84,11 +91,12 @@ def ingest(
     return summary
 
 
-def complete(conn: sqlite3.Connection) -> int:
+def complete(conn: sqlite3.Connection, *, full: bool = False) -> int:
     """Bring the derived state up to date with the stored statements: entities
-    (:func:`identity.rebuild`), then clusters (statements that changed entity are checked
-    again, new ones signed and clustered: :mod:`onrecord.record.dedup`). Returns how many entities
-    there are.
+    (:func:`entities.update`: the names new or changed since; ``full``:
+    :func:`entities.rebuild`, every name, and every cluster dissolved and made again), then
+    clusters (statements that changed entity are checked again, new ones signed and
+    clustered: :mod:`onrecord.record.dedup`). Returns how many entities there are.
 
     Run after each ingest that stored something, after an alias change, and at the start of
     an ingest when the last one stored articles but died before this (``store.derived_behind``,
@@ -97,11 +105,29 @@ def complete(conn: sqlite3.Connection) -> int:
     """
     with conn:
         store.mark_behind(conn)
-        rebuilt = identity.rebuild(conn, commit=False)
-        dedup.regroup(conn, rebuilt.moved)
+        if full:
+            rebuilt = entities.rebuild(conn, commit=False)
+            dedup.dissolve(
+                conn, [r[0] for r in conn.execute("SELECT DISTINCT cluster_id FROM statements")]
+            )
+        else:
+            rebuilt = entities.update(conn, commit=False)
+            dedup.regroup(conn, rebuilt.moved)
     dedup.update(conn)
     store.derived_done(conn)
     return rebuilt.entities
+
+
+def _analyses(
+    articles: Iterable[Article], mode: Mode, workers: int, dask: str | None
+) -> Iterator[Result]:
+    """Each article's result, in input order: on a Dask cluster, over worker processes, or
+    (one worker) here."""
+    if dask is not None:
+        return parallel.analyze_dask(articles, mode, dask)
+    if workers > 1:
+        return parallel.analyze_parallel(articles, mode, workers)
+    return analyze(articles, mode=mode)
 
 
 def _rank(stored: str) -> int:

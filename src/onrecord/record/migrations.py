@@ -144,9 +144,50 @@ def _identity_tables(conn: sqlite3.Connection) -> None:
             WHERE json_valid(e.titles) AND t.type = 'text';
         """,
     )
-    from . import identity
+    # (entities are regrouped by migration 14, which files what their update reads)
 
-    identity.rebuild(conn, commit=False)
+
+def _speaker_names(conn: sqlite3.Connection) -> None:
+    """Version 14: each stored speaker name with its number of statements and its entity
+    (kept by triggers, which mark a name dirty when its statements change), and the keys
+    that link names (:func:`onrecord.record.entities.keys`); every name regrouped."""
+    _run_script(
+        conn,
+        """
+        CREATE TABLE IF NOT EXISTS speaker_names (
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            statements INTEGER NOT NULL,
+            entity_id INTEGER,
+            dirty INTEGER NOT NULL DEFAULT 1,
+            PRIMARY KEY (name, kind)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS speaker_names_dirty ON speaker_names(dirty) WHERE dirty;
+        CREATE TABLE IF NOT EXISTS name_keys (
+            key TEXT NOT NULL,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            PRIMARY KEY (key, name, kind)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER IF NOT EXISTS statements_name_in AFTER INSERT ON statements
+        WHEN new.speaker_name IS NOT NULL BEGIN
+            INSERT INTO speaker_names(name, kind, statements, entity_id, dirty)
+            VALUES (new.speaker_name, new.speaker_kind, 1, new.entity_id, 1)
+            ON CONFLICT(name, kind) DO UPDATE SET statements = statements + 1, dirty = 1;
+        END;
+        CREATE TRIGGER IF NOT EXISTS statements_name_out AFTER DELETE ON statements
+        WHEN old.speaker_name IS NOT NULL BEGIN
+            UPDATE speaker_names SET statements = statements - 1, dirty = 1
+            WHERE name = old.speaker_name AND kind = old.speaker_kind;
+        END;
+        INSERT OR REPLACE INTO speaker_names(name, kind, statements, entity_id, dirty)
+            SELECT speaker_name, speaker_kind, COUNT(*), MIN(entity_id), 1 FROM statements
+            WHERE speaker_name IS NOT NULL GROUP BY speaker_name, speaker_kind;
+        """,
+    )
+    from . import entities
+
+    entities.rebuild(conn, commit=False)
 
 
 MIGRATIONS: list = [
@@ -278,11 +319,13 @@ MIGRATIONS: list = [
         INSERT OR IGNORE INTO unsigned(statement_id) VALUES (new.id);
     END;
     DELETE FROM minhashes;
-    INSERT INTO unsigned(statement_id) SELECT id FROM statements;
+    INSERT OR IGNORE INTO unsigned(statement_id) SELECT id FROM statements;
     UPDATE statements SET cluster_id = id, cluster_first = 1;
     INSERT OR REPLACE INTO settings(key, value)
         SELECT 'derived_behind', '1' WHERE EXISTS (SELECT 1 FROM statements);
     """,
+    # 14: the stored names and the keys that link them, kept for entities.update
+    _speaker_names,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -170,10 +170,17 @@ def _remove_article(conn: sqlite3.Connection, article_id: str) -> None:
 
 
 def _entity(conn: sqlite3.Connection, name: str | None, kind: str) -> int | None:
-    """The entity of this exact name and kind, made if new (:func:`identity.rebuild`, run
-    after each ingest, then merges it with its other names)."""
+    """The entity of this name and kind: the one its earlier statements point at, else one
+    of this exact name, made if new (:func:`onrecord.record.entities.update`, run after each
+    ingest, then merges it with its other names)."""
     if not name:
         return None
+    known = conn.execute(
+        "SELECT entity_id FROM speaker_names WHERE name = ? AND kind = ? AND entity_id IS NOT NULL",
+        (name, kind),
+    ).fetchone()
+    if known:
+        return known[0]  # the name's entity as the last update grouped it
     row = conn.execute("SELECT id FROM entities WHERE name = ? AND kind = ?", (name, kind))
     found = row.fetchone()
     if found:
