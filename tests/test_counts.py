@@ -139,3 +139,25 @@ def test_outlet_counts_add_up_to_the_record(record):
     outlets = json.loads(result.stdout)
     assert sum(o["articles"] for o in outlets) == _one(conn, "SELECT COUNT(*) FROM articles")
     assert sum(o["statements"] for o in outlets) == _one(conn, "SELECT COUNT(*) FROM statements")
+
+
+def test_rebuild_makes_the_same_record_from_scratch(record, tmp_path):
+    source = sqlite3.connect(record[0])
+    path = tmp_path / "copy.db"
+    source.execute("VACUUM INTO ?", (str(path),))
+
+    def state(db):
+        conn = sqlite3.connect(db)
+        entities = sorted(conn.execute("SELECT name, kind, aliases, titles FROM entities"))
+        rows = conn.execute(
+            "SELECT s.id, e.name, s.cluster_id FROM statements s "
+            "LEFT JOIN entities e ON e.id = s.entity_id ORDER BY s.id"
+        ).fetchall()
+        clusters = sorted(sorted(i for i, _, c in rows if c == cid) for cid in {r[2] for r in rows})
+        return entities, [(i, e) for i, e, _ in rows], clusters
+
+    before = state(path)
+    result = CliRunner().invoke(main, ["rebuild", "--db", str(path)])
+    assert result.exit_code == 0, result.output
+    assert f"{len(before[0]):,} speakers" in result.output
+    assert state(path) == before

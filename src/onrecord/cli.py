@@ -849,6 +849,28 @@ def upgrade(db: str | None) -> None:
     click.echo(f"{path}: schema version {before} -> {store.SCHEMA_VERSION}", err=True)
 
 
+@main.command()
+@_db_option
+def rebuild(db: str | None) -> None:
+    """Make the entities and the clusters anew from every stored statement.
+
+    Each ingest updates them at the cost of what it added; this regroups every name and
+    clusters every statement again, as an alias change does: the same record, made from
+    scratch (to check it, or after a change of rules)."""
+    path = db or store.default_path()
+    if not Path(path).exists():
+        raise click.ClickException(f"no database at {path}")
+    from .record.ingest import complete
+
+    conn = store.connect(path)
+    try:
+        n = complete(conn, full=True)
+        clusters = conn.execute("SELECT COUNT(DISTINCT cluster_id) FROM statements").fetchone()[0]
+    finally:
+        conn.close()
+    click.echo(f"{path}: {n:,} speakers, {clusters:,} reported statements", err=True)
+
+
 # Request heads (request line and headers) up to this size are read whole, so that a long URL
 # gets the app's 414 rather than the HTTP parser's refusal (with h11 a closed connection, which
 # a client still sending sees as a reset). Each open connection may buffer this much.
