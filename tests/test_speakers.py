@@ -240,3 +240,26 @@ def test_a_title_is_a_role_or_an_office():
     assert titles("Republican nominee Donald Trump said it.") == {
         "Donald Trump": ["Republican nominee"]
     }
+
+
+def test_a_name_keeps_its_hyphens_and_stops_at_a_transcript_colon(extract):
+    text = (
+        "Secretary-General Ban Ki-moon said the abuses were a cancer in the system.\n\n"
+        "Luciana Lopez: Saying to people that speculation is bad misses the point, she said.\n\n"
+        "Alex Seitz-Wald said the plan would not pass the Senate this year.\n"
+    )
+    names = {s.speaker.name for s in extract(text)}
+    assert {"Ban Ki-moon", "Alex Seitz-Wald"} <= names
+    assert not any("Saying" in (n or "") or "Ki moon" in (n or "") for n in names)
+
+
+def test_a_long_headline_with_a_word_in_lower_case_gives_no_name(extract):
+    text = (
+        "Clinton Cash Debunks Hillary: Only One or Two Instances where Donations Slipped "
+        "through the Cracks\n\n"
+        "Hillary Clinton said the foundation had disclosed every donor to the public.\n\n"
+        "Peter Schweizer said the foundation had not disclosed all of its donors.\n"
+    )
+    names = {s.speaker.name for s in extract(text)}
+    assert "Hillary Clinton" in names
+    assert not any("Debunks" in (n or "") for n in names)

@@ -420,6 +420,7 @@ class ArticleSpeakers:
                 self.pronoun_subjects.setdefault(lower, []).append(i)
 
     def _add_person(self, ent) -> None:
+        ent = _cut_at_break(ent)
         words = _name_words(ent.text)
         if not words:
             return
@@ -434,7 +435,11 @@ class ArticleSpeakers:
         if kin and person is not None and person.words != set(words):
             person = None  # "his wife, Michelle Obama" is not the Obama named before
         name = tidy_name(
-            " ".join(t.text for t in ent if t.lower_ not in TITLE_WORDS and not t.is_punct)
+            "".join(
+                t.text_with_ws
+                for t in ent
+                if t.lower_ not in TITLE_WORDS and (not t.is_punct or _joins(t, ent))
+            )
         )
         if person is None:
             person = Person(name=name, words=set(words))
@@ -781,14 +786,29 @@ _SMALL = frozenset(
 )
 
 
+# words a long headline may leave in lower case beside the small ones, where a sentence
+# full of names would have a verb ("… Donations Slipped through the Cracks")
+_HEADLINE_LOWER = frozenset(
+    "where through about into over after before than when while who what how why not "
+    "is are was were be been has have had will would can could should this that".split()
+)
+
+
 def _title_lines(text: str) -> list[tuple[int, int]]:
     """The lines written in title case (a headline's "Ben Carson Defends His Record on
     Guns"): four to 25 words besides small ones, every one capitalised (a sentence full of
-    names still has a verb in lower case)."""
+    names still has a verb in lower case), or, in one of eight words or more, all but a
+    few function words (:data:`_HEADLINE_LOWER`)."""
     out = []
     for m in re.finditer(r"[^\n]+", text):
         words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", m.group()) if w.lower() not in _SMALL]
-        if 4 <= len(words) <= 25 and all(w[0].isupper() for w in words):
+        lower = [w for w in words if not w[0].isupper()]
+        if 4 <= len(words) <= 25 and (
+            not lower
+            or len(words) >= 8
+            and len(lower) <= 0.2 * len(words)
+            and all(w in _HEADLINE_LOWER for w in lower)
+        ):
             out.append(m.span())
     return out
 
@@ -862,6 +882,29 @@ def _surnamed(ent, surnames: set[str]) -> bool:
         and 0 < len(words) <= 3
         and all(t.pos_ == "PROPN" for t in words)
         and words[-1].lower_ in surnames
+    )
+
+
+# punctuation a name does not run across: "Luciana Lopez: Saying …" (a transcript's turn)
+_BREAKS = frozenset(':;|()[]—–"“”')
+
+
+def _cut_at_break(ent):
+    """The entity up to the first punctuation no name runs across (after a word of it)."""
+    for k, tok in enumerate(ent):
+        if k and tok.text in _BREAKS:
+            return ent[:k]
+    return ent
+
+
+def _joins(tok, ent) -> bool:
+    """Whether a punctuation token is inside a word of the name: the hyphen of "Ban
+    Ki-moon", "Seitz-Wald" (no space on either side)."""
+    return (
+        tok.text in "-‐'’"
+        and ent.start < tok.i < ent.end - 1
+        and not tok.whitespace_
+        and not tok.doc[tok.i - 1].whitespace_
     )
 
 
