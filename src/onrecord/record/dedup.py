@@ -72,6 +72,8 @@ REPRINT_SHINGLES = 2
 # clusters join where every report of one shares this share of the shorter one's words with
 # every report of the other (see _linked)
 LINKAGE = 0.5
+# the reports of a cluster that stand for it in that check: its first and its longest others
+LINKED_REPORTS = 12
 
 
 # combining marks (the accents NFKD splits off Latin, Greek and Cyrillic letters), one pass
@@ -248,19 +250,25 @@ def _merge(conn: sqlite3.Connection, pairs: set[tuple[str, str]]) -> int:
             )
         )
     members: dict[str, list[str]] = defaultdict(list)
+    columns = """s.id, s.article_id, s.entity_id, s.content_text, s.cluster_id, s.category,
+                 a.published, CASE WHEN s.said_on_from = 'text' THEN substr(s.said_on, 1, 10) END"""
+    source = "FROM statements s JOIN articles a ON a.id = s.article_id"
     for part in _chunks(sorted(clusters)):
-        for row in conn.execute(
-            f"""SELECT s.id, s.article_id, s.entity_id, s.content_text, s.cluster_id,
-                       s.category, a.published,
-                       CASE WHEN s.said_on_from = 'text' THEN substr(s.said_on, 1, 10) END
-                FROM statements s JOIN articles a ON a.id = s.article_id
-                WHERE s.cluster_id IN ({",".join("?" * len(part))})""",
+        # a cluster's first report and its longest others stand for it (a statement reported
+        # by a hundred outlets is not read a hundred times for each new report)
+        marks = ",".join("?" * len(part))
+        rows = conn.execute(
+            f"""SELECT * FROM (SELECT {columns}, ROW_NUMBER() OVER (PARTITION BY s.cluster_id
+                    ORDER BY s.cluster_first DESC, length(s.content_text) DESC, s.id) AS n
+                    {source} WHERE s.cluster_id IN ({marks})) WHERE n <= {LINKED_REPORTS}""",
             part,
-        ):
-            info[row[0]] = _Report(
-                row[1], row[2], shingles(row[3]), set(words(row[3])), row[4], *row[5:]
-            )
-            members[row[4]].append(row[0])
+        ).fetchall()
+        _keep(info, members, [row[:-1] for row in rows])
+    for part in _chunks([i for i in ids if i not in info]):
+        rows = conn.execute(
+            f"SELECT {columns} {source} WHERE s.id IN ({','.join('?' * len(part))})", part
+        ).fetchall()
+        _keep(info, members, rows)
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -330,6 +338,14 @@ def _linked(x: _Report, y: _Report) -> bool:
     pass; two sentences of one long quote, joined only through it, do not)."""
     small, large = sorted((x.words, y.words), key=len)
     return bool(small) and len(small & large) >= LINKAGE * len(small)
+
+
+def _keep(info: dict, members: dict, rows: list) -> None:
+    for row in rows:
+        info[row[0]] = _Report(
+            row[1], row[2], shingles(row[3]), set(words(row[3])), row[4], *row[5:]
+        )
+        members[row[4]].append(row[0])
 
 
 def _chunks(items: list, size: int = 500) -> list[list]:
