@@ -230,7 +230,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @_db_option
 @click.option(
     "--metadata",
@@ -252,6 +252,21 @@ def main() -> None:
     help="Find statements on a Dask cluster: a scheduler's address (tcp://host:8786), or "
     "local:N for N local worker processes. Needs pip install 'onrecord[dask]'.",
 )
+@click.option(
+    "--parquet",
+    "parquet_out",
+    metavar="DIR",
+    default=None,
+    help="Write a Parquet dataset (articles, statements, titles by month) to DIR instead of "
+    "a database: for corpora beyond one SQLite file.",
+)
+@click.option(
+    "--from-parquet",
+    "parquet_in",
+    metavar="DIR",
+    default=None,
+    help="Load the Parquet dataset in DIR (written by --parquet) into the database.",
+)
 def ingest(
     paths: tuple[str, ...],
     db: str | None,
@@ -260,6 +275,8 @@ def ingest(
     accurate: bool,
     workers: int | None,
     dask_address: str | None,
+    parquet_out: str | None,
+    parquet_in: str | None,
 ) -> None:
     """Store the statements of the articles in PATHS (files, folders, '-' for stdin).
 
@@ -279,7 +296,17 @@ def ingest(
             parallel.check_address(dask_address)
     except parallel.ParallelError as err:
         raise click.UsageError(str(err)) from None
+    if parquet_in is not None:
+        if paths or parquet_out:
+            raise click.UsageError("--from-parquet DIR takes no PATHS and no --parquet")
+        _load_parquet(db, parquet_in)
+        return
+    if not paths:
+        raise click.UsageError("Missing argument 'PATHS...'.")
     meta = _metadata(metadata)
+    if parquet_out is not None:
+        _ingest_parquet(parquet_out, paths, meta, mode, workers, dask_address)
+        return
     conn = store.connect(db)
     bar = _progress("ingesting", _count_sources(paths))
 
@@ -317,6 +344,53 @@ def ingest(
     )
     if summary.added + summary.redone + summary.already == 0:
         raise SystemExit(1)
+
+
+def _ingest_parquet(folder, paths, meta, mode, workers, dask_address) -> None:
+    """``ingest --parquet DIR``: statements to a Parquet dataset, no database."""
+    from .find import parallel
+    from .record.ingest import ingest_to_parquet
+
+    bar = _progress("ingesting", _count_sources(paths))
+    try:
+        summary = ingest_to_parquet(
+            folder,
+            paths,
+            metadata=meta,
+            on_problem=_problem,
+            on_article=lambda r: None if r.problem else bar.update(),
+            mode=mode,
+            workers=workers or parallel.default_workers(),
+            dask=dask_address,
+        )
+    except parallel.ParallelError as err:
+        raise click.ClickException(str(err)) from None
+    finally:
+        bar.close()
+    click.echo(
+        f"{summary.added} article(s) written, {len(summary.problems)} skipped; "
+        f"{summary.statements} statement(s). Parquet dataset {folder}."
+    )
+    if summary.added == 0 and summary.problems:
+        raise SystemExit(1)
+
+
+def _load_parquet(db, folder) -> None:
+    """``ingest --from-parquet DIR``: a dataset written by --parquet into the database."""
+    from .record.parquet import load
+
+    conn = store.connect(db)
+    try:
+        summary = load(conn, folder)
+    except (FileNotFoundError, OSError, ValueError) as err:
+        raise click.ClickException(str(err)) from None
+    total = query.counts(conn)
+    click.echo(
+        f"{summary.added} article(s) added, {summary.already} already stored; "
+        f"{summary.statements} new statement(s). Database {db or store.default_path()}: "
+        f"{total['articles']} articles, {total['statements']} statements, "
+        f"{total['speakers']} speakers."
+    )
 
 
 @main.command()

@@ -91,6 +91,50 @@ def ingest(
     return summary
 
 
+def ingest_to_parquet(
+    folder: str,
+    paths: Iterable[str],
+    *,
+    metadata: dict[str, dict] | None = None,
+    on_problem: Callable[[Problem], None] | None = None,
+    on_article: Callable[[Result], None] | None = None,
+    mode: str | Mode = "default",
+    workers: int = 1,
+    dask: str | None = None,
+) -> Summary:
+    """:func:`ingest` into a Parquet dataset (:mod:`.parquet`) instead of a database: for
+    corpora beyond one SQLite file. The articles the dataset holds already are skipped."""
+    from .parquet import DatasetWriter
+
+    mode = Mode.of(mode)
+    summary = Summary()
+    out = DatasetWriter(folder)
+    seen: set[str] = set()
+
+    def skip(article: Article) -> bool:
+        if article.id in seen or out.has(article.id):
+            return True
+        seen.add(article.id)
+        return False
+
+    articles = read_sources(paths, summary, metadata, on_problem, skip)
+    try:
+        for result in _analyses(articles, mode, workers, dask):
+            if result.problem is not None:
+                summary.problems.append(result.problem)
+                if on_problem:
+                    on_problem(result.problem)
+            else:
+                written = out.add(result, mode.name)
+                summary.added += written is not None
+                summary.statements += written or 0
+            if on_article:
+                on_article(result)
+    finally:
+        out.close()  # (what was found is written, even when the run stops early)
+    return summary
+
+
 def complete(conn: sqlite3.Connection, *, full: bool = False) -> int:
     """Bring the derived state up to date with the stored statements: entities
     (:func:`entities.update`: the names new or changed since; ``full``:

@@ -206,6 +206,21 @@ def write_article(
     transaction marks the derived state (entities, clusters) as behind, until
     :func:`derived_done`: a run killed after this commit leaves the mark for the next.
     """
+    rows = [schema.row(stmt, article, seq=seq) for seq, stmt in enumerate(statements)]
+    return write_rows(conn, article, rows, titles, extractor=extractor, replace=replace)
+
+
+def write_rows(
+    conn: sqlite3.Connection,
+    article: Article,
+    rows: list[dict],
+    titles: dict[str, list[str]] | None = None,
+    *,
+    extractor: str = "default",
+    replace: bool = False,
+) -> int | None:
+    """:func:`write_article` of statements given as their rows (:func:`schema.row`, as a
+    Parquet dataset of the record keeps them): each speaker's entity is found here."""
     if extractor not in MODES:
         raise ValueError(f"unknown extractor {extractor!r}; one of {MODES}")
     titles = titles or {}
@@ -241,9 +256,9 @@ def write_article(
             [(article.id, name, t) for name, seen in titles.items() for t in seen],
         )
         stored = 0
-        for seq, stmt in enumerate(statements):
-            entity = _entity(conn, stmt.speaker.name, stmt.speaker.kind)
-            values = schema.row(stmt, article, seq=seq, entity_id=entity)
+        for values in rows:
+            entity = _entity(conn, values["speaker_name"], values["speaker_kind"])
+            values = {**values, "entity_id": entity}
             stored += conn.execute(*schema.insert(values)).rowcount
     return stored
 
