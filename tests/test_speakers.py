@@ -263,3 +263,17 @@ def test_a_long_headline_with_a_word_in_lower_case_gives_no_name(extract):
     names = {s.speaker.name for s in extract(text)}
     assert "Hillary Clinton" in names
     assert not any("Debunks" in (n or "") for n in names)
+
+
+def test_titles_are_offices_held_by_the_name_they_precede():
+    from onrecord.find import nlp, speakers
+
+    text = (
+        "Democratic presidential nominee Hillary Clinton said taxes would rise.\n\n"
+        "Ms. Brainard later served as President Clinton's liaison, Clinton said.\n\n"
+        "The federal judge Trump was referring to is Gonzalo Curiel, Donald Trump said.\n\n"
+        "It is an agenda a President Sanders could pass, Bernie Sanders said.\n"
+    )
+    titles = speakers.ArticleSpeakers(nlp.load()(text)).titles()
+    assert titles["Hillary Clinton"] == ["Democratic presidential nominee"]
+    assert titles["Donald Trump"] == [] and titles["Bernie Sanders"] == []

@@ -453,6 +453,9 @@ class ArticleSpeakers:
         if person.pronoun is None:
             person.pronoun = pronoun or _pronoun_of((title or "").lower().split())
         title = _office(title) if not _in_lines(ent, self.titled) else None  # (no headline's)
+        if len(words) < 2:
+            title = None  # a surname alone is too weak to say whose office it is ("President
+            # Clinton" in an article about Hillary Clinton is Bill)
         if title and title not in person.titles:
             person.titles.append(title)
         person.mentions.append(ent.root.i)  # (in text order: doc.ents are)
