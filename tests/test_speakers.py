@@ -277,3 +277,16 @@ def test_titles_are_offices_held_by_the_name_they_precede():
     titles = speakers.ArticleSpeakers(nlp.load()(text)).titles()
     assert titles["Hillary Clinton"] == ["Democratic presidential nominee"]
     assert titles["Donald Trump"] == [] and titles["Bernie Sanders"] == []
+
+
+def test_a_body_named_after_a_person_and_verbs_glued_to_a_name_make_no_person():
+    from onrecord.find import nlp, speakers
+
+    text = (
+        "Said Comey: the bureau found nothing to charge.\n\n"
+        "The Clinton Foundation said it would release the list. Team Clinton said no.\n\n"
+        "Trump Wants Wall, Donald Trump said on Friday.\n"
+    )
+    people = [p.name for p in speakers.ArticleSpeakers(nlp.load()(text)).people]
+    assert "Comey" in people and "Donald Trump" in people
+    assert not any(w in name for name in people for w in ("Said", "Wants", "Foundation", "Team"))

@@ -420,7 +420,9 @@ class ArticleSpeakers:
                 self.pronoun_subjects.setdefault(lower, []).append(i)
 
     def _add_person(self, ent) -> None:
-        ent = _cut_at_break(ent)
+        ent = _trim_verbs(_cut_at_break(ent))
+        if ent is None or _body_name(ent):
+            return
         words = _name_words(ent.text)
         if not words:
             return
@@ -898,6 +900,51 @@ def _cut_at_break(ent):
         if k and tok.text in _BREAKS:
             return ent[:k]
     return ent
+
+
+# words that end the name of a body, not of a person ("Clinton Foundation", "Muhammad Ali
+# Center", "Obama White House", "Swiss People's Party", "Hillary camp")
+BODY_HEADS = ORG_NOUNS | {
+    "foundation",
+    "center",
+    "centre",
+    "pac",
+    "coal",
+    "united",
+    "association",
+    "corporation",
+    "corp",
+    "inc",
+    "camp",
+    "museum",
+    "library",
+    "fund",
+    "trust",
+    "project",
+    "coalition",
+}
+# verbs a headline glues to a name ("Said Comey", "Trump Wants", "Stated Stone")
+_GLUED_VERBS = frozenset(
+    "said says stated states wants wanted claims claimed tells told warns warned slams "
+    "blasts defends defended urges urged asks asked vows vowed".split()
+)
+
+
+def _trim_verbs(ent):
+    """The entity without the verbs a headline glued to it: before the name ("Said Comey"),
+    and from one after it on ("Trump Wants Wall"); None if nothing is left."""
+    start = 0
+    while start < len(ent) and ent[start].lower_ in _GLUED_VERBS:
+        start += 1
+    end = next((k for k in range(start + 1, len(ent)) if ent[k].lower_ in _GLUED_VERBS), len(ent))
+    return ent[start:end] if end > start else None
+
+
+def _body_name(ent) -> bool:
+    """Whether a name the tagger calls a person names a body: it ends in a body's head noun
+    ("Clinton Foundation") or starts with "Team" ("Team Clinton")."""
+    words = [t.lower_ for t in ent if not t.is_punct]
+    return len(words) > 1 and (words[-1] in BODY_HEADS or words[0] == "team")
 
 
 def _joins(tok, ent) -> bool:
