@@ -134,10 +134,36 @@ def grow(base: Path, out: Path, articles: int) -> tuple[int, int]:
     return n, statements
 
 
+def _timed(real, spent: dict, key: str, stream: bool):
+    """``real`` with the seconds it takes added to ``spent[key]`` (for a generator: the time
+    spent producing each item, not the time its consumer holds it)."""
+
+    def call(*a, **kw):
+        start = time.perf_counter()
+        try:
+            return real(*a, **kw)
+        finally:
+            spent[key] += time.perf_counter() - start
+
+    def gen(*a, **kw):
+        it = real(*a, **kw)
+        while True:
+            start = time.perf_counter()
+            try:
+                item = next(it)
+            except StopIteration:
+                return
+            finally:
+                spent[key] += time.perf_counter() - start
+            yield item
+
+    return gen if stream else call
+
+
 def size(args) -> None:
     from onrecord.read.metadata import load_sidecar
+    from onrecord.record import dedup, entities, store
     from onrecord.record import ingest as ingest_module
-    from onrecord.record import store
 
     work = Path(tempfile.mkdtemp(dir=args.tmp))
     base = args.base or work / "base.db"
@@ -152,42 +178,40 @@ def size(args) -> None:
     meta = load_sidecar(POLNEAR / "metadata.tsv")
     print(
         f"{'articles':>9} {'statements':>11} {'ingest s':>9} {'finding s':>10} "
-        f"{'storing+derived s':>18} {'x of first':>11}"
+        f"{'storing s':>10} {'entities s':>11} {'clusters s':>11} {'rest x first':>13}"
     )
     first = None
     for target in args.sizes:
         db = work / f"r{target}.db"
         articles, statements = grow(base, db, target)
         conn = store.connect(db)
-        found = {"s": 0.0}
-        real = ingest_module.analyze
-
-        def timed(*a, _real=real, _found=found, **kw):
-            it = _real(*a, **kw)
-            while True:
-                start = time.perf_counter()
-                try:
-                    result = next(it)
-                except StopIteration:
-                    return
-                _found["s"] += time.perf_counter() - start
-                yield result
-
-        ingest_module.analyze = timed
+        spent: dict[str, float] = {"finding": 0.0, "entities": 0.0, "clusters": 0.0}
+        patched = [
+            (ingest_module, "analyze", "finding", True),
+            (entities, "update", "entities", False),
+            (dedup, "update", "clusters", False),
+        ]
+        originals = [(m, name, getattr(m, name)) for m, name, _, _ in patched]
+        for (module, name, key, stream), (_, _, real) in zip(patched, originals, strict=True):
+            setattr(module, name, _timed(real, spent, key, stream))
         start = time.perf_counter()
         try:
             ingest_module.ingest(conn, [str(p) for p in new], metadata=meta, workers=1)
         finally:
-            ingest_module.analyze = real
+            for module, name, real in originals:
+                setattr(module, name, real)
         took = time.perf_counter() - start
         conn.close()
-        rest = took - found["s"]
+        storing = took - sum(spent.values())
+        rest = took - spent["finding"]
         first = first or rest
         print(
-            f"{articles:>9,} {statements:>11,} {took:>9.1f} {found['s']:>10.1f} "
-            f"{rest:>18.2f} {rest / first:>11.2f}"
+            f"{articles:>9,} {statements:>11,} {took:>9.1f} {spent['finding']:>10.1f} "
+            f"{storing:>10.2f} {spent['entities']:>11.2f} {spent['clusters']:>11.2f} "
+            f"{rest / first:>13.2f}"
         )
-        db.unlink()
+        if not args.keep:
+            db.unlink()
     shutil.rmtree(work, ignore_errors=True)
 
 
@@ -311,6 +335,7 @@ def main() -> None:
     s.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     s.add_argument("--new", type=int, default=100, help="PolNeAR dev texts to ingest")
     s.add_argument("--tmp", default=None, help="where to build the records")
+    s.add_argument("--keep", action="store_true", help="keep the grown records")
     m = sub.add_parser("memory", help="peak memory as the input grows 10x")
     m.add_argument("--texts", type=int, default=60)
     m.add_argument("--tmp", default=None)

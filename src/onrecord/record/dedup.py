@@ -74,6 +74,9 @@ REPRINT_SHINGLES = 2
 LINKAGE = 0.5
 # the reports of a cluster that stand for it in that check: its first and its longest others
 LINKED_REPORTS = 12
+# the candidates of one cluster a new statement is checked against: those that share the
+# most band keys with it
+CANDIDATES_PER_CLUSTER = 3
 
 
 # combining marks (the accents NFKD splits off Latin, Greek and Cyrillic letters), one pass
@@ -170,8 +173,11 @@ def band_keys(signature: bytes) -> list[int]:
 
 def _candidates(conn: sqlite3.Connection, keys: dict[int, list[int]]) -> set[tuple[str, str]]:
     """The pairs (statement ids, in order) of each new statement (by rowid, with its band
-    keys) and every statement filed under one of its keys. A key may point at a statement
-    deleted since (its rows are left): the join with the statements drops it."""
+    keys) and the statements filed under its keys that could join it: of its speaker
+    entity, and of each of their clusters the :data:`CANDIDATES_PER_CLUSTER` that share the
+    most keys with it (a statement reported by a hundred outlets is not checked a hundred
+    times). A key may point at a statement deleted since (its rows are left): the join
+    with the statements drops it."""
     by_key: dict[int, list[int]] = defaultdict(list)
     wanted = sorted({k for ks in keys.values() for k in ks})
     for part in _chunks(wanted):
@@ -179,22 +185,29 @@ def _candidates(conn: sqlite3.Connection, keys: dict[int, list[int]]) -> set[tup
             f"SELECT key, sid FROM lsh_bands WHERE key IN ({','.join('?' * len(part))})", part
         ):
             by_key[key].append(sid)
-    near = {sid: {o for k in ks for o in by_key[k] if o != sid} for sid, ks in keys.items()}
+    near = {sid: Counter(o for k in ks for o in by_key[k] if o != sid) for sid, ks in keys.items()}
     rowids = sorted(set(near) | {o for others in near.values() for o in others})
-    ids: dict[int, str] = {}
+    rows: dict[int, tuple] = {}
     for part in _chunks(rowids):
-        ids.update(
-            conn.execute(
-                f"SELECT rowid, id FROM statements WHERE rowid IN ({','.join('?' * len(part))})",
-                part,
-            )
-        )
-    return {
-        tuple(sorted((ids[sid], ids[o])))
-        for sid, others in near.items()
-        for o in others
-        if sid in ids and o in ids
-    }
+        for rowid, *row in conn.execute(
+            f"""SELECT rowid, id, entity_id, cluster_id FROM statements
+                WHERE rowid IN ({",".join("?" * len(part))})""",
+            part,
+        ):
+            rows[rowid] = tuple(row)
+    pairs = set()
+    for sid, others in near.items():
+        if sid not in rows:
+            continue
+        me, entity, _ = rows[sid]
+        per_cluster: Counter = Counter()
+        for o, _shared in sorted(others.items(), key=lambda x: (-x[1], x[0])):
+            if o not in rows or rows[o][1] != entity:
+                continue  # (another speaker's statement never joins)
+            per_cluster[rows[o][2]] += 1
+            if per_cluster[rows[o][2]] <= CANDIDATES_PER_CLUSTER:
+                pairs.add(tuple(sorted((me, rows[o][0]))))
+    return pairs
 
 
 def dissolve(conn: sqlite3.Connection, clusters: list[str]) -> None:

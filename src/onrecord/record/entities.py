@@ -223,23 +223,22 @@ def _name(conn: sqlite3.Connection, final: dict[int, tuple[str, str]]) -> None:
 
 def _titles(conn: sqlite3.Connection, entities: list[int] | None) -> None:
     """The titles of these entities (None: of every one), with the first and last dates
-    they were seen: one title whatever its case ("Former Secretary of State" = "former
-    Secretary of State", written as most articles write it), the most seen first, the rare
-    ones left out (see :data:`TITLE_ARTICLES`)."""
+    they were seen, read off ``title_counts`` (each name's titles, kept by triggers as
+    articles are stored): one title whatever its case ("Former Secretary of State" =
+    "former Secretary of State", written as most articles write it), the most seen first,
+    the rare ones left out (see :data:`TITLE_ARTICLES`). The cost is that of the entities'
+    names and their titles, not of their statements."""
     if entities is not None and not entities:
         return
     seen: dict[int, dict[str, dict]] = defaultdict(dict)
     for part in [None] if entities is None else _chunks(entities):
         within = "" if part is None else f"AND entity_id IN ({','.join('?' * len(part))})"
         rows = conn.execute(
-            f"""SELECT s.entity_id, t.title, MIN(a.published), MAX(a.published), COUNT(*)
-                FROM titles_seen t
-                JOIN articles a ON a.id = t.article_id
-                JOIN (SELECT DISTINCT article_id, speaker_name, entity_id FROM statements
-                      WHERE entity_id IS NOT NULL {within}) s
-                  ON s.article_id = t.article_id AND s.speaker_name = t.name
-                GROUP BY s.entity_id, t.title
-                ORDER BY s.entity_id, COUNT(*) DESC, t.title""",
+            f"""SELECT n.entity_id, t.title, t.first, t.last, t.articles
+                FROM (SELECT DISTINCT entity_id, name FROM speaker_names
+                      WHERE entity_id IS NOT NULL {within}) n
+                JOIN title_counts t ON t.name = n.name AND t.articles > 0
+                ORDER BY n.entity_id, t.articles DESC, t.title""",
             part or [],
         )
         for eid, title, first, last, n in rows:

@@ -149,8 +149,10 @@ def _identity_tables(conn: sqlite3.Connection) -> None:
 
 def _speaker_names(conn: sqlite3.Connection) -> None:
     """Version 14: each stored speaker name with its number of statements and its entity
-    (kept by triggers, which mark a name dirty when its statements change), and the keys
-    that link names (:func:`onrecord.record.entities.keys`); every name regrouped."""
+    (kept by triggers, which mark a name dirty when its statements change), the keys that
+    link names (:func:`onrecord.record.entities.keys`), and each name's titles counted as
+    articles are stored (so that an entity's titles are read off its names, not its
+    statements; a title seen marks its name dirty too); every name regrouped."""
     _run_script(
         conn,
         """
@@ -183,6 +185,36 @@ def _speaker_names(conn: sqlite3.Connection) -> None:
         INSERT OR REPLACE INTO speaker_names(name, kind, statements, entity_id, dirty)
             SELECT speaker_name, speaker_kind, COUNT(*), MIN(entity_id), 1 FROM statements
             WHERE speaker_name IS NOT NULL GROUP BY speaker_name, speaker_kind;
+        CREATE TABLE IF NOT EXISTS title_counts (
+            name TEXT NOT NULL,
+            title TEXT NOT NULL,
+            articles INTEGER NOT NULL,
+            first TEXT,
+            last TEXT,
+            PRIMARY KEY (name, title)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER IF NOT EXISTS titles_seen_in AFTER INSERT ON titles_seen BEGIN
+            INSERT INTO title_counts(name, title, articles, first, last)
+            VALUES (new.name, new.title, 1,
+                    (SELECT published FROM articles WHERE id = new.article_id),
+                    (SELECT published FROM articles WHERE id = new.article_id))
+            ON CONFLICT(name, title) DO UPDATE SET
+                articles = articles + 1,
+                first = CASE WHEN first IS NULL OR excluded.first < first
+                             THEN coalesce(excluded.first, first) ELSE first END,
+                last = CASE WHEN last IS NULL OR excluded.last > last
+                            THEN coalesce(excluded.last, last) ELSE last END;
+            UPDATE speaker_names SET dirty = 1 WHERE name = new.name;
+        END;
+        CREATE TRIGGER IF NOT EXISTS titles_seen_out AFTER DELETE ON titles_seen BEGIN
+            UPDATE title_counts SET articles = articles - 1
+            WHERE name = old.name AND title = old.title;
+            UPDATE speaker_names SET dirty = 1 WHERE name = old.name;
+        END;
+        DELETE FROM title_counts;
+        INSERT INTO title_counts(name, title, articles, first, last)
+            SELECT t.name, t.title, COUNT(*), MIN(a.published), MAX(a.published)
+            FROM titles_seen t JOIN articles a ON a.id = t.article_id GROUP BY t.name, t.title;
         """,
     )
     from . import entities
