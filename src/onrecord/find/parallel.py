@@ -134,14 +134,22 @@ def analyze_dask(
     """
     mode = Mode.of(mode)
     with _dask_client(address) as client:
+        from distributed import KilledWorker
+
         threads = sum(client.nthreads().values())
-        yield from _in_order(
-            lambda chunk: client.submit(
-                analyze_chunk, chunk, mode.name, retries=RETRIES, pure=False
-            ),
-            _chunks(articles, chunk_size or CHUNK_SIZE),
-            max(4, threads * CHUNKS_PER_WORKER),  # (workers may still be joining)
-        )
+        try:
+            yield from _in_order(
+                lambda chunk: client.submit(
+                    analyze_chunk, chunk, mode.name, retries=RETRIES, pure=False
+                ),
+                _chunks(articles, chunk_size or CHUNK_SIZE),
+                max(4, threads * CHUNKS_PER_WORKER),  # (workers may still be joining)
+            )
+        except KilledWorker as err:  # (a chunk whose workers died again and again)
+            raise ParallelError(
+                f"Dask gave up on a chunk: {err}; the articles stored so far are kept, run "
+                "again to finish"
+            ) from err
 
 
 _ONE_CHUNK = threading.Lock()  # one chunk at a time in a process (a Dask worker may have
