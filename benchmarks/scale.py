@@ -165,7 +165,7 @@ def size(args) -> None:
     from onrecord.record import dedup, entities, store
     from onrecord.record import ingest as ingest_module
 
-    work = Path(tempfile.mkdtemp(dir=args.tmp))
+    work = Path(args.tmp) if args.keep and args.tmp else Path(tempfile.mkdtemp(dir=args.tmp))
     base = args.base or work / "base.db"
     if not base.exists():
         print(f"ingesting PolNeAR train into {base} ...", file=sys.stderr)
@@ -182,9 +182,14 @@ def size(args) -> None:
     )
     first = None
     for target in args.sizes:
+        grown = work / f"grown{target}.db"  # (kept with --keep, and used again)
+        if not grown.exists():
+            grow(base, grown, target)
         db = work / f"r{target}.db"
-        articles, statements = grow(base, db, target)
+        shutil.copy(grown, db)
         conn = store.connect(db)
+        articles = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        statements = conn.execute("SELECT COUNT(*) FROM statements").fetchone()[0]
         spent: dict[str, float] = {"finding": 0.0, "entities": 0.0, "clusters": 0.0}
         patched = [
             (ingest_module, "analyze", "finding", True),
@@ -210,9 +215,11 @@ def size(args) -> None:
             f"{storing:>10.2f} {spent['entities']:>11.2f} {spent['clusters']:>11.2f} "
             f"{rest / first:>13.2f}"
         )
+        db.unlink()
         if not args.keep:
-            db.unlink()
-    shutil.rmtree(work, ignore_errors=True)
+            grown.unlink()
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def html_of(title: str, text: str) -> bytes:
@@ -335,7 +342,9 @@ def main() -> None:
     s.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     s.add_argument("--new", type=int, default=100, help="PolNeAR dev texts to ingest")
     s.add_argument("--tmp", default=None, help="where to build the records")
-    s.add_argument("--keep", action="store_true", help="keep the grown records")
+    s.add_argument(
+        "--keep", action="store_true", help="keep the grown records in --tmp, and use them again"
+    )
     m = sub.add_parser("memory", help="peak memory as the input grows 10x")
     m.add_argument("--texts", type=int, default=60)
     m.add_argument("--tmp", default=None)

@@ -377,6 +377,7 @@ def _ingest_parquet(folder, paths, meta, mode, workers, dask_address) -> None:
 
 def _load_parquet(db, folder) -> None:
     """``ingest --from-parquet DIR``: a dataset written by --parquet into the database."""
+    from .record.ingest import complete
     from .record.parquet import load
 
     conn = store.connect(db)
@@ -384,6 +385,8 @@ def _load_parquet(db, folder) -> None:
         summary = load(conn, folder)
     except (FileNotFoundError, OSError, ValueError) as err:
         raise click.ClickException(str(err)) from None
+    if summary.added or store.derived_behind(conn):
+        complete(conn)
     total = query.counts(conn)
     click.echo(
         f"{summary.added} article(s) added, {summary.already} already stored; "

@@ -77,6 +77,8 @@ LINKED_REPORTS = 12
 # the candidates of one cluster a new statement is checked against: those that share the
 # most band keys with it
 CANDIDATES_PER_CLUSTER = 3
+# the statements read from one LSH bucket for a new statement (the latest filed)
+BUCKET_READ = 64
 
 
 # combining marks (the accents NFKD splits off Latin, Greek and Cyrillic letters), one pass
@@ -173,18 +175,21 @@ def band_keys(signature: bytes) -> list[int]:
 
 def _candidates(conn: sqlite3.Connection, keys: dict[int, list[int]]) -> set[tuple[str, str]]:
     """The pairs (statement ids, in order) of each new statement (by rowid, with its band
-    keys) and the statements filed under its keys that could join it: of its speaker
-    entity, and of each of their clusters the :data:`CANDIDATES_PER_CLUSTER` that share the
-    most keys with it (a statement reported by a hundred outlets is not checked a hundred
-    times). A key may point at a statement deleted since (its rows are left): the join
-    with the statements drops it."""
-    by_key: dict[int, list[int]] = defaultdict(list)
-    wanted = sorted({k for ks in keys.values() for k in ks})
-    for part in _chunks(wanted):
-        for key, sid in conn.execute(
-            f"SELECT key, sid FROM lsh_bands WHERE key IN ({','.join('?' * len(part))})", part
-        ):
-            by_key[key].append(sid)
+    keys) and the statements filed under its keys (the latest :data:`BUCKET_READ` of a key)
+    that could join it: of its speaker entity, and of each of their clusters the
+    :data:`CANDIDATES_PER_CLUSTER` that share the most keys with it (a statement reported by
+    a hundred outlets is not checked a hundred times). A key may point at a statement
+    deleted since (its rows are left): the join with the statements drops it."""
+    by_key: dict[int, list[int]] = {}
+    for key in sorted({k for ks in keys.values() for k in ks}):
+        # a bucket grows with the reports of one statement: its latest stand for it
+        by_key[key] = [
+            sid
+            for (sid,) in conn.execute(
+                "SELECT sid FROM lsh_bands WHERE key = ? ORDER BY sid DESC LIMIT ?",
+                (key, BUCKET_READ),
+            )
+        ]
     near = {sid: Counter(o for k in ks for o in by_key[k] if o != sid) for sid, ks in keys.items()}
     rowids = sorted(set(near) | {o for others in near.values() for o in others})
     rows: dict[int, tuple] = {}

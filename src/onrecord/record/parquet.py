@@ -15,8 +15,8 @@ Spark, DuckDB, Polars and pyarrow read as they are:
 Writes are keyed by article: each file is named by the id of its first article, the
 articles already in ``DIR`` are skipped, so a run that is interrupted and run again, or a
 chunk run twice, writes nothing twice. ``onrecord ingest --from-parquet DIR`` loads such a
-dataset into a record (through the one writer, like an ingest) and brings its entities and
-clusters up to date.
+dataset into a record (through the one writer, like an ingest), then brings its entities
+and clusters up to date.
 """
 
 from __future__ import annotations
@@ -213,9 +213,8 @@ def stored_ids(folder: Path) -> set[str]:
 
 def load(conn: sqlite3.Connection, folder: str | Path) -> Summary:
     """Store the articles of a Parquet dataset that the record lacks, with their statements
-    and titles, a month at a time; then bring entities and clusters up to date."""
-    from .ingest import complete
-
+    and titles, a month at a time. (Entities and clusters are then behind: the caller brings
+    them up to date, :func:`onrecord.record.ingest.complete`.)"""
     folder = Path(folder)
     if not (folder / "articles").is_dir():
         raise FileNotFoundError(f"{folder}: no 'articles' table (not a dataset of onrecord)")
@@ -227,8 +226,6 @@ def load(conn: sqlite3.Connection, folder: str | Path) -> Summary:
         else:
             summary.added += 1
             summary.statements += written
-    if summary.added:
-        complete(conn)
     return summary
 
 
