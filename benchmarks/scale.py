@@ -17,9 +17,10 @@ articles meet a record whose index buckets, clusters and entities are 10 and 100
 larger. The table splits the ingest into finding the statements (the same work at every
 size) and the rest: storing, entities, clusters.
 
-``workers``: statements found per second on the same texts by bare spaCy (``nlp.pipe``,
-``n_process`` 1 and 2), ``onrecord ingest --workers 1`` and ``2``, and a local Dask cluster
-of 1 and 2 worker processes (``--dask local:N``, when dask is installed).
+``workers``: articles per second on the same texts (PolNeAR train) by bare spaCy
+(``nlp.pipe``, ``n_process`` 1 and 2), ``onrecord ingest --workers 1`` and ``2``, and a local
+Dask cluster of 1 and 2 worker processes (``--dask local:N``): each a whole process, from
+start (model loading, a cluster's start) to end.
 
 ``memory``: peak resident memory of ``onrecord ingest`` on a folder and on a WARC archive
 of N and 10N articles (PolNeAR train texts wrapped as HTML), each in a fresh process.
@@ -222,6 +223,65 @@ def size(args) -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
+_SPACY = """
+import sys, time
+from pathlib import Path
+from onrecord.find import nlp
+texts = [Path(p).read_text(encoding="utf-8") for p in sys.argv[2:]]
+pipeline = nlp.load()
+start = time.perf_counter()
+for _ in pipeline.pipe(texts, batch_size=32, n_process=int(sys.argv[1])):
+    pass
+print(time.perf_counter() - start)
+"""
+
+
+def workers(args) -> None:
+    """Articles per second on the same texts: bare spaCy, ``--workers`` and ``--dask``."""
+    texts = sorted((POLNEAR / "train" / "text").glob("*.txt"))[: args.texts]
+    work = Path(tempfile.mkdtemp(dir=args.tmp))
+    folder = work / "texts"
+    folder.mkdir()
+    for t in texts:
+        shutil.copy(t, folder / t.name)
+    runs = [
+        ("bare spaCy, n_process 1", ["spacy", "1"]),
+        ("bare spaCy, n_process 2", ["spacy", "2"]),
+    ]
+    runs += [(f"ingest --workers {n}", ["--workers", str(n)]) for n in (1, 2)]
+    runs += [(f"ingest --dask local:{n}", ["--dask", f"local:{n}"]) for n in (1, 2)]
+    print(f"{'run':<26} {'wall s':>7} {'articles/s':>11}")
+    for label, run in runs:
+        if run[0] == "spacy":  # (each run a whole process, model loading included)
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-c", _SPACY, run[1], *map(str, texts)],
+                capture_output=True,
+                check=True,
+            )
+            wall = time.perf_counter() - start
+        else:
+            db = work / f"{run[-1].replace(':', '')}.db"
+            start = time.perf_counter()
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "onrecord.cli",
+                    "ingest",
+                    str(folder),
+                    "--db",
+                    str(db),
+                    *run,
+                ],
+                capture_output=True,
+                check=True,
+            )
+            wall = time.perf_counter() - start
+        print(f"{label:<26} {wall:>7.1f} {len(texts) / wall:>11.2f}")
+    shutil.rmtree(work, ignore_errors=True)
+
+
 def html_of(title: str, text: str) -> bytes:
     """A news page around a text: its paragraphs, a title, and the leftovers a page has."""
     paras = "".join(f"<p>{escape(p)}</p>" for p in text.split("\n\n") if p.strip())
@@ -345,6 +405,9 @@ def main() -> None:
     s.add_argument(
         "--keep", action="store_true", help="keep the grown records in --tmp, and use them again"
     )
+    k = sub.add_parser("workers", help="articles per second against workers")
+    k.add_argument("--texts", type=int, default=120)
+    k.add_argument("--tmp", default=None)
     m = sub.add_parser("memory", help="peak memory as the input grows 10x")
     m.add_argument("--texts", type=int, default=60)
     m.add_argument("--tmp", default=None)
@@ -352,7 +415,7 @@ def main() -> None:
     w.add_argument("--texts", type=int, default=200)
     w.add_argument("--tmp", default=None)
     args = ap.parse_args()
-    {"size": size, "memory": memory, "writer": writer}[args.command](args)
+    {"size": size, "workers": workers, "memory": memory, "writer": writer}[args.command](args)
 
 
 if __name__ == "__main__":
