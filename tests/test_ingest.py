@@ -348,24 +348,46 @@ def _warc(pages: list[bytes], gz: bool = False) -> bytes:
     return buf.getvalue()
 
 
-def test_warc_over_the_limit_is_refused_by_its_size(tmp_path, monkeypatch):
-    data = _warc([HTML.encode()] * 3)
-    monkeypatch.setattr(sources, "MAX_BYTES", len(data) - 1)
-    [item] = _read(tmp_path, "crawl.warc", data)
-    assert item.reason.startswith("too large (")
-
-
-def test_warc_gz_is_read_as_it_inflates_up_to_the_limit(tmp_path, monkeypatch):
+def test_a_warc_archive_over_the_limit_is_read_record_by_record(tmp_path, monkeypatch):
     pages = [HTML.replace("Monday", day).encode() for day in ("Monday", "Friday", "Sunday")]
+    data = _warc(pages)
+    monkeypatch.setattr(sources, "MAX_BYTES", len(data) // 2)  # the archive is over it
+    items = _read(tmp_path, "crawl.warc", data)
+    assert [type(i).__name__ for i in items] == ["Article"] * 3
+
+
+def test_warc_gz_is_read_as_it_inflates_up_to_a_record_over_the_limit(tmp_path, monkeypatch):
+    pages = [HTML.replace("Monday", day).encode() for day in ("Monday", "Friday")]
+    pages.append(HTML.replace("Monday", "Sunday " + "word " * 2000).encode())  # a big one
     data = _warc(pages, gz=True)
-    monkeypatch.setattr(sources, "MAX_BYTES", len(_warc(pages[:2])) + 10)  # two records fit
-    assert len(data) < sources.MAX_BYTES
+    monkeypatch.setattr(sources, "MAX_BYTES", len(_warc(pages[:1])) + 10)  # one small fits
     items = _read(tmp_path, "crawl.warc.gz", data)
     assert [type(i).__name__ for i in items] == ["Article", "Article", "Problem"]
     assert [i.path for i in items[:2]] == [f"{tmp_path / 'crawl.warc.gz'}#{n}" for n in (1, 2)]
     assert items[2].path == str(tmp_path / "crawl.warc.gz")
-    assert items[2].reason.startswith("too large when decompressed (over 0.0")
+    assert items[2].reason.startswith("a record too large when decompressed (over 0.0")
     assert items[2].reason.endswith("MB); the rest of the archive was not read")
+
+
+def test_warc_records_that_are_no_article_are_skipped_and_counted(tmp_path):
+    from .hostile import warc
+
+    page = HTML.encode()
+    data = warc(
+        [
+            ("request", "", b"", 0, "https://example.org/a"),
+            ("response", "text/html", page, 200, "https://example.org/a"),
+            ("response", "text/html", b"<html>gone</html>", 404, "https://example.org/b"),
+            ("response", "text/html", b"<html>moved</html>", 301, "https://example.org/c"),
+            ("response", "application/pdf", b"%PDF-1.4", 200, "https://example.org/d.pdf"),
+            ("response", "text/html", page.replace(b"Monday", b"Friday"), 200, "https://x.org/e"),
+        ]
+    )
+    items = _read(tmp_path, "crawl.warc", data)
+    assert [type(i).__name__ for i in items] == ["Article", "Article", "Problem"]
+    assert items[-1].warning and items[-1].reason == (
+        "4 records skipped: 2 responses not 200, 1 request records, 1 responses not HTML"
+    )
 
 
 def test_warc_gz_bomb_is_refused_without_inflating_it(tmp_path):
@@ -400,7 +422,7 @@ def test_warc_gz_bomb_is_refused_without_inflating_it(tmp_path):
     finally:
         tracemalloc.stop()
     assert item.reason == (
-        "too large when decompressed (over 5 MB); the rest of the archive was not read"
+        "a record too large when decompressed (over 5 MB); the rest of the archive was not read"
     )
     assert peak < 30_000_000
 

@@ -9,8 +9,9 @@ cannot be read, a title that is a number) does not cost the article: it is left 
 ``Problem`` marked ``warning`` says so, before the article.
 
 Limits: a source is read up to :data:`MAX_BYTES`, gzip *after* decompression, and refused
-once it holds more (a file by its size, stdin, gzip as it inflates); a WARC archive is read
-as a stream, record by record, up to the same limit. Nothing bigger is ever read. An
+once it holds more (a file by its size, stdin, gzip as it inflates); a WARC archive file is
+read as a stream, record by record, whatever its size, each record up to the same limit.
+Nothing bigger is ever held. An
 article's text is at most :data:`~onrecord.read.article.MAX_CHARS` characters (what spaCy
 parses). FIFOs, devices and sockets are refused by ``stat``, without being opened.
 
@@ -271,7 +272,7 @@ def _read_file(name: str, path: Path, listed: bool, meta: dict) -> Iterator[Arti
         try:
             size = os.fstat(fh.fileno()).st_size
             fmt = _BY_NAME[_kind(path, b"")]
-            if size <= MAX_BYTES and fmt.stream:
+            if fmt.stream:  # (a WARC archive of any size: its records are what is limited)
                 yield from fmt.read(fh, name, meta)
                 return
             data = fh.read(MAX_BYTES + 1) if size <= MAX_BYTES else b""

@@ -1,5 +1,8 @@
 """WARC archives: the HTML responses of an archive, each an article, read as a stream,
-record by record (through gzip where it is compressed), up to a limit of bytes.
+record by record (through gzip where it is compressed), whatever the archive's size (a
+crawl's file of a few GB holds one record at a time in memory); a record over a limit of
+bytes ends the archive (a gzip bomb is not inflated past it). Requests, metadata, responses
+that are not HTML and responses whose HTTP status is not 200 are skipped and counted.
 """
 
 from __future__ import annotations
@@ -7,6 +10,7 @@ from __future__ import annotations
 import gzip
 import io
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from functools import partial
 from typing import BinaryIO
@@ -88,7 +92,12 @@ class _Capped(io.RawIOBase):
 
     def __init__(self, source: BinaryIO, limit: int) -> None:
         self.source, self.left, self.position, self.over = source, limit, 0, False
+        self.limit = limit
         self.error: str | None = None
+
+    def renew(self) -> None:
+        """Allow ``limit`` bytes more from here: the limit is a record's, not the archive's."""
+        self.left = self.limit
 
     def readable(self) -> bool:
         return True
@@ -113,6 +122,25 @@ class _Capped(io.RawIOBase):
         return self.position
 
 
+def _not_an_article(record, ctype: str) -> str | None:
+    """Why a record is no article (None: an HTML response of status 200)."""
+    if record.rec_type != "response":
+        return f"{record.rec_type} records"
+    if "html" not in ctype:
+        return "responses not HTML"
+    status = record.http_headers.get_statuscode() if record.http_headers else None
+    if status != "200":
+        return "responses not 200"
+    return None
+
+
+def _skipped(path: str, skipped: Counter) -> Problem:
+    """The warning that counts the records of an archive that were no article."""
+    parts = [f"{n:,} {why}" for why, n in sorted(skipped.items(), key=lambda x: (-x[1], x[0]))]
+    total = sum(skipped.values())
+    return Problem(path, f"{total:,} records skipped: {', '.join(parts)}", warning=True)
+
+
 def _warc_article(payload: bytes, where: str, url: str | None, found: list[str], notes):
     notes.extend(found)
     return from_html(payload, path=where, notes=notes, url=url)
@@ -135,7 +163,7 @@ def read_warc(source: bytes | BinaryIO, path: str, limit: int) -> Iterator[Artic
     stream = io.BufferedReader(capped)
     too_large = Problem(
         path,
-        f"too large{' when decompressed' if compressed else ''} (over "
+        f"a record too large{' when decompressed' if compressed else ''} (over "
         f"{limit / 1e6:g} MB); the rest of the archive was not read",
     )
     head = stream.peek(64)[:64]
@@ -151,9 +179,11 @@ def read_warc(source: bytes | BinaryIO, path: str, limit: int) -> Iterator[Artic
         return
     records = _warc_records(stream)
     n, short = 0, 0
+    skipped: Counter = Counter()
     while True:
         n += 1
         where = f"{path}#{n}"
+        capped.renew()
         try:
             record = next(records)
         except StopIteration:
@@ -162,6 +192,8 @@ def read_warc(source: bytes | BinaryIO, path: str, limit: int) -> Iterator[Artic
             elif capped.error and not short:  # (a record cut short has said so already)
                 rest = "; the rest of the archive was not read" if n > 1 else ""
                 yield Problem(where, f"unreadable WARC record: {capped.error}{rest}")
+            elif skipped:  # (read to its end: what was no article, counted)
+                yield _skipped(path, skipped)
             return
         except Exception as err:  # warcio raises many types for a corrupt archive
             rest = "; the rest of the archive was not read" if n > 1 else ""
@@ -174,7 +206,9 @@ def read_warc(source: bytes | BinaryIO, path: str, limit: int) -> Iterator[Artic
             )
             return
         ctype = record.http_headers.get_header("Content-Type") if record.http_headers else ""
-        if record.rec_type != "response" or "html" not in (ctype or ""):
+        why = _not_an_article(record, ctype or "")
+        if why:
+            skipped[why] += 1
             continue
         url = record.rec_headers.get_header("WARC-Target-URI")
         try:
