@@ -5,7 +5,8 @@
 The texts are ingested once (real extraction). For scale k the database then holds k reports
 of every statement: the original and k-1 edited copies in new articles (one word dropped or
 changed, or the punctuation removed, at random with a fixed seed), as other outlets would
-print them. Signatures and clusters are reset and ``dedup.update`` is timed from scratch, and once
+print them. Signatures, band keys and clusters are reset (every statement waits to be
+signed) and ``dedup.update`` is timed from scratch, and once
 more for one new article added to the full database. The table shows statements, seconds,
 microseconds per statement (flat when the cost grows linearly), how many clusters have
 exactly k reports (all of them, when every copy is found and nothing else is merged), and,
@@ -49,6 +50,7 @@ def build(base: Path, scale: int, out: Path) -> int:
     originals = conn.execute(f"SELECT {', '.join(s_cols)} FROM statements").fetchall()
     with conn:
         conn.execute("DELETE FROM minhashes")
+        conn.execute("DELETE FROM lsh_bands")
         conn.execute("UPDATE statements SET cluster_id = id")
         for k in range(1, scale):
             conn.execute(
@@ -72,6 +74,8 @@ def build(base: Path, scale: int, out: Path) -> int:
                 f"({', '.join('?' * len(s_cols))})",
                 rows,
             )
+    with conn:  # every statement waits to be signed and clustered from scratch
+        conn.execute("INSERT OR IGNORE INTO unsigned(statement_id) SELECT id FROM statements")
     n = conn.execute("SELECT COUNT(*) FROM statements").fetchone()[0]
     conn.close()
     return n
@@ -81,6 +85,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--texts", type=Path, default=ROOT / "../shared/data/polnear/dev/text")
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10])
+    parser.add_argument(
+        "--min-shingles",
+        type=int,
+        default=None,
+        help="what says something, in word 3-grams (default: dedup.MIN_SHINGLES); 3 gives the "
+        "figures of records clustered before six words were the least",
+    )
     args = parser.parse_args()
 
     from onrecord.find.pipeline import analyze
@@ -125,7 +136,7 @@ def main() -> None:
             for sid, cid, text in conn.execute(
                 "SELECT id, cluster_id, content_text FROM statements WHERE id NOT LIKE '%-%'"
             )
-            if len(dedup.shingles(text)) >= dedup.MIN_SHINGLES
+            if len(dedup.shingles(text)) >= (args.min_shingles or dedup.MIN_SHINGLES)
         ]
         whole = sum(size[cid] == scale for cid in said)
         for result in analyze(a for a in read_paths([str(extra)]) if not isinstance(a, Problem)):
