@@ -67,6 +67,9 @@ def connect(
         # only a power cut may lose the last commits. Saves an fsync per stored article.
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
+        # the indexes an article's statements go into (full text, LSH bands, names) are
+        # spread over a big record's file: a page cache of 64 MB keeps their upper levels
+        conn.execute("PRAGMA cache_size=-65536")
         migrate(conn)
     conn.row_factory = sqlite3.Row
     return conn
