@@ -308,28 +308,7 @@ def ingest(
         _ingest_parquet(parquet_out, paths, meta, mode, workers, dask_address)
         return
     conn = store.connect(db)
-    bar = _progress("ingesting", _count_sources(paths))
-
-    def problem(p: Problem) -> None:
-        _problem(p)
-        if not p.warning:  # a file skipped counts as done
-            bar.update()
-
-    try:
-        summary = run(
-            conn,
-            paths,
-            metadata=meta,
-            on_problem=problem,
-            on_article=lambda r: None if r.problem else bar.update(),
-            mode=mode,
-            workers=workers or parallel.default_workers(),
-            dask=dask_address,
-        )
-    except parallel.ParallelError as err:
-        raise click.ClickException(str(err)) from None
-    finally:
-        bar.close()
+    summary = _with_progress(run, conn, paths, meta, mode, workers, dask_address)
     total = query.counts(conn)
     warned = sum(p.warning for p in summary.problems)
     click.echo(
@@ -346,18 +325,24 @@ def ingest(
         raise SystemExit(1)
 
 
-def _ingest_parquet(folder, paths, meta, mode, workers, dask_address) -> None:
-    """``ingest --parquet DIR``: statements to a Parquet dataset, no database."""
+def _with_progress(run, target, paths, meta, mode, workers, dask_address):
+    """An ingest (``run``: into a database or a Parquet dataset) with its progress bar: a
+    file skipped counts as done; a cluster that fails is an error."""
     from .find import parallel
-    from .record.ingest import ingest_to_parquet
 
     bar = _progress("ingesting", _count_sources(paths))
+
+    def problem(p: Problem) -> None:
+        _problem(p)
+        if not p.warning:  # a file skipped counts as done
+            bar.update()
+
     try:
-        summary = ingest_to_parquet(
-            folder,
+        return run(
+            target,
             paths,
             metadata=meta,
-            on_problem=_problem,
+            on_problem=problem,
             on_article=lambda r: None if r.problem else bar.update(),
             mode=mode,
             workers=workers or parallel.default_workers(),
@@ -367,6 +352,13 @@ def _ingest_parquet(folder, paths, meta, mode, workers, dask_address) -> None:
         raise click.ClickException(str(err)) from None
     finally:
         bar.close()
+
+
+def _ingest_parquet(folder, paths, meta, mode, workers, dask_address) -> None:
+    """``ingest --parquet DIR``: statements to a Parquet dataset, no database."""
+    from .record.ingest import ingest_to_parquet
+
+    summary = _with_progress(ingest_to_parquet, folder, paths, meta, mode, workers, dask_address)
     click.echo(
         f"{summary.added} article(s) written, {len(summary.problems)} skipped; "
         f"{summary.statements} statement(s). Parquet dataset {folder}."

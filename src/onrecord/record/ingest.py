@@ -59,15 +59,8 @@ def ingest(
 
     if store.derived_behind(conn):  # the last run stored articles, then died
         complete(conn)
-    articles = read_sources(paths, summary, metadata, on_problem, skip)
-    for result in _analyses(articles, mode, workers, dask):
-        if result.problem is not None:  # past its time budget: reported, nothing stored
-            summary.problems.append(result.problem)
-            if on_problem:
-                on_problem(result.problem)
-            if on_article:
-                on_article(result)
-            continue
+
+    def write(result: Result) -> None:
         again = result.article.id in redo
         written = store.write_article(
             conn,
@@ -84,8 +77,9 @@ def ingest(
         else:
             summary.added += 1
         summary.statements += written or 0
-        if on_article:
-            on_article(result)
+
+    articles = read_sources(paths, summary, metadata, on_problem, skip)
+    _found(articles, mode, workers, dask, summary, write, on_problem, on_article)
     if summary.added or summary.redone:
         complete(conn)
     return summary
@@ -117,22 +111,40 @@ def ingest_to_parquet(
         seen.add(article.id)
         return False
 
+    def write(result: Result) -> None:
+        written = out.add(result, mode.name)
+        summary.added += written is not None
+        summary.statements += written or 0
+
     articles = read_sources(paths, summary, metadata, on_problem, skip)
     try:
-        for result in _analyses(articles, mode, workers, dask):
-            if result.problem is not None:
-                summary.problems.append(result.problem)
-                if on_problem:
-                    on_problem(result.problem)
-            else:
-                written = out.add(result, mode.name)
-                summary.added += written is not None
-                summary.statements += written or 0
-            if on_article:
-                on_article(result)
+        _found(articles, mode, workers, dask, summary, write, on_problem, on_article)
     finally:
         out.close()  # (what was found is written, even when the run stops early)
     return summary
+
+
+def _found(
+    articles: Iterable[Article],
+    mode: Mode,
+    workers: int,
+    dask: str | None,
+    summary: Summary,
+    write: Callable[[Result], None],
+    on_problem: Callable[[Problem], None] | None,
+    on_article: Callable[[Result], None] | None,
+) -> None:
+    """Each article's result, in input order, to ``write``; an article past its time budget
+    is reported and nothing of it written."""
+    for result in _analyses(articles, mode, workers, dask):
+        if result.problem is not None:
+            summary.problems.append(result.problem)
+            if on_problem:
+                on_problem(result.problem)
+        else:
+            write(result)
+        if on_article:
+            on_article(result)
 
 
 def complete(conn: sqlite3.Connection, *, full: bool = False) -> int:
