@@ -425,6 +425,18 @@ def extract(
         raise SystemExit(1)
 
 
+# what a listing shows of each category, the same for statements and timeline
+_category_option = click.option(
+    "--category",
+    type=click.Choice(query.CATEGORY_CHOICES),
+    default="speech",
+    show_default=True,
+    help="What it reports: speech (said, told, wrote), belief (thinks, hopes, fears), "
+    "finding (a poll or study showed; seems), other (an act, a stance or a topic without the "
+    "words: 'backed Clinton'), or all of them.",
+)
+
+
 @main.command()
 @_db_option
 @click.option("--speaker", help="Resolved speaker name, or part of it (e.g. Putin).")
@@ -436,14 +448,7 @@ def extract(
 @click.option("--about", help="What the statement is about: a target (ATACMS) or content words.")
 @click.option("--kind", type=click.Choice(STATEMENT_KINDS))
 @click.option("--act", type=click.Choice(SPEECH_ACTS), help="Speech act (warn, deny, ...).")
-@click.option(
-    "--category",
-    type=click.Choice(query.CATEGORY_CHOICES),
-    default="speech",
-    show_default=True,
-    help="What it reports: speech (said, told, wrote), belief (thinks, hopes, fears), "
-    "finding (a poll or study showed; seems), or all of them.",
-)
+@_category_option
 @click.option("--outlet", help="Outlet name, any case (see 'onrecord outlets').")
 @click.option("--since", help="Said on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--until", help="Said on or before this date (YYYY, YYYY-MM or YYYY-MM-DD).")
@@ -667,14 +672,7 @@ def export(db, fmt, out) -> None:
 @click.argument("name")
 @_db_option
 @click.option("--about", help="Only statements about this (a target or content words).")
-@click.option(
-    "--category",
-    type=click.Choice(query.CATEGORY_CHOICES),
-    default="speech",
-    show_default=True,
-    help="speech, belief, finding or other (an act, a stance or a topic without the "
-    "words: 'backed Clinton'), or all of them.",
-)
+@_category_option
 @click.option(
     "--min-confidence",
     type=float,
