@@ -29,8 +29,6 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from datasketch import MinHashLSH
-
 from onrecord.record import dedup
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,17 +76,17 @@ def pairs(args) -> int:
         first = stmts.get(s["cluster"])
         if s["cluster"] != sid and first is not None:
             out[pair_key(first, s)] = {"source": "cluster", "a": _shown(first), "b": _shown(s)}
-    lsh = MinHashLSH(threshold=dedup.LSH_THRESHOLD, num_perm=dedup.NUM_PERM)
-    sigs = {}
-    for sid, blob in conn.execute("SELECT statement_id, signature FROM minhashes"):
-        sigs[sid] = dedup._lean(blob)
-        lsh.insert(sid, sigs[sid], check_duplication=False)
+    # the pairs the record's LSH index proposes: statements of two articles filed under one
+    # band key (dedup.update looks them up the same way)
+    ids = dict(conn.execute("SELECT rowid, id FROM statements"))
     candidates = sorted(
         {
-            tuple(sorted((sid, other)))
-            for sid, sig in sigs.items()
-            for other in lsh.query(sig)
-            if other != sid and stmts[other]["article"] != stmts[sid]["article"]
+            tuple(sorted((ids[a], ids[b])))
+            for a, b in conn.execute(
+                "SELECT x.sid, y.sid FROM lsh_bands x JOIN lsh_bands y "
+                "ON y.key = x.key AND y.sid > x.sid"
+            )
+            if a in ids and b in ids and stmts[ids[a]]["article"] != stmts[ids[b]]["article"]
         }
     )
     # half drawn at random, half from the nearest ones (the most of the shorter content's

@@ -48,7 +48,7 @@ from collections import Counter, defaultdict
 from typing import NamedTuple
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
+from datasketch import MinHash
 from datasketch.lsh import _optimal_param
 
 NUM_PERM = 64
@@ -106,10 +106,6 @@ def signatures(texts: list[str]) -> list[bytes]:
     sets = [[s.encode() for s in shingles(t)] or [b""] for t in texts]
     hashes = MinHash.bulk(sets, num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
     return [m.hashvalues.astype(np.uint32).tobytes() for m in hashes]
-
-
-def _lean(blob: bytes) -> LeanMinHash:
-    return LeanMinHash(seed=SEED, hashvalues=np.frombuffer(blob, dtype=np.uint32), scheme=SCHEME)
 
 
 def same(a: str, b: str) -> bool:
@@ -296,16 +292,19 @@ def _merge(conn: sqlite3.Connection, pairs: set[tuple[str, str]]) -> int:
 
     # two articles of which several statements pass are one text printed twice (a reprint,
     # an update of a live story): their shorter statements are reports of each other too
-    passing = Counter(
-        frozenset((info[a].article, info[b].article)) for a, b in pairs if _same(info[a], info[b])
-    )
+    strict = {pair for pair in pairs if _same(info[pair[0]], info[pair[1]])}
+    passing = Counter(frozenset((info[a].article, info[b].article)) for a, b in strict)
     reprints = {articles for articles, n in passing.items() if n >= REPRINT_PAIRS}
 
     joined = 0
     for a, b in sorted(pairs):
         ra, rb = find(info[a].cluster), find(info[b].cluster)
         x, y = info[a], info[b]
-        if ra == rb or not _same(x, y, reprint=frozenset((x.article, y.article)) in reprints):
+        if ra == rb:
+            continue
+        if (a, b) not in strict and not (
+            frozenset((x.article, y.article)) in reprints and _same(x, y, reprint=True)
+        ):
             continue
         if all(_linked(info[m], info[n]) for m in members[ra] for n in members[rb]):
             parent[ra] = rb

@@ -145,7 +145,6 @@ def _regroup(conn: sqlite3.Connection, names: set[tuple], aliases: Aliases, ever
     for item, eid in entity_of.items():
         if eid is not None:
             size[eid] += counts[item]
-    before = set(size) | {e for e in entity_of.values() if e is not None}
     moved: list[tuple[str, str]] = []
     used: set[int] = set()
     final: dict[int, tuple[str, str]] = {}
@@ -184,14 +183,15 @@ def _regroup(conn: sqlite3.Connection, names: set[tuple], aliases: Aliases, ever
                     (eid, *item),
                 )
                 moved.append(item)
-    gone = sorted(before - used)
     if every:  # (entities of names no statement has any more, too)
         conn.execute(
             f"DELETE FROM entities WHERE id NOT IN ({','.join('?' * len(used)) or 'NULL'})",
             sorted(used),
         )
-    for part in _chunks(gone):
-        conn.execute(f"DELETE FROM entities WHERE id IN ({','.join('?' * len(part))})", part)
+    else:
+        gone = sorted(set(size) - used)
+        for part in _chunks(gone):
+            conn.execute(f"DELETE FROM entities WHERE id IN ({','.join('?' * len(part))})", part)
     _name(conn, final)
     conn.execute("UPDATE speaker_names SET dirty = 0 WHERE dirty")
     _titles(conn, None if every else sorted(used))
