@@ -290,3 +290,66 @@ def test_a_body_named_after_a_person_and_verbs_glued_to_a_name_make_no_person():
     people = [p.name for p in speakers.ArticleSpeakers(nlp.load()(text)).people]
     assert "Comey" in people and "Donald Trump" in people
     assert not any(w in name for name in people for w in ("Said", "Wants", "Foundation", "Team"))
+
+
+def test_a_given_name_says_he_or_she(extract):
+    # "Mrs. Clinton" is not Bill Clinton, though he is named first and more often
+    stmts = extract(
+        "Bill Clinton spoke in Ohio on Monday. Bill Clinton told the crowd that jobs would "
+        "come back.\n\n"
+        "Hillary Clinton was in Florida. Mrs. Clinton said that the economy needed help.\n\n"
+        "She said that taxes on the rich would rise."
+    )
+    assert _by_content(stmts, "the economy needed help").speaker.name == "Hillary Clinton"
+    assert _by_content(stmts, "taxes on the rich").speaker.name == "Hillary Clinton"
+    # a "he" passes over a woman named last ("Aparna Mathur") to the man before her
+    stmts = extract(
+        "Donald Trump proposed a child-care plan on Tuesday. Economist Aparna Mathur "
+        "studied the plan.\n\nHe said that parents would save thousands of dollars."
+    )
+    assert _by_content(stmts, "parents would save").speaker.name == "Donald Trump"
+
+
+def test_an_i_in_quoted_words_is_the_quoted_speaker(extract):
+    stmts = extract(
+        "WALLACE: Governor, what did you make of the debate?\n\n"
+        "PENCE: Well, it was a great night for our campaign.\n\n"
+        '"And I think the voters saw a leader on that stage."\n\n'
+        "WALLACE: Thank you, Governor."
+    )
+    s = _by_content(stmts, "the voters saw a leader")
+    assert s.speaker.mention == "I" and s.speaker.name == "PENCE"
+    # outside any quote an "I" is the writer's: no one named
+    stmts = extract("I think the council made a mistake, Mayor John Smith said on Monday.")
+    assert all(s.speaker.name != "John Smith" or s.speaker.mention != "I" for s in stmts)
+
+
+def test_they_is_the_plural_or_organisation_subject_before_it(extract):
+    stmts = extract(
+        "Democrats want more revenue, and Republicans want lower taxes.\n\n"
+        "They said that lower rates would spur the economy."
+    )
+    s = _by_content(stmts, "lower rates would spur")
+    assert (s.speaker.name, s.speaker.kind) == ("Republicans", "group")
+    # people named after an organisation are what "they" stands for: nobody named
+    stmts = extract(
+        "The Associated Press interviewed more than 20 former crew members and editors. "
+        "They said that the host was rude to the staff."
+    )
+    s = _by_content(stmts, "the host was rude")
+    assert s.speaker.name is None and s.speaker.kind == "group"
+
+
+def test_an_apposition_a_government_and_a_newspaper_resolve_to_names(extract):
+    stmts = extract(
+        "Obama met McConnell, now the Senate majority leader, who said the goal was to win.\n\n"
+        "The city of Phoenix is demanding that the campaign stop using its images.\n\n"
+        "The story was first reported by The Washington Post. The newspaper said that the "
+        "foundation had broken the rules.\n\n"
+        "The Tax Policy Center at the Urban Institute estimates that the plan would raise "
+        "$1 trillion."
+    )
+    assert _by_content(stmts, "the goal was to win").speaker.name == "McConnell"
+    assert _by_content(stmts, "stop using its images").speaker.name == "Phoenix"
+    assert _by_content(stmts, "the foundation had broken").speaker.name == "Washington Post"
+    assert _by_content(stmts, "would raise").speaker.name == "Tax Policy Center"

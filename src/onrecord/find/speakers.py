@@ -29,6 +29,7 @@ from spacy.tokens import Doc, Token
 
 from ..model import Statement
 from . import budget, nlp
+from .words import given_names
 
 TITLE_WORDS = {
     "mr",
@@ -274,6 +275,48 @@ DOCUMENT_NOUNS = {
     "filing",
     "ad",
 }
+# "the newspaper said": the outlet named last, known by the word its name ends in
+PRESS_NOUNS = {"newspaper", "paper", "magazine", "outlet", "publication", "tabloid", "daily"}
+PRESS_NAME_WORDS = {
+    "times",
+    "post",
+    "journal",
+    "news",
+    "herald",
+    "tribune",
+    "gazette",
+    "globe",
+    "telegraph",
+    "guardian",
+    "chronicle",
+    "examiner",
+    "inquirer",
+    "star",
+    "sun",
+    "mail",
+    "express",
+    "observer",
+    "register",
+    "today",
+    "magazine",
+    "weekly",
+    "daily",
+    "courier",
+    "dispatch",
+    "record",
+    "standard",
+    "independent",
+    "bee",
+    "economist",
+    "atlantic",
+    "politico",
+    "reuters",
+    "bloomberg",
+    "breitbart",
+    "axios",
+}
+# "the city of Phoenix is demanding …": the place's government speaks
+GOVERNMENT_NOUNS = {"city", "state", "county", "town", "government", "province", "village"}
 ORG_LABELS = {"ORG", "GPE", "NORP", "FAC", "LOC"}
 NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}  # after a name: "Donald Trump Jr."
 MALE = {"he", "him", "his", "himself"}
@@ -318,6 +361,12 @@ def _pronoun_of(words: list[str]) -> str | None:
     he = any(w in HE_WORDS for w in words)
     she = any(w in SHE_WORDS for w in words)
     return "he" if he and not she else "she" if she and not he else None
+
+
+def _given_pronoun(words: list[str]) -> str | None:
+    """ "he" or "she" from a full name's given name ("Bill Clinton", "Aparna Mathur"); None
+    for a surname alone or a given name that goes to either."""
+    return given_names().get(words[0]) if len(words) > 1 else None
 
 
 def _name_words(text: str) -> list[str]:
@@ -412,7 +461,8 @@ class ArticleSpeakers:
         main = numpy.isin(deps, [strings[d] for d in ("ROOT", "conj", "parataxis")])
         self.named_subjects: list[int] = []
         self.pronoun_subjects: dict[str, list[int]] = {}
-        for i in numpy.flatnonzero(subject & main[heads]).tolist():
+        self.subjects = numpy.flatnonzero(subject & main[heads]).tolist()
+        for i in self.subjects:
             if i in self.by_token:
                 self.named_subjects.append(i)
             lower = self.doc[i].lower_
@@ -432,7 +482,7 @@ class ArticleSpeakers:
             i -= 1
         before = [self.doc[i].lower_] if i >= 0 else []
         kin = [w for w in before if w in KIN_WORDS]
-        pronoun = _pronoun_of(before + [t.lower_ for t in ent])
+        pronoun = _pronoun_of(before + [t.lower_ for t in ent]) or _given_pronoun(words)
         person = self._match(set(words), pronoun)
         if kin and person is not None and person.words != set(words):
             person = None  # "his wife, Michelle Obama" is not the Obama named before
@@ -571,6 +621,8 @@ class ArticleSpeakers:
                 ),
                 None,
             )
+        if person is None and head.dep_ == "appos":  # "McConnell, now the majority leader,"
+            person = self.by_token.get(head.head.i)
         if person is None:  # "Weak Rubio Tells …" over a body that names Marco Rubio
             person = self._headline_person(span)
         if person is None and head.pos_ == "PROPN" and head.ent_type_ != "GPE":
@@ -590,6 +642,8 @@ class ArticleSpeakers:
             if head.lower_ == "it":
                 org = self._recent_org(head)
                 sp.name, sp.kind = (org, "organisation") if org else (None, "anonymous")
+            elif head.lower_ == "they":
+                sp.name, sp.kind = self._plural_antecedent(head)
         else:
             ents = self._org_like_in(span)
             if (
@@ -600,10 +654,14 @@ class ArticleSpeakers:
             ):  # "the Republican": one person, described by party
                 ents = []
             if ents and ents[-1].root.i == head.i or (ents and head.ent_type_ in ORG_LABELS):
-                sp.name = _strip_det(ents[-1].text)
+                # the one the head is in: "The Tax Policy Center at the Urban Institute"
+                ent = next((e for e in ents if e.start <= head.i < e.end), ents[-1])
+                sp.name = _strip_det(ent.text)
                 sp.kind = (
-                    "group" if ents[-1].label_ == "NORP" and head.tag_ == "NNPS" else "organisation"
+                    "group" if ent.label_ == "NORP" and head.tag_ == "NNPS" else "organisation"
                 )
+            elif place := self._government_of(head):
+                sp.name, sp.kind = place, "organisation"  # "the city of Phoenix"
             elif body := self._body_named(span, head):
                 sp.name, sp.kind = body, "organisation"
             elif head.tag_ in ("NNS", "NNPS"):
@@ -664,7 +722,36 @@ class ArticleSpeakers:
         if orgs or not _definite(span) or any(t.dep_ == "poss" for t in span):
             return None
         earlier = [name for i, name in self.named_bodies.get(head.lower_, ()) if i < head.i]
-        return earlier[-1] if earlier else None
+        if earlier:
+            return earlier[-1]
+        if head.lower_ in PRESS_NOUNS:  # "… reported by The Washington Post. The newspaper"
+            return self._recent_press(head)
+        return None
+
+    def _recent_press(self, head: Token) -> str | None:
+        """The last news outlet named in the sentence of ``head`` or the two before, by the
+        word that ends its name ("The Washington Post", "the Chicago Tribune")."""
+        k = bisect_left(self.sent_starts, head.i + 1) - 1
+        floor = self.sent_starts[max(0, k - 2)]
+        for ent in reversed(self.orgs[: bisect_left(self.org_ends, head.i + 1)]):
+            if ent.start < floor:
+                break
+            if ent.label_ == "ORG" and ent[-1].lower_ in PRESS_NAME_WORDS:
+                return _strip_det(ent.text)
+        return None
+
+    def _government_of(self, head: Token) -> str | None:
+        """The place a government noun is of: "the city of Phoenix", "the government of
+        Canada", "the state of Texas" speak as Phoenix, Canada, Texas."""
+        if head.lower_ not in GOVERNMENT_NOUNS or head.pos_ != "NOUN":
+            return None
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                place = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                if place is not None and place.ent_type_ == "GPE":
+                    k = bisect_left(self.org_like_starts, place.i + 1) - 1  # (the one holding it)
+                    return _strip_det(self.org_like[k].text) if k >= 0 else None
+        return None
 
     def _headline_person(self, span) -> Person | None:
         """The person a headline's mention names with words of its own around the name
@@ -732,6 +819,35 @@ class ArticleSpeakers:
             key=lambda p: p.mentions[bisect_left(p.mentions, pron.i) - 1],
             default=None,
         )
+
+    def _plural_antecedent(self, pron: Token, depth: int = 0) -> tuple[str | None, str]:
+        """Who a "they" stands for: the subject of the latest main clause, in its sentence or
+        the two before, that is plural or an organisation ("Politifact ruled …, but they
+        could not resist pointing out"), as that subject is named: an organisation, a group
+        the article names ("Republicans"), or, for a plural common noun ("officials"), no
+        one. A person or another singular subject is passed over; a "they" before it is
+        followed in turn."""
+        k = bisect_left(self.sent_starts, pron.i + 1) - 1
+        floor = self.sent_starts[max(0, k - 2)]
+        lo = bisect_left(self.subjects, floor)
+        for i in reversed(self.subjects[lo : bisect_left(self.subjects, pron.i)]):
+            tok = self.doc[i]
+            if tok.lower_ == "they":
+                return self._plural_antecedent(tok, depth + 1) if depth < 4 else (None, "group")
+            if tok.ent_type_ == "ORG" and i not in self.by_token:
+                ent = next((e for e in self._org_like_in(tok.sent) if e.start <= i < e.end), None)
+                if ent is not None and ent.label_ == "ORG":
+                    # not past people named after it ("The Associated Press interviewed 20
+                    # crew members. They described …": they are the crew members)
+                    end = min(tok.sent.end, pron.i)
+                    if any(t.tag_ in ("NNS", "NNPS") for t in self.doc[ent.end : end]):
+                        return None, "group"
+                    return tidy_name(_strip_det(ent.text)) or None, "organisation"
+            if tok.tag_ == "NNPS" or (tok.tag_ == "NNS" and tok.ent_type_ == "NORP"):
+                return tidy_name(_strip_det(tok.text)) or None, "group"  # "Republicans"
+            if tok.tag_ == "NNS":
+                return None, "group"  # "officials", "the protesters": no one named
+        return None, "group"
 
     def _described(self, span, head: Token, other_than: Person | None = None) -> Person | None:
         """The person a description ("the Kremlin leader") most likely stands for; never
@@ -986,4 +1102,43 @@ def resolve(doc: Doc, statements: list[Statement]) -> ArticleSpeakers:
         if stmt.speaker.span is None:
             continue
         speakers.resolve(stmt)
+    _first_person_quoted(doc, statements)
     return speakers
+
+
+def _first_person_quoted(doc: Doc, statements: list[Statement]) -> None:
+    """An "I" inside the words someone is quoted saying is that someone: "PENCE: … And I
+    think his tweet was …", "'I told him no,' Trump said" (the "I think" and "I told" are
+    the quoted person's too). Only where the quoted statement's speaker is a named person and
+    the "I" lies in its quoted words (a direct or mixed quote, or a transcript turn); a
+    quoted "I" that no such statement holds, in a transcript, is the latest turn's speaker."""
+    quoted = [
+        s
+        for s in statements
+        if s.speaker.kind == "person" and s.speaker.name and (s.kind != "indirect" or s.cue is None)
+    ]
+    # the turns of a transcript ("PENCE: …"), whoever speaks them: an "I" in quoted words
+    # past a turn's first paragraph is that turn's speaker's, until the next turn
+    turns = [s for s in statements if s.cue is not None and s.cue.text == ":" and s.speaker.span]
+    text = nlp.text_of(doc)
+    for stmt in statements:
+        sp = stmt.speaker
+        if sp.name or sp.span is None or text[sp.span[0] : sp.span[1]] != "I":
+            continue
+        around = next(
+            (
+                q
+                for q in quoted
+                if q is not stmt
+                and any(s <= sp.span[0] and sp.span[1] <= e for s, e in q.content_spans)
+            ),
+            None,
+        )
+        if around is None and stmt.kind != "indirect":  # a transcript turn's later paragraph
+            around = max(
+                (q for q in turns if q.speaker.span[0] < sp.span[0]),
+                key=lambda q: q.speaker.span[0],
+                default=None,
+            )
+        if around is not None and around.speaker.name:
+            sp.name, sp.kind = around.speaker.name, "person"

@@ -53,3 +53,17 @@ def word_table(module: str, name: str) -> dict[str, Any]:
         key: _words(f"[{module}.{name}] {key}", value) if isinstance(value, list) else value
         for key, value in table.items()
     }
+
+
+@cache
+def given_names() -> dict[str, str]:
+    """Given names and the pronoun each takes ("bill": "he", "aparna": "she"), from
+    ``data/given_names.tsv`` (drawn from nomquamgender by ``scripts/given_names.py``; names
+    that go to either gender are not in it)."""
+    path = resources.files("onrecord") / "data" / "given_names.tsv"
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, pronoun = line.split("\t")
+            out[name] = pronoun
+    return out
