@@ -228,7 +228,7 @@ def test_a_dask_worker_killed_mid_run_loses_nothing(corpus, one_process, cluster
     """The first worker is killed (-9, with its nanny) as the first result is written, its
     chunks running or done but not fetched; a second one joins and the run ends with the
     record of one process."""
-    monkeypatch.setattr(parallel, "CHUNK_SIZE", 4)  # (more chunks: most are still to come)
+    monkeypatch.setattr(parallel, "DASK_CHUNK_SIZE", 4)  # (more tasks: most are still to come)
     first = cluster.worker()
     written: list[str] = []
     killed_after: list[int] = []

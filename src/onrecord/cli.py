@@ -80,6 +80,17 @@ def _metadata(path: str | None) -> dict[str, dict] | None:
         raise click.ClickException(f"--metadata {path}: {err}") from None
 
 
+def _check_urls(paths) -> None:
+    """Stop before anything is read where a URL among ``paths`` cannot be read here: fsspec
+    missing (what to install), or its protocol unknown or not installed."""
+    from .read.remote import SourceError, check
+
+    try:
+        check(paths)
+    except SourceError as err:
+        raise click.ClickException(str(err)) from None
+
+
 def _progress(label: str, total: int | None = None, unit: str = " articles"):
     """A progress bar on stderr, hidden where stderr is not a terminal; with a ``total`` it
     shows how much is left and the time that takes."""
@@ -92,17 +103,14 @@ def _count_sources(paths) -> int | None:
     """How many articles ``paths`` hold when that is cheap to know: the number of files found
     (folders walked as ingest walks them), each one article. None where a source holds an
     unknown number of them (stdin, JSON Lines, WARC)."""
-    from .read.sources import FORMATS, _suffix, iter_files
+    from .read.parts import holds_many
+    from .read.sources import iter_files
 
-    many = {
-        suffix for fmt in FORMATS if fmt.stream or fmt.name == "jsonl" for suffix in fmt.suffixes
-    }
     n = 0
     for item in iter_files(paths):
         if isinstance(item, Problem):
             continue
-        _name, path, _listed = item
-        if path is None or _suffix(path) in many:
+        if item.location == "-" or holds_many(item):
             return None
         n += 1
     return n
@@ -249,8 +257,9 @@ def main() -> None:
     "dask_address",
     metavar="ADDRESS",
     default=None,
-    help="Find statements on a Dask cluster: a scheduler's address (tcp://host:8786), or "
-    "local:N for N local worker processes. Needs pip install 'onrecord[dask]'.",
+    help="Read the inputs and find statements on a Dask cluster: a scheduler's address "
+    "(tcp://host:8786), or local:N for N local worker processes. The workers must see the "
+    "inputs (shared storage, or URLs). Needs pip install 'onrecord[dask]'.",
 )
 @click.option(
     "--parquet",
@@ -278,12 +287,14 @@ def ingest(
     parquet_out: str | None,
     parquet_in: str | None,
 ) -> None:
-    """Store the statements of the articles in PATHS (files, folders, '-' for stdin).
+    """Store the statements of the articles in PATHS (files, folders, '-' for stdin, URLs
+    such as s3://bucket/prefix/ read through fsspec).
 
     Articles already stored are skipped, except those a faster mode stored: these are
     analysed again and their statements replaced. Statements are found in --workers
-    processes or on a --dask cluster; articles are read and stored here, in input order,
-    so the record is the same whichever finds them.
+    processes (articles read here) or on a --dask cluster (whose workers read them: local
+    paths on storage they share, or URLs); articles are stored here, in input order, so the
+    record is the same whichever finds them.
     """
     from .find import parallel
     from .record.ingest import ingest as run
@@ -303,6 +314,7 @@ def ingest(
         return
     if not paths:
         raise click.UsageError("Missing argument 'PATHS...'.")
+    _check_urls(paths)
     meta = _metadata(metadata)
     if parquet_out is not None:
         _ingest_parquet(parquet_out, paths, meta, mode, workers, dask_address)
@@ -403,6 +415,7 @@ def extract(
     """Print the statements of the articles in PATHS, without a database."""
     from .find.pipeline import Summary, analyze, read_sources
 
+    _check_urls(paths)
     summary = Summary()
     meta = _metadata(metadata)
     out: list[dict] = []

@@ -47,14 +47,23 @@ def json_value(line: str):
         raise IngestError(f"invalid JSON: {str(err).split(';')[0]}") from None
 
 
-def read_jsonl(data: bytes, path: str) -> Iterator[Article | Problem]:
+def read_jsonl(
+    data: bytes, path: str, lines: tuple[int, int | None] | None = None
+) -> Iterator[Article | Problem]:
     """One article per line; a bad line is a problem of its own (``path#L<n>``). A file
     whose first :data:`NOT_JSONL_AFTER` lines are none of them JSON is not JSON Lines at all
-    (a WARC or a text named .jsonl): one line says so, not one for each of its lines."""
+    (a WARC or a text named .jsonl): one line says so, not one for each of its lines.
+
+    ``lines`` (first, end) reads a part of the file (:mod:`.parts`): lines ``first`` up to
+    ``end`` (None: the last); a part after the first knows the file to be JSON Lines."""
     text = decode(data)
-    held: list[tuple[int, Problem]] | None = []  # the bad lines before the first good one
+    first, end = lines or (1, None)
+    held: list[tuple[int, Problem]] | None = [] if first == 1 else None  # (bad lines before
+    # the first good one)
     for lineno, line in enumerate(text.split("\n"), start=1):  # (not at U+2028: JSON allows it)
-        if not line.strip():
+        if end is not None and lineno >= end:
+            return
+        if lineno < first or not line.strip():
             continue
         where = f"{path}#L{lineno}"
         try:
@@ -77,3 +86,22 @@ def read_jsonl(data: bytes, path: str) -> Iterator[Article | Problem]:
         held = None
         yield from article_or_problems(partial(_record_article, record, where), where)
     yield from (problem for _, problem in held or ())
+
+
+def record_lines(data: bytes) -> list[int] | None:
+    """The numbers of the lines of a JSON Lines file that hold something, to cut it in parts;
+    None where it cannot be cut: undecodable, or not JSON Lines (by its first lines), which
+    its reading says in one line."""
+    try:
+        text = decode(data)
+    except IngestError:
+        return None
+    rows = text.split("\n")
+    found = [n for n, line in enumerate(rows, start=1) if line.strip()]
+    for n in found[:NOT_JSONL_AFTER]:
+        try:
+            json_value(rows[n - 1])
+            return found
+        except IngestError:
+            continue
+    return None if len(found) >= NOT_JSONL_AFTER else found

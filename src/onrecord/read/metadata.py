@@ -37,11 +37,7 @@ def load_sidecar(path: Path) -> dict[str, dict]:
     the line) for one that cannot be read. Each entry remembers its line as
     ``metadata_from``, so that a value that proves unusable can be named with it.
     """
-    suffix = path.suffix.lower()
-    if suffix not in METADATA_SUFFIXES:
-        raise IngestError(
-            f"unsupported metadata format {suffix or path.name!r} (use .csv, .tsv or .jsonl)"
-        )
+    _check_suffix(path.name)
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
@@ -51,6 +47,22 @@ def load_sidecar(path: Path) -> dict[str, dict]:
         data = path.read_bytes()
     except OSError as err:
         raise IngestError(f"unreadable: {err.strerror or err}") from None
+    return parse_sidecar(data, str(path))
+
+
+def _check_suffix(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix not in METADATA_SUFFIXES:
+        raise IngestError(
+            f"unsupported metadata format {suffix or name!r} (use .csv, .tsv or .jsonl)"
+        )
+    return suffix
+
+
+def parse_sidecar(data: bytes, path: str) -> dict[str, dict]:
+    """:func:`load_sidecar` of a metadata file's bytes (read from a URL, say); ``path``
+    names it, its suffix telling the format."""
+    suffix = _check_suffix(path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:

@@ -30,14 +30,15 @@ import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from ..model import Article, Problem
 from .article import article_or_problems, from_text
 from .html import from_html
 from .jsonl import read_jsonl
-from .metadata import SIDECAR_NAMES, load_sidecar, meta_for
+from .metadata import MAX_METADATA_BYTES, SIDECAR_NAMES, load_sidecar, meta_for, parse_sidecar
+from .remote import is_url
 from .text import IngestError, file_type
 from .warc import read_warc
 
@@ -160,13 +161,19 @@ def read_bytes(
         if fmt.stream:  # (warc.gz: the reader inflates it)
             yield from fmt.read(data, path, meta)
             return
-        for _ in range(3):  # (a.txt.gz.gz: gzip of gzip)
-            if data[:2] == b"\x1f\x8b":
-                data = _gunzip(data)
+        data = inflate(data)
         kind = kind or (_sniff_stdin(data) if path == "-" else _kind(Path(path), data))
         yield from _BY_NAME[kind].read(data, path, meta)
     except IngestError as err:
         yield Problem(path, str(err))
+
+
+def inflate(data: bytes) -> bytes:
+    """A source's bytes, gzip (or gzip of gzip: a.txt.gz.gz) decompressed up to the limit."""
+    for _ in range(3):
+        if data[:2] == b"\x1f\x8b":
+            data = _gunzip(data)
+    return data
 
 
 def _sniff_stdin(data: bytes) -> str:
@@ -187,18 +194,40 @@ def _display(path: Path | str) -> str:
 _LOOKED_FOR = ", ".join(sorted(FILE_SUFFIXES)) + " and those ending in .gz"
 
 
-def iter_files(paths: Iterable[str]) -> Iterator[tuple[str, Path | None, bool] | Problem]:
-    """(name to show, Path, found in a folder) for each file under the given paths, folders
-    recursively (symbolic links to folders are not followed), ``(-, None, False)`` for stdin;
-    a :class:`Problem` for a path that does not exist, an unreadable folder, or a folder with
-    no article files in it."""
+@dataclass(frozen=True)
+class Source:
+    """One input file: ``name`` as it is shown and stored (``-`` for stdin), ``location``
+    what opens it (a local path, which may hold bytes that are not UTF-8, or a URL read
+    through fsspec, :mod:`.remote`), ``listed`` when found in a folder (one gone since then
+    is said so), ``size`` in bytes where a listing gave it. Small and plain: a cluster's
+    task names its files with these."""
+
+    name: str
+    location: str
+    listed: bool = False
+    size: int | None = None
+
+    @property
+    def url(self) -> bool:
+        return is_url(self.location)
+
+
+def iter_files(paths: Iterable[str]) -> Iterator[Source | Problem]:
+    """A :class:`Source` for each file under the given paths, folders recursively (symbolic
+    links to folders are not followed), ``Source("-", "-")`` for stdin; a :class:`Problem`
+    for a path that does not exist, an unreadable folder, or a folder with no article files
+    in it. A URL (``s3://bucket/prefix``) is listed through fsspec (:mod:`.remote`), a
+    folder or prefix walked for the same files; nothing is read."""
     for given in paths:
         if given == "-":
-            yield "-", None, False
+            yield Source("-", "-")
+            continue
+        if is_url(given):
+            yield from _iter_url(given)
             continue
         path = Path(given)
         try:
-            is_dir = stat.S_ISDIR(os.stat(path).st_mode)
+            info = os.stat(path)
         except FileNotFoundError:
             broken = os.path.islink(path)
             yield Problem(_display(given), "broken symbolic link" if broken else "no such file")
@@ -206,15 +235,36 @@ def iter_files(paths: Iterable[str]) -> Iterator[tuple[str, Path | None, bool] |
         except OSError as err:
             yield Problem(_display(given), f"unreadable: {err.strerror or err}")
             continue
-        if not is_dir:
-            yield _display(given), path, False
+        if not stat.S_ISDIR(info.st_mode):
+            yield Source(_display(given), given, False, info.st_size)
             continue
         found, problems = _walk(path)
         yield from problems
         if not found and not problems:
             yield Problem(_display(given), f"no article files found (looked for {_LOOKED_FOR})")
         for child in sorted(found):
-            yield _display(child), child, True
+            yield Source(_display(child), str(child), True)
+
+
+def _iter_url(url: str) -> Iterator[Source | Problem]:
+    """The files of a URL: itself, or those under it that a folder is searched for."""
+    from . import remote
+
+    try:
+        info = remote.info(url)
+        if info.get("type") != "directory":
+            yield Source(url, url, False, info.get("size"))
+            return
+        found = [
+            (child, size) for child, size in remote.walk(url) if _wanted(child.rsplit("/")[-1])
+        ]
+    except IngestError as err:
+        yield Problem(url, str(err))
+        return
+    if not found:
+        yield Problem(url, f"no article files found (looked for {_LOOKED_FOR})")
+    for child, size in found:
+        yield Source(child, child, True, size)
 
 
 def _walk(top: Path) -> tuple[list[Path], list[Problem]]:
@@ -245,7 +295,7 @@ def _wanted(name: str) -> bool:
     return _suffix(Path(name)) in FILE_SUFFIXES
 
 
-def _open_regular(path: Path, listed: bool) -> BinaryIO:
+def _open_regular(path: str, listed: bool) -> BinaryIO:
     """``path`` opened for reading, once ``stat`` shows a regular file (a FIFO would block, a
     device never end); :class:`IngestError` otherwise."""
     gone = "vanished before it could be read" if listed else "no such file"
@@ -260,64 +310,137 @@ def _open_regular(path: Path, listed: bool) -> BinaryIO:
         raise IngestError(f"unreadable: {err.strerror or err}") from None
 
 
-def _read_file(name: str, path: Path, listed: bool, meta: dict) -> Iterator[Article | Problem]:
+def open_source(source: Source) -> tuple[BinaryIO, int | None]:
+    """A file opened for reading, with its size; :class:`IngestError` where it cannot be."""
+    if source.url:
+        from . import remote
+
+        fh = remote.open_url(source.location)
+        return fh, getattr(fh, "size", source.size)
+    fh = _open_regular(source.location, source.listed)
+    return fh, os.fstat(fh.fileno()).st_size
+
+
+def format_of(source: Source) -> Format:
+    """The format of a file as its name tells it (text where it tells nothing: a file read
+    whole is sniffed again once read)."""
+    return _BY_NAME[_kind(Path(source.location.rsplit("/")[-1]), b"")]
+
+
+def read_source(source: Source, meta: dict) -> Iterator[Article | Problem]:
     """The articles of one file: a WARC archive as a stream, anything else read whole, at
     most :data:`MAX_BYTES` + 1 bytes of it."""
     try:
-        fh = _open_regular(path, listed)
+        fh, size = open_source(source)
     except IngestError as err:
-        yield Problem(name, str(err))
+        yield Problem(source.name, str(err))
         return
     with fh:
         try:
-            size = os.fstat(fh.fileno()).st_size
-            fmt = _BY_NAME[_kind(path, b"")]
+            fmt = format_of(source)
             if fmt.stream:  # (a WARC archive of any size: its records are what is limited)
-                yield from fmt.read(fh, name, meta)
+                yield from fmt.read(fh, source.name, meta)
                 return
-            data = fh.read(MAX_BYTES + 1) if size <= MAX_BYTES else b""
+            data = read_capped(fh, size)
         except OSError as err:
-            yield Problem(name, f"unreadable: {err.strerror or err}")
+            yield Problem(source.name, f"unreadable: {err.strerror or err}")
             return
-    if size > MAX_BYTES or len(data) > MAX_BYTES:
-        size = max(size, len(data))
-        yield Problem(name, f"too large ({size / 1e6:.1f} MB; limit {MAX_BYTES / 1e6:g} MB)")
+        except IngestError as err:
+            yield Problem(source.name, str(err))
+            return
+    yield from read_bytes(data, source.name, meta=meta)
+
+
+def read_capped(fh: BinaryIO, size: int | None) -> bytes:
+    """A file read whole, or :class:`IngestError` where it holds more than
+    :data:`MAX_BYTES`."""
+    data = fh.read(MAX_BYTES + 1) if size is None or size <= MAX_BYTES else b""
+    if (size or 0) > MAX_BYTES or len(data) > MAX_BYTES:
+        size = max(size or 0, len(data))
+        raise IngestError(f"too large ({size / 1e6:.1f} MB; limit {MAX_BYTES / 1e6:g} MB)")
+    return data
+
+
+def list_sources(
+    paths: Iterable[str], metadata: dict[str, dict] | None = None
+) -> Iterator[tuple[Source, dict] | Problem]:
+    """Each file under ``paths`` with its metadata (see :func:`read_paths`), in order, and
+    the problems of listing them; no article is read."""
+    sidecars: dict[str, dict[str, dict]] = {}
+    for item in iter_files(paths):
+        if isinstance(item, Problem) or item.location == "-":
+            yield item if isinstance(item, Problem) else (item, {})
+            continue
+        meta = meta_for(metadata or {}, PurePosixPath(_base(item)))
+        if meta is None:
+            folder = _folder(item)
+            if folder not in sidecars:
+                sidecars[folder] = {}
+                yield from _sidecar(item, sidecars)
+            meta = meta_for(sidecars[folder], PurePosixPath(_base(item))) or {}
+        yield item, meta
+
+
+def _base(source: Source) -> str:
+    return os.path.basename(source.location) if not source.url else source.location.rsplit("/")[-1]
+
+
+def _folder(source: Source) -> str:
+    return source.location.rsplit("/", 1)[0] if source.url else os.path.dirname(source.location)
+
+
+def _sidecar(source: Source, sidecars: dict[str, dict[str, dict]]) -> Iterator[Problem]:
+    """The sidecar beside ``source`` loaded into ``sidecars`` (by folder), if there is one;
+    a problem where it cannot be read (the files beside it are read without it)."""
+    folder = _folder(source)
+    for side in SIDECAR_NAMES:
+        try:
+            if source.url:
+                from . import remote
+
+                where = remote.sibling(source.location, side)
+                if not remote.exists(where):
+                    continue
+                with remote.open_url(where) as fh:
+                    sidecars[folder] = parse_sidecar(read_metadata_capped(fh), where)
+            else:
+                where = os.path.join(folder, side)
+                if not os.path.isfile(where):
+                    continue
+                sidecars[folder] = load_sidecar(Path(where))
+        except IngestError as err:
+            yield Problem(_display(where), f"{err}; the files beside it are read without it")
         return
-    yield from read_bytes(data, name, meta=meta)
+
+
+def read_metadata_capped(fh: BinaryIO) -> bytes:
+    """A metadata file read whole, refused past :data:`MAX_METADATA_BYTES`."""
+    data = fh.read(MAX_METADATA_BYTES + 1)
+    if len(data) > MAX_METADATA_BYTES:
+        raise IngestError(f"too large (over {MAX_METADATA_BYTES / 1e6:g} MB)")
+    return data
+
+
+def read_stdin() -> bytes:
+    """What stdin holds, up to :data:`MAX_BYTES` + 1 bytes (more is refused as too large)."""
+    return sys.stdin.buffer.read(MAX_BYTES + 1)
 
 
 def read_paths(
     paths: Iterable[str], metadata: dict[str, dict] | None = None
 ) -> Iterator[Article | Problem]:
-    """Every article under ``paths`` (files, folders, ``-`` for stdin), in order.
+    """Every article under ``paths`` (files, folders, ``-`` for stdin, URLs), in order.
 
     Metadata comes from ``metadata`` (file name -> fields, see :func:`load_sidecar`), else
     from a sidecar ``metadata.csv`` / ``metadata.jsonl`` beside each file. A sidecar that
     cannot be read is reported once, and the files beside it are read without it.
     """
-    sidecars: dict[Path, dict[str, dict]] = {}
-    for item in iter_files(paths):
+    for item in list_sources(paths, metadata):
         if isinstance(item, Problem):
             yield item
             continue
-        name, path, listed = item
-        if path is None:
-            yield from read_bytes(sys.stdin.buffer.read(MAX_BYTES + 1), "-")
-            continue
-        meta = meta_for(metadata or {}, path)
-        if meta is None:
-            folder = path.parent
-            if folder not in sidecars:
-                sidecars[folder] = {}
-                for side in SIDECAR_NAMES:
-                    if (folder / side).is_file():
-                        try:
-                            sidecars[folder] = load_sidecar(folder / side)
-                        except IngestError as err:
-                            yield Problem(
-                                _display(folder / side),
-                                f"{err}; the files beside it are read without it",
-                            )
-                        break
-            meta = meta_for(sidecars[folder], path) or {}
-        yield from _read_file(name, path, listed, meta)
+        source, meta = item
+        if source.location == "-":
+            yield from read_bytes(read_stdin(), "-")
+        else:
+            yield from read_source(source, meta)

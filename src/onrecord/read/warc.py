@@ -11,7 +11,7 @@ import gzip
 import io
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import BinaryIO
 
@@ -53,12 +53,22 @@ def _warc_error(err: Exception) -> str:
 class _Inflated(io.RawIOBase):
     """What gzip data (one member, or one a record) inflates to, as a stream, inflated as it
     is read. (``gzip.GzipFile`` gives up on what it already inflated when the data is cut
-    short; here the stream ends with an EOFError after everything that could be read.)"""
+    short; here the stream ends with an EOFError after everything that could be read.)
+
+    ``starts`` maps where each member begins in what is inflated to where it begins in the
+    file: a record that begins a member can be read again from there, alone."""
 
     CHUNK = 65536
 
     def __init__(self, source: BinaryIO) -> None:
         self.source, self.inflate, self.rest = source, zlib.decompressobj(31), b""
+        self.raw, self.out = 0, 0  # (bytes read from the file, bytes inflated)
+        self.starts: dict[int, int] = {0: 0}
+
+    def _read(self) -> bytes:
+        data = self.source.read(self.CHUNK)
+        self.raw += len(data)
+        return data
 
     def readable(self) -> bool:
         return True
@@ -66,21 +76,23 @@ class _Inflated(io.RawIOBase):
     def readinto(self, buffer) -> int:
         while True:
             if self.inflate.eof:  # the end of a member: another, or the end
-                data = self.inflate.unused_data or self.source.read(self.CHUNK)
+                data = self.inflate.unused_data or self._read()
                 if not data:
                     return 0
                 if len(data) < 2:  # (a member's first byte at the end of a chunk)
-                    data += self.source.read(self.CHUNK)
+                    data += self._read()
                 if not data.startswith(b"\x1f\x8b"):
                     raise zlib.error("bytes after the compressed data that are not gzip")
                 self.inflate, self.rest = zlib.decompressobj(31), data
-            data = self.rest or self.source.read(self.CHUNK)
+                self.starts[self.out] = self.raw - len(data)
+            data = self.rest or self._read()
             if not data:
                 raise EOFError("the data ends inside a gzip member")
             out = self.inflate.decompress(data, len(buffer))
             self.rest = self.inflate.unconsumed_tail
             if out:
                 buffer[: len(out)] = out
+                self.out += len(out)
                 return len(out)
 
 
@@ -146,7 +158,23 @@ def _warc_article(payload: bytes, where: str, url: str | None, found: list[str],
     return from_html(payload, path=where, notes=notes, url=url)
 
 
-def read_warc(source: bytes | BinaryIO, path: str, limit: int) -> Iterator[Article | Problem]:
+Survey = Callable[[int, int | None, Counter], None]
+"""Told of each article record of an archive: its number, where it can be read from alone
+(its offset in the file; None where it cannot: inside a gzip member of several records) and
+the records skipped before it, by reason."""
+
+
+def read_warc(
+    source: bytes | BinaryIO,
+    path: str,
+    limit: int,
+    *,
+    number: int = 1,
+    first: int = 1,
+    end: int | None = None,
+    skipped: Counter | None = None,
+    survey: Survey | None = None,
+) -> Iterator[Article | Problem]:
     """HTML responses of a WARC archive (a file object, read as a stream, or bytes), each an
     article with its target URI (``path#<n>`` for record n).
 
@@ -155,11 +183,19 @@ def read_warc(source: bytes | BinaryIO, path: str, limit: int) -> Iterator[Artic
     the limit ends there with a line that says so, after the records before it. A record
     that is cut short is kept with a warning; a corrupt one ends the archive with a line
     that says what is wrong.
+
+    A part of an archive (:mod:`.parts`): ``source`` begins with record ``number`` (a file
+    read from a record's offset); records before ``first`` are passed over unread, the
+    archive's reading stops at record ``end``, and ``skipped`` counts what was no article
+    before ``first``, for the line the last part says. ``survey``, where given, is told of
+    each article record instead of reading it.
     """
     fh = io.BytesIO(source) if isinstance(source, bytes) else source
+    base = fh.tell()
     compressed = fh.read(2) == b"\x1f\x8b"
-    fh.seek(0)
-    capped = _Capped(_Inflated(fh) if compressed else fh, limit)
+    fh.seek(base)
+    inflated = _Inflated(fh) if compressed else None
+    capped = _Capped(inflated or fh, limit)
     stream = io.BufferedReader(capped)
     too_large = Problem(
         path,
@@ -178,8 +214,8 @@ def read_warc(source: bytes | BinaryIO, path: str, limit: int) -> Iterator[Artic
         yield Problem(path, f"not a WARC archive (it begins {start!r}, not 'WARC/')")
         return
     records = _warc_records(stream)
-    n, short = 0, 0
-    skipped: Counter = Counter()
+    n, short = number - 1, 0
+    skipped = Counter(skipped or ())
     while True:
         n += 1
         where = f"{path}#{n}"
@@ -205,10 +241,18 @@ def read_warc(source: bytes | BinaryIO, path: str, limit: int) -> Iterator[Artic
                 )
             )
             return
+        if end is not None and n >= end:
+            return  # (the next part's)
+        if n < first:
+            continue  # (an earlier part's: warcio passes over its content)
         ctype = record.http_headers.get_header("Content-Type") if record.http_headers else ""
         why = _not_an_article(record, ctype or "")
         if why:
             skipped[why] += 1
+            continue
+        if survey is not None:
+            at = records.offset if inflated is None else inflated.starts.get(records.offset)
+            survey(n, None if at is None else base + at, skipped)
             continue
         url = record.rec_headers.get_header("WARC-Target-URI")
         try:

@@ -10,7 +10,7 @@ stored. ``onrecord ingest`` runs it, and so may any Python caller with a connect
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 
 from ..find import parallel
 from ..find.pipeline import Result, Summary, analyze, read_sources
@@ -36,9 +36,12 @@ def ingest(
     Each article is committed with its statements, so an interrupted ingest keeps every
     article it finished and a re-run picks up the rest.
 
-    ``workers`` > 1 finds the statements in that many processes, ``dask`` (an address, or
-    ``local:N``) on a Dask cluster (:mod:`onrecord.find.parallel`); articles are read and
-    written here, in input order, so the record is the same as with one.
+    ``workers`` > 1 finds the statements in that many processes, articles read here;
+    ``dask`` (an address, or ``local:N``) on a Dask cluster whose workers read the inputs
+    too, listed here (:func:`onrecord.find.parallel.read_and_analyze_dask`; the ids of the
+    articles stored are sent ahead, so that the workers do not find them again). Either
+    way, articles are written here, in input order, so the record is the same as with
+    one process.
     """
     mode = Mode.of(mode)
     summary = Summary()
@@ -78,8 +81,17 @@ def ingest(
             summary.added += 1
         summary.statements += written or 0
 
-    articles = read_sources(paths, summary, metadata, on_problem, skip)
-    _found(articles, mode, workers, dask, summary, write, on_problem, on_article)
+    if dask is not None:  # (read on the workers: the ids to skip are sent ahead)
+        known = [
+            i
+            for i, stored in conn.execute("SELECT id, extractor FROM articles")
+            if _rank(stored or "unrecorded") >= mode.rank
+        ]
+        items = parallel.read_and_analyze_dask(paths, mode, dask, metadata=metadata, known=known)
+        _taken(items, mode, skip, summary, write, on_problem, on_article)
+    else:
+        articles = read_sources(paths, summary, metadata, on_problem, skip)
+        _found(articles, mode, workers, summary, write, on_problem, on_article)
     if summary.added or summary.redone:
         complete(conn)
     return summary
@@ -116,9 +128,15 @@ def ingest_to_parquet(
         summary.added += written is not None
         summary.statements += written or 0
 
-    articles = read_sources(paths, summary, metadata, on_problem, skip)
     try:
-        _found(articles, mode, workers, dask, summary, write, on_problem, on_article)
+        if dask is not None:
+            items = parallel.read_and_analyze_dask(
+                paths, mode, dask, metadata=metadata, known=out.done
+            )
+            _taken(items, mode, skip, summary, write, on_problem, on_article)
+        else:
+            articles = read_sources(paths, summary, metadata, on_problem, skip)
+            _found(articles, mode, workers, summary, write, on_problem, on_article)
     finally:
         out.close()  # (what was found is written, even when the run stops early)
     return summary
@@ -128,23 +146,68 @@ def _found(
     articles: Iterable[Article],
     mode: Mode,
     workers: int,
-    dask: str | None,
     summary: Summary,
     write: Callable[[Result], None],
     on_problem: Callable[[Problem], None] | None,
     on_article: Callable[[Result], None] | None,
 ) -> None:
-    """Each article's result, in input order, to ``write``; an article past its time budget
-    is reported and nothing of it written."""
-    for result in _analyses(articles, mode, workers, dask):
-        if result.problem is not None:
-            summary.problems.append(result.problem)
-            if on_problem:
-                on_problem(result.problem)
-        else:
-            write(result)
-        if on_article:
-            on_article(result)
+    """Each article's result, in input order, found over ``workers`` processes (one: here),
+    to ``write``."""
+    if workers > 1:
+        results = parallel.analyze_parallel(articles, mode, workers)
+    else:
+        results = analyze(articles, mode=mode)
+    for result in results:
+        _take(result, summary, write, on_problem, on_article)
+
+
+def _taken(
+    items: Iterable[Problem | Result | Article],
+    mode: Mode,
+    skip: Callable[[Article], bool],
+    summary: Summary,
+    write: Callable[[Result], None],
+    on_problem: Callable[[Problem], None] | None,
+    on_article: Callable[[Result], None] | None,
+) -> None:
+    """What a Dask cluster read and found (:func:`parallel.read_and_analyze_dask`), in input
+    order: problems reported, articles skipped as a reading here skips them (already
+    stored, or read twice), the others' results to ``write``. An article the cluster did
+    not analyse, its id being stored, that is to be found after all (its record removed
+    since) is found here."""
+    for item in items:
+        if isinstance(item, Problem):
+            _report(item, summary, on_problem)
+            continue
+        article = item if isinstance(item, Article) else item.article
+        if skip(article):
+            summary.already += 1
+            continue
+        result = item if isinstance(item, Result) else next(iter(analyze([article], mode=mode)))
+        _take(result, summary, write, on_problem, on_article)
+
+
+def _take(
+    result: Result,
+    summary: Summary,
+    write: Callable[[Result], None],
+    on_problem: Callable[[Problem], None] | None,
+    on_article: Callable[[Result], None] | None,
+) -> None:
+    """One article's result to ``write``; an article past its time budget is reported and
+    nothing of it written."""
+    if result.problem is not None:
+        _report(result.problem, summary, on_problem)
+    else:
+        write(result)
+    if on_article:
+        on_article(result)
+
+
+def _report(problem: Problem, summary: Summary, on_problem) -> None:
+    summary.problems.append(problem)
+    if on_problem:
+        on_problem(problem)
 
 
 def complete(conn: sqlite3.Connection, *, full: bool = False) -> int:
@@ -172,18 +235,6 @@ def complete(conn: sqlite3.Connection, *, full: bool = False) -> int:
     dedup.update(conn)
     store.derived_done(conn)
     return rebuilt.entities
-
-
-def _analyses(
-    articles: Iterable[Article], mode: Mode, workers: int, dask: str | None
-) -> Iterator[Result]:
-    """Each article's result, in input order: on a Dask cluster, over worker processes, or
-    (one worker) here."""
-    if dask is not None:
-        return parallel.analyze_dask(articles, mode, dask)
-    if workers > 1:
-        return parallel.analyze_parallel(articles, mode, workers)
-    return analyze(articles, mode=mode)
 
 
 def _rank(stored: str) -> int:
