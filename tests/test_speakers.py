@@ -353,3 +353,15 @@ def test_an_apposition_a_government_and_a_newspaper_resolve_to_names(extract):
     assert _by_content(stmts, "stop using its images").speaker.name == "Phoenix"
     assert _by_content(stmts, "the foundation had broken").speaker.name == "Washington Post"
     assert _by_content(stmts, "would raise").speaker.name == "Tax Policy Center"
+
+
+def test_a_description_goes_to_the_person_of_its_party_and_office(extract):
+    # "presidential" is not "President", and a Libertarian is not the Republican nominee
+    stmts = extract(
+        "President Barack Obama spoke in Ohio. Libertarian presidential candidate Gary "
+        "Johnson spoke in Utah.\n\n"
+        "Donald Trump says he has big plans for the final month.\n\n"
+        "The GOP presidential nominee noted that his campaign has not spent much on ads."
+    )
+    s = _by_content(stmts, "has not spent much")
+    assert s.speaker.name == "Donald Trump"

@@ -315,6 +315,9 @@ PRESS_NAME_WORDS = {
     "breitbart",
     "axios",
 }
+# party words, as titles and descriptions write them ("Libertarian presidential candidate",
+# "the GOP nominee"), beside the peoples and parties the tagger marks
+PARTIES = {"republican", "democratic", "democrat", "libertarian", "green", "gop"}
 # "the city of Phoenix is demanding …": the place's government speaks
 GOVERNMENT_NOUNS = {"city", "state", "county", "town", "government", "province", "village"}
 ORG_LABELS = {"ORG", "GPE", "NORP", "FAC", "LOC"}
@@ -428,6 +431,10 @@ class ArticleSpeakers:
         self.org_ends = [e.end for e in self.orgs]
         self._index_subjects()
         self.named_bodies = self._named_bodies()
+        # the stems of the parties and peoples the article names ("repub", "russi")
+        self.peoples = {_stem(t.text) for t in doc if t.ent_type_ == "NORP"} | {
+            _stem(w) for w in PARTIES
+        }
         self._pronouns_from_use()
 
     def _pronouns_from_use(self) -> None:
@@ -628,7 +635,7 @@ class ArticleSpeakers:
         if person is None and head.pos_ == "PROPN" and head.ent_type_ != "GPE":
             hint = _pronoun_of([t.lower_ for t in span])
             person = self._match(set(_name_words(span.text)), hint)  # a name NER missed
-            if person is not None and head.lower_ not in person.words:
+            if person is not None and not set(_name_words(head.text)) <= person.words:
                 person = None  # "Trump Tower", "the Clinton campaign": named after the person
         if person is not None:
             sp.name, sp.kind = person.name, "person"
@@ -852,16 +859,32 @@ class ArticleSpeakers:
     def _described(self, span, head: Token, other_than: Person | None = None) -> Person | None:
         """The person a description ("the Kremlin leader") most likely stands for; never
         ``other_than``, the person it names as another's ("Trump's lawyer")."""
-        words = {_stem(t.text) for t in span if not t.is_stop and not t.is_punct}
+        # its words, and the stems of its places and peoples ("Russian" for "Russia"): a
+        # common word counts whole ("presidential nominee" is no "President")
+        words = {t.lower_ for t in span if not t.is_stop and not t.is_punct} | {
+            _stem(t.text) for t in span if t.ent_type_ in ("NORP", "GPE")
+        }
+        # its party or people ("Republican", "Russian"): a person whose titles name another
+        # ("Libertarian presidential nominee") is not the one meant
+        peoples = {_stem(t.text) for t in span if t.ent_type_ == "NORP" or t.lower_ in PARTIES}
+        peoples = {"repub" if p == "gop" else p for p in peoples}  # (the GOP is Republican)
         best, best_key = None, None
         for person in self.people:
             if person is other_than:
+                continue
+            theirs = {_stem(w) for t in person.titles for w in t.split()} & self.peoples
+            theirs = {"repub" if p == "gop" else p for p in theirs}
+            if peoples and theirs and not peoples & theirs:
                 continue
             before = bisect_left(person.mentions, head.i)  # (mentions are in text order)
             if not before:
                 continue
             overlap = max(
-                (len(words & {_stem(w) for w in t.split()}) for t in person.titles), default=0
+                (
+                    len(words & {f(w) for w in t.split() for f in (str.lower, _stem)})
+                    for t in person.titles
+                ),
+                default=0,
             )
             recent = person.mentions[before - 1]
             key = (overlap, person is self.last_speaker, len(person.mentions), recent)
