@@ -136,7 +136,10 @@ def _same_person(name: str | None, right: str | None) -> bool:
     alone ("Obama" for "Barack Obama")."""
     if not name or not right:
         return name == right
-    words, full = name.lower().split(), right.lower().split()
+    def fold(n: str) -> list[str]:  # "Holtz-Eakin" is "Holtz Eakin", "O’Neill" "O'Neill"
+        return n.lower().replace("-", " ").replace("\u2019", "'").split()
+
+    words, full = fold(name), fold(right)
     return words == full or (set(words) <= set(full) and words[-1] == full[-1])
 
 

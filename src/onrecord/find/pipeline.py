@@ -208,6 +208,8 @@ def find_in(doc: Doc, probs: tuple | None, mode: Mode) -> list:
     else:
         found = tagger.find(doc, probs, redraw=mode.redraw_edges)
     text = nlp.text_of(doc)
+    for f in found:
+        attribution.speaker_outside(doc, f)
     return [
         f
         for f in found
