@@ -365,3 +365,34 @@ def test_a_description_goes_to_the_person_of_its_party_and_office(extract):
     )
     s = _by_content(stmts, "has not spent much")
     assert s.speaker.name == "Donald Trump"
+
+
+def test_a_new_description_is_the_person_named_just_after(extract):
+    stmts = extract(
+        "A Texas judge has rejected the request, saying the records must stay sealed.\n\n"
+        "The newspaper had filed a motion last week.\n\n"
+        "State District Judge Maria Lopez rejected that argument in a ruling on Thursday."
+    )
+    assert _by_content(stmts, "the records must stay sealed").speaker.name == "Maria Lopez"
+    # an unnamed source on purpose stays unnamed
+    stmts = extract(
+        "The plant will reopen next year, one state official said.\n\n"
+        "Gov. Jim Hart visited the plant on Monday."
+    )
+    s = _by_content(stmts, "will reopen next year")
+    assert s.speaker.name is None
+
+
+def test_the_union_is_the_organisation_named_before_it(extract):
+    stmts = extract(
+        "The Association of Flight Attendants endorsed Clinton on Thursday. "
+        '"She has fought for workers," the union wrote.\n\n'
+        "The House Oversight Committee met with FBI officials on Tuesday. The FBI sent "
+        "documents. The committee said that the documents were incomplete."
+    )
+    assert _by_content(stmts, "fought for workers").speaker.name == (
+        "Association of Flight Attendants"
+    )
+    assert _by_content(stmts, "the documents were incomplete").speaker.name == (
+        "House Oversight Committee"
+    )

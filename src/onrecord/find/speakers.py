@@ -315,6 +315,9 @@ PRESS_NAME_WORDS = {
     "breitbart",
     "axios",
 }
+# the people news leaves unnamed on purpose ("a campaign aide", "one official"): not the
+# next person named
+UNNAMED_SOURCES = {"official", "source", "aide", "adviser", "advisor", "staffer", "insider"}
 # party words, as titles and descriptions write them ("Libertarian presidential candidate",
 # "the GOP nominee"), beside the peoples and parties the tagger marks
 PARTIES = {"republican", "democratic", "democrat", "libertarian", "green", "gop"}
@@ -677,6 +680,8 @@ class ArticleSpeakers:
                 sp.name, sp.kind = _strip_det(span.text), "organisation"
             elif head.lower_ in PERSON_NOUNS and _definite(span):
                 person = self._described(span, head, other_than=named_in)
+                if person is None and named_in is None:  # (not "Trump's lawyer": his)
+                    person = self._named_next(head)
                 if person is not None:
                     self.resolved[head.i] = person
                 sp.name, sp.kind = (person.name if person else None), "person"
@@ -684,6 +689,14 @@ class ArticleSpeakers:
                     sp.kind = "anonymous"
             elif head.pos_ == "PROPN" or head.ent_type_:
                 sp.name, sp.kind = _strip_det(span.text), "organisation"
+            elif (
+                head.lower_ in PERSON_NOUNS
+                and head.lower_ not in UNNAMED_SOURCES
+                and span[0].lower_ in ("a", "an")
+                and (person := self._named_next(head))
+            ):
+                self.resolved[head.i] = person  # "A New York judge has rejected … / Justice
+                sp.name, sp.kind = person.name, "person"  # Frank Nervo rejected …"
             else:
                 sp.name, sp.kind = None, "anonymous"
                 self._note_unnamed(span, head)
@@ -733,7 +746,50 @@ class ArticleSpeakers:
             return earlier[-1]
         if head.lower_ in PRESS_NOUNS:  # "… reported by The Washington Post. The newspaper"
             return self._recent_press(head)
+        if head.lower_ in ORG_NOUNS and not any(t.pos_ == "PROPN" for t in span):
+            return self._recent_body(head)  # (not "the Obama administration": named there)
         return None
+
+    def _recent_body(self, head: Token) -> str | None:
+        """The organisation "the union", "the agency" stands for: the last one named in the
+        five sentences before whose name holds the noun ("the House Oversight Committee" for
+        "the committee"); else the one organisation named in its sentence and the one before
+        ("The Association of Flight Attendants … the union wrote"), where it is the only
+        one."""
+        k = bisect_left(self.sent_starts, head.i + 1) - 1
+        before = self.orgs[: bisect_left(self.org_ends, head.i + 1)]
+        floor = self.sent_starts[max(0, k - 5)]
+        for ent in reversed(before):
+            if ent.start < floor:
+                break
+            if ent.label_ == "ORG" and head.lower_ in (t.lower_ for t in ent):
+                return _strip_det(ent.text)
+        near = {
+            _strip_det(e.text)
+            for e in before
+            if e.start >= self.sent_starts[max(0, k - 1)] and e.label_ == "ORG"
+        }
+        return near.pop() if len(near) == 1 else None
+
+    def _named_next(self, head: Token) -> Person | None:
+        """The person a description that names no one known yet stands for, where the news
+        names them just after: the first person the next two sentences introduce as the
+        subject of a clause ("Connecticut's tax commissioner says … / Kevin Sullivan says he
+        instructed staff …"). Only for a person met there for the first time: someone named
+        before is not the one a new description introduces."""
+        k = bisect_left(self.sent_starts, head.i + 1) - 1
+        if k + 1 >= len(self.sent_starts) or head.dep_ not in ("nsubj", "nsubjpass"):
+            return None
+        lo = self.sent_starts[k + 1]
+        hi = self.sent_starts[k + 3] if k + 3 < len(self.sent_starts) else len(self.doc)
+        new = [p for p in self.people if lo <= p.mentions[0] < hi and self._subject(p.mentions[0])]
+        return min(new, key=lambda p: p.mentions[0], default=None)
+
+    def _subject(self, i: int) -> bool:
+        """Whether the name at ``i`` is a main clause's subject, alone or with the title it
+        names ("Manhattan Supreme Court Justice Frank Nervo rejected …")."""
+        name = self.doc[i]
+        return _holds(self.subjects, name.head.i if name.dep_ in ("compound", "appos") else i)
 
     def _recent_press(self, head: Token) -> str | None:
         """The last news outlet named in the sentence of ``head`` or the two before, by the
