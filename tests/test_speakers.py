@@ -396,3 +396,13 @@ def test_the_union_is_the_organisation_named_before_it(extract):
     assert _by_content(stmts, "the documents were incomplete").speaker.name == (
         "House Oversight Committee"
     )
+
+
+def test_one_party_member_unnamed_is_no_party(extract):
+    stmts = extract(
+        '"The gap is too wide," a New Hampshire Democrat said.\n\n'
+        '"Polls are misleading," one Republican said.'
+    )
+    for words in ("The gap is too wide", "Polls are misleading"):
+        s = _by_content(stmts, words)
+        assert (s.speaker.name, s.speaker.kind) == (None, "anonymous")

@@ -663,7 +663,14 @@ class ArticleSpeakers:
                 and _definite(span)
             ):  # "the Republican": one person, described by party
                 ents = []
-            if ents and ents[-1].root.i == head.i or (ents and head.ent_type_ in ORG_LABELS):
+            if (
+                head.ent_type_ == "NORP"
+                and head.tag_ in ("NN", "NNP")
+                and span[0].lower_ in INDEFINITE
+            ):  # "a New Hampshire Democrat", "one Republican": someone unnamed, no party
+                sp.name, sp.kind = None, "anonymous"
+                self._note_unnamed(span, head)
+            elif ents and ents[-1].root.i == head.i or (ents and head.ent_type_ in ORG_LABELS):
                 # the one the head is in: "The Tax Policy Center at the Urban Institute"
                 ent = next((e for e in ents if e.start <= head.i < e.end), ents[-1])
                 sp.name = _strip_det(ent.text)
