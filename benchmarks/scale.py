@@ -2,7 +2,7 @@
 grows.
 
     python benchmarks/scale.py size [--base train.db] [--sizes 1000 10000 100000]
-    python benchmarks/scale.py workers [--texts 60]
+    python benchmarks/scale.py workers [--texts 60] [--runs workers1 dask1 ...] [--repeat 2]
     python benchmarks/scale.py memory
     python benchmarks/scale.py writer
 
@@ -244,14 +244,17 @@ def workers(args) -> None:
     folder.mkdir()
     for t in texts:
         shutil.copy(t, folder / t.name)
-    runs = [
-        ("bare spaCy, n_process 1", ["spacy", "1"]),
-        ("bare spaCy, n_process 2", ["spacy", "2"]),
-    ]
-    runs += [(f"ingest --workers {n}", ["--workers", str(n)]) for n in (1, 2)]
-    runs += [(f"ingest --dask local:{n}", ["--dask", f"local:{n}"]) for n in (1, 2)]
+    runs = {
+        "spacy1": ("bare spaCy, n_process 1", ["spacy", "1"]),
+        "spacy2": ("bare spaCy, n_process 2", ["spacy", "2"]),
+        "workers1": ("ingest --workers 1", ["--workers", "1"]),
+        "workers2": ("ingest --workers 2", ["--workers", "2"]),
+        "dask1": ("ingest --dask local:1", ["--dask", "local:1"]),
+        "dask2": ("ingest --dask local:2", ["--dask", "local:2"]),
+    }
+    chosen = [runs[name] for name in args.runs] * args.repeat
     print(f"{'run':<26} {'wall s':>7} {'articles/s':>11}")
-    for label, run in runs:
+    for label, run in chosen:
         if run[0] == "spacy":  # (each run a whole process, model loading included)
             start = time.perf_counter()
             subprocess.run(
@@ -262,6 +265,7 @@ def workers(args) -> None:
             wall = time.perf_counter() - start
         else:
             db = work / f"{run[-1].replace(':', '')}.db"
+            db.unlink(missing_ok=True)  # (a repeated run starts from an empty record)
             start = time.perf_counter()
             subprocess.run(
                 [
@@ -417,6 +421,14 @@ def main() -> None:
     k = sub.add_parser("workers", help="articles per second against workers")
     k.add_argument("--texts", type=int, default=120)
     k.add_argument("--tmp", default=None)
+    k.add_argument(
+        "--runs",
+        nargs="+",
+        default=["spacy1", "spacy2", "workers1", "workers2", "dask1", "dask2"],
+        choices=["spacy1", "spacy2", "workers1", "workers2", "dask1", "dask2"],
+        help="which runs, in this order (default: all)",
+    )
+    k.add_argument("--repeat", type=int, default=1, help="run the chosen runs this many times")
     m = sub.add_parser("memory", help="peak memory as the input grows 10x")
     m.add_argument("--texts", type=int, default=60)
     m.add_argument("--tmp", default=None)
