@@ -763,20 +763,23 @@ class ArticleSpeakers:
         "the committee"); else the one organisation named in its sentence and the one before
         ("The Association of Flight Attendants … the union wrote"), where it is the only
         one."""
-        k = bisect_left(self.sent_starts, head.i + 1) - 1
-        before = self.orgs[: bisect_left(self.org_ends, head.i + 1)]
-        floor = self.sent_starts[max(0, k - 5)]
-        for ent in reversed(before):
-            if ent.start < floor:
-                break
-            if ent.label_ == "ORG" and head.lower_ in (t.lower_ for t in ent):
+        holding = self._orgs_before(head, 5)
+        for ent in holding:
+            if head.lower_ in (t.lower_ for t in ent):
                 return _strip_det(ent.text)
-        near = {
-            _strip_det(e.text)
-            for e in before
-            if e.start >= self.sent_starts[max(0, k - 1)] and e.label_ == "ORG"
-        }
+        near = {_strip_det(e.text) for e in self._orgs_before(head, 1)}
         return near.pop() if len(near) == 1 else None
+
+    def _orgs_before(self, head: Token, sentences: int) -> Iterator:
+        """The organisations (ORG) named before ``head`` in its sentence and the
+        ``sentences`` before it, the latest first."""
+        k = bisect_left(self.sent_starts, head.i + 1) - 1
+        floor = self.sent_starts[max(0, k - sentences)]
+        for ent in reversed(self.orgs[: bisect_left(self.org_ends, head.i + 1)]):
+            if ent.start < floor:
+                return
+            if ent.label_ == "ORG":
+                yield ent
 
     def _named_next(self, head: Token) -> Person | None:
         """The person a description that names no one known yet stands for, where the news
@@ -801,14 +804,9 @@ class ArticleSpeakers:
     def _recent_press(self, head: Token) -> str | None:
         """The last news outlet named in the sentence of ``head`` or the two before, by the
         word that ends its name ("The Washington Post", "the Chicago Tribune")."""
-        k = bisect_left(self.sent_starts, head.i + 1) - 1
-        floor = self.sent_starts[max(0, k - 2)]
-        for ent in reversed(self.orgs[: bisect_left(self.org_ends, head.i + 1)]):
-            if ent.start < floor:
-                break
-            if ent.label_ == "ORG" and ent[-1].lower_ in PRESS_NAME_WORDS:
-                return _strip_det(ent.text)
-        return None
+        outlets = (e for e in self._orgs_before(head, 2) if e[-1].lower_ in PRESS_NAME_WORDS)
+        ent = next(outlets, None)
+        return _strip_det(ent.text) if ent is not None else None
 
     def _government_of(self, head: Token) -> str | None:
         """The place a government noun is of: "the city of Phoenix", "the government of
