@@ -136,6 +136,7 @@ def _same_person(name: str | None, right: str | None) -> bool:
     alone ("Obama" for "Barack Obama")."""
     if not name or not right:
         return name == right
+
     def fold(n: str) -> list[str]:  # "Holtz-Eakin" is "Holtz Eakin", "O’Neill" "O'Neill"
         return n.lower().replace("-", " ").replace("\u2019", "'").split()
 
