@@ -198,7 +198,9 @@ def score(args) -> int:
                 cue = now[k]["cue"]["text"] if now[k]["cue"] else None
                 speaker = now[k]["speaker"]["name"]
                 content, note = now[k]["content"]["text"][:80], labels[k]["note"][:80]
-                print(f"{what}\t{conf[k]}\t{speaker}\t{cue}\t{content}\t{note}")
+                print(
+                    f"{what}\t{now[k].get('category')}\t{conf[k]}\t{speaker}\t{cue}\t{content}\t{note}"
+                )
     return 0
 
 

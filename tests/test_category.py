@@ -78,6 +78,22 @@ def test_speech_needs_a_cue_of_saying_and_a_content_that_says_something(lemma, c
     assert category(lemma, lemma, "Smith", "person", content) == expected
 
 
+@pytest.mark.parametrize(
+    ("lemma", "cue", "content", "expected"),
+    [
+        ("speak", "spoke about", "phrase", "other"),  # "spoke about her ties to …": a topic
+        ("ask", "Asked about", "phrase", "other"),
+        ("speak", "spoke about", "clause", "speech"),  # "spoke about how taxes will rise"
+        ("report", "was first reported", "phrase", "other"),  # "The issue was first reported"
+        ("report", "was first reported", "clause", "speech"),
+        ("demand", "is demanding", "phrase", "speech"),  # (no passive: "is demanding X")
+        ("praise", "praised", "phrase", "speech"),
+    ],
+)
+def test_a_topic_or_a_passive_report_of_a_phrase_is_other(lemma, cue, content, expected):
+    assert category(lemma, cue, "Smith", "person", content) == expected
+
+
 def test_a_belief_or_a_finding_whatever_the_shape():
     assert category("think", "thinks", "Smith", "person", "phrase") == "belief"
     assert category("show", "showed", "a new poll", None, "phrase") == "finding"

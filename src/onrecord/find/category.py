@@ -18,7 +18,9 @@ Read off the cue and the source's words alone:
   content's shape allows: a question is speech with a cue of asking ("asked whether"), an
   infinitive with a cue of appeal or promise ("urged Congress to act", "vowed to fight");
 - anything else is ``other``: a verb of acting or of stance ("backed", "endorsed",
-  "highlights", "agreed to lend") or a question that names a topic ("explained why ...").
+  "highlights", "agreed to lend"), a question that names a topic ("explained why ..."), a
+  phrase that is what was spoken about ("spoke about her ties to …", "asked about the
+  bomb") or that a passive cue reports ("The issue was first reported by …").
   Annotators of attribution count many of them (PolNeAR does), so they are kept, apart
   from what a reader looks for as somebody's words.
 
@@ -94,6 +96,8 @@ def category(
         # the lemma of a cue word's own form where the tagger's is none of them
         lemma = next((b for w in cue_words for b in sorted(_bases(w)) if b in _KNOWN_CUES), lemma)
     source = _words(mention)
+    # "was first reported", "have been mentioned" ("is demanding" is no passive)
+    passive = bool(_PASSIVE & set(cue_words)) and not cue_words[-1].endswith("ing")
     head = _head(source) in FINDING_SOURCES  # a source that shows: "a Gallup poll", "new data"
     if lemma == "according" or cue_words[:2] == ["according", "to"]:
         return "finding" if head else "speech"
@@ -108,6 +112,9 @@ def category(
         return "belief"
     if lemma in UNSOURCED_FINDING_CUES and not source:
         return "finding"  # "it seems that …"
+    if content == "phrase" and (cue_words[-1:] in (["about"], ["of"], ["on"]) or passive):
+        return "other"  # a topic ("spoke about her ties to black churches", "asked about
+        # Trump's declaration"), or what was reported of it ("The issue was first reported")
     return "speech" if _speech(lemma, content) else "other"
 
 
