@@ -29,302 +29,21 @@ from spacy.tokens import Doc, Token
 
 from ..model import Statement
 from . import budget, nlp
-from .words import given_names
+from .words import given_names, word_set
 
-TITLE_WORDS = {
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "dr",
-    "sir",
-    "dame",
-    "lord",
-    "lady",
-    "president",
-    "vice",
-    "prime",
-    "minister",
-    "secretary",
-    "general",
-    "senator",
-    "sen",
-    "rep",
-    "representative",
-    "gov",
-    "governor",
-    "mayor",
-    "king",
-    "queen",
-    "prince",
-    "princess",
-    "pope",
-    "chancellor",
-    "premier",
-    "ambassador",
-    "judge",
-    "justice",
-    "chief",
-    "chairman",
-    "chairwoman",
-    "chair",
-    "speaker",
-    "leader",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "director",
-    "commander",
-    "gen",
-    "col",
-    "lt",
-    "sgt",
-    "adm",
-    "former",
-    "incumbent",
-    "candidate",
-    "nominee",
-    "rev",
-    "pastor",
-    "professor",
-    "prof",
-    "ceo",
-    "founder",
-    "host",
-    "anchor",
-    "coach",
-    "deputy",
-    "foreign",
-    "defense",
-    "defence",
-    "state",
-    "attorney",
-    "u.s.",
-    "us",
-}
-PERSON_NOUNS = {
-    "leader",
-    "president",
-    "minister",
-    "chief",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "official",
-    "secretary",
-    "chancellor",
-    "premier",
-    "senator",
-    "governor",
-    "mayor",
-    "ambassador",
-    "candidate",
-    "nominee",
-    "director",
-    "commander",
-    "general",
-    "head",
-    "chairman",
-    "chairwoman",
-    "founder",
-    "executive",
-    "ceo",
-    "lawmaker",
-    "diplomat",
-    "analyst",
-    "expert",
-    "source",
-    "aide",
-    "adviser",
-    "advisor",
-    "strategist",
-    "pollster",
-    "man",
-    "woman",
-    "king",
-    "queen",
-    "pope",
-    "author",
-    "writer",
-    "reporter",
-    "journalist",
-    "host",
-    "representative",
-    "congressman",
-    "congresswoman",
-    "businessman",
-    "billionaire",
-    "mogul",
-    "manager",
-    "attorney",
-    "lawyer",
-    "judge",
-    "officer",
-    "chair",
-    "republican",
-    "democrat",
-    "envoy",
-    "negotiator",
-    "prosecutor",
-    "economist",
-    "professor",
-}
-PEOPLE_NOUNS = {
-    "people",
-    "voter",
-    "supporter",
-    "critic",
-    "resident",
-    "member",
-    "leader",
-    "activist",
-    "protester",
-    "worker",
-    "citizen",
-    "american",
-    "democrat",
-    "republican",
-    "blogger",
-    "official",
-    "source",
-    "analyst",
-    "expert",
-    "observer",
-    "lawmaker",
-    "economist",
-    "scientist",
-    "researcher",
-    "investigator",
-    "prosecutor",
-    "doctor",
-    "witness",
-    "student",
-    "parent",
-    "teacher",
-    "fan",
-    "donor",
-    "delegate",
-    "candidate",
-    "staff",
-    "aide",
-    "organizer",
-    "advocate",
-    "opponent",
-    "ally",
-    "campaign",
-    "poll",
-    "survey",
-    "report",
-    "study",
-}
-ORG_NOUNS = {
-    "government",
-    "ministry",
-    "council",
-    "party",
-    "campaign",
-    "committee",
-    "office",
-    "agency",
-    "company",
-    "army",
-    "military",
-    "court",
-    "administration",
-    "police",
-    "kremlin",
-    "department",
-    "commission",
-    "parliament",
-    "congress",
-    "senate",
-    "embassy",
-    "cabinet",
-    "alliance",
-    "bloc",
-    "union",
-    "newspaper",
-    "network",
-    "board",
-    "group",
-    "firm",
-    "organization",
-    "organisation",
-    "institute",
-    "university",
-    "white",
-    "house",
-    "team",
-    "regime",
-    "state",
-}
-# what a poll, a study or a report shows is its author's: "a Government Accountability Office
-# report found …" is the office's finding; "the report found …" later, the same office's
-DOCUMENT_NOUNS = {
-    "poll",
-    "survey",
-    "study",
-    "report",
-    "analysis",
-    "review",
-    "audit",
-    "investigation",
-    "memo",
-    "complaint",
-    "lawsuit",
-    "filing",
-    "ad",
-}
-# "the newspaper said": the outlet named last, known by the word its name ends in
-PRESS_NOUNS = {"newspaper", "paper", "magazine", "outlet", "publication", "tabloid", "daily"}
-PRESS_NAME_WORDS = {
-    "times",
-    "post",
-    "journal",
-    "news",
-    "herald",
-    "tribune",
-    "gazette",
-    "globe",
-    "telegraph",
-    "guardian",
-    "chronicle",
-    "examiner",
-    "inquirer",
-    "star",
-    "sun",
-    "mail",
-    "express",
-    "observer",
-    "register",
-    "today",
-    "magazine",
-    "weekly",
-    "daily",
-    "courier",
-    "dispatch",
-    "record",
-    "standard",
-    "independent",
-    "bee",
-    "economist",
-    "atlantic",
-    "politico",
-    "reuters",
-    "bloomberg",
-    "breitbart",
-    "axios",
-}
-# the people news leaves unnamed on purpose ("a campaign aide", "one official"): not the
-# next person named
-UNNAMED_SOURCES = {"official", "source", "aide", "adviser", "advisor", "staffer", "insider"}
-# party words, as titles and descriptions write them ("Libertarian presidential candidate",
-# "the GOP nominee"), beside the peoples and parties the tagger marks
-PARTIES = {"republican", "democratic", "democrat", "libertarian", "green", "gop"}
-# "the city of Phoenix is demanding …": the place's government speaks
-GOVERNMENT_NOUNS = {"city", "state", "county", "town", "government", "province", "village"}
+# the word lists: data/words.toml, [speakers], with what each is for
+TITLE_WORDS = word_set("speakers", "title_words")
+PERSON_NOUNS = word_set("speakers", "person_nouns")
+PEOPLE_NOUNS = word_set("speakers", "people_nouns")
+ORG_NOUNS = word_set("speakers", "org_nouns")
+DOCUMENT_NOUNS = word_set("speakers", "document_nouns")
+PRESS_NOUNS = word_set("speakers", "press_nouns")
+PRESS_NAME_WORDS = word_set("speakers", "press_name_words")
+UNNAMED_SOURCES = word_set("speakers", "unnamed_sources")
+PARTIES = word_set("speakers", "parties")
+GOVERNMENT_NOUNS = word_set("speakers", "government_nouns")
 ORG_LABELS = {"ORG", "GPE", "NORP", "FAC", "LOC"}
-NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}  # after a name: "Donald Trump Jr."
+NAME_SUFFIXES = word_set("speakers", "name_suffixes")
 MALE = {"he", "him", "his", "himself"}
 FEMALE = {"she", "her", "hers", "herself"}
 _PRONOUN = {**dict.fromkeys(MALE, "he"), **dict.fromkeys(FEMALE, "she")}
@@ -345,21 +64,11 @@ class Person:
 
 
 # what the words before or in a name say of the pronoun it takes
-HE_WORDS = frozenset(
-    "mr mr. sir lord king prince congressman spokesman chairman businessman husband father "
-    "son brother uncle grandfather grandson nephew widower".split()
-)
-SHE_WORDS = frozenset(
-    "mrs mrs. ms ms. miss dame lady queen princess congresswoman spokeswoman chairwoman "
-    "businesswoman wife mother daughter sister aunt grandmother granddaughter niece "
-    "widow".split()
-)
+HE_WORDS = word_set("speakers", "he_words")
+SHE_WORDS = word_set("speakers", "she_words")
 # a relative named beside someone ("his wife, Michelle Obama", "her husband, Frank Fiorina"):
 # another person, however many words of the name they share
-KIN_WORDS = frozenset(
-    "wife husband son daughter brother sister mother father grandson granddaughter nephew "
-    "niece cousin uncle aunt spouse widow widower".split()
-)
+KIN_WORDS = word_set("speakers", "kin_words")
 
 
 def _pronoun_of(words: list[str]) -> str | None:
@@ -986,17 +695,12 @@ def _holds(a: list[int], i: int) -> bool:
 
 
 # short words a headline leaves in lower case ("Trump Says He Will Not Back Down on Taxes")
-_SMALL = frozenset(
-    "a an and as at but by for from if in nor of off on or per so the to up vs via with yet".split()
-)
+_SMALL = word_set("speakers", "headline_small")
 
 
 # words a long headline may leave in lower case beside the small ones, where a sentence
 # full of names would have a verb ("… Donations Slipped through the Cracks")
-_HEADLINE_LOWER = frozenset(
-    "where through about into over after before than when while who what how why not "
-    "is are was were be been has have had will would can could should this that".split()
-)
+_HEADLINE_LOWER = word_set("speakers", "headline_lower")
 
 
 def _title_lines(text: str) -> list[tuple[int, int]]:
@@ -1039,30 +743,9 @@ def _body_name_in(ent, body: set[tuple[str, ...]]):
     return None
 
 
-HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. miss dr dr. sir dame".split())
+HONORIFICS = word_set("speakers", "honorifics")
 # the words of a role or an office: a title holds one ("Former" or "Republican" alone is none)
-OFFICE_WORDS = (
-    (TITLE_WORDS | PERSON_NOUNS)
-    - HONORIFICS
-    - {
-        "former",
-        "incumbent",
-        "foreign",
-        "defense",
-        "defence",
-        "state",
-        "vice",
-        "prime",
-        "general",
-        "republican",
-        "democrat",
-        "man",
-        "woman",
-        "source",
-        "expert",
-        "head",
-    }
-)
+OFFICE_WORDS = (TITLE_WORDS | PERSON_NOUNS) - HONORIFICS - word_set("speakers", "not_offices")
 
 
 def _office(title: str | None) -> str | None:
@@ -1104,30 +787,9 @@ def _cut_at_break(ent):
 
 # words that end the name of a body, not of a person ("Clinton Foundation", "Muhammad Ali
 # Center", "Obama White House", "Swiss People's Party", "Hillary camp")
-BODY_HEADS = ORG_NOUNS | {
-    "foundation",
-    "center",
-    "centre",
-    "pac",
-    "coal",
-    "united",
-    "association",
-    "corporation",
-    "corp",
-    "inc",
-    "camp",
-    "museum",
-    "library",
-    "fund",
-    "trust",
-    "project",
-    "coalition",
-}
+BODY_HEADS = ORG_NOUNS | word_set("speakers", "body_heads")
 # verbs a headline glues to a name ("Said Comey", "Trump Wants", "Stated Stone")
-_GLUED_VERBS = frozenset(
-    "said says stated states wants wanted claims claimed tells told warns warned slams "
-    "blasts defends defended urges urged asks asked vows vowed".split()
-)
+_GLUED_VERBS = word_set("speakers", "glued_verbs")
 
 
 def _trim_verbs(ent):
