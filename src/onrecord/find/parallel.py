@@ -405,14 +405,15 @@ def _dask_client(address: str) -> Iterator[Any]:
     except ImportError:
         raise ParallelError(f"--dask needs Dask: {INSTALL_DASK}") from None
     if address.startswith("local:"):
+        import dask
+
         n = _local_workers(address)
+        spawn = dask.config.get("distributed.nanny.pre-spawn-environ", {})
+        blas = _blas_threads(max(1, default_workers() // n))
         with (
+            dask.config.set({"distributed.nanny.pre-spawn-environ": {**spawn, **blas}}),
             distributed.LocalCluster(
-                n_workers=n,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                env=_blas_threads(max(1, default_workers() // n)),
+                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
             ) as cluster,
             distributed.Client(cluster) as client,
         ):
@@ -429,7 +430,9 @@ def _dask_client(address: str) -> Iterator[Any]:
 def _blas_threads(n: int) -> dict[str, str]:
     """The environment that lets a worker's BLAS (numpy's, under spaCy's parser) use ``n``
     threads: Dask's nanny gives each worker one, which leaves a core idle where one worker
-    has the machine (7 to 15% slower, measured with ``--workers 1``)."""
+    has the machine (7 to 15% slower, measured with ``--workers 1``). It must be set before
+    the worker process starts (``distributed.nanny.pre-spawn-environ``): BLAS reads it once,
+    as numpy loads, and a nanny's ``env`` comes too late for that."""
     return {name: str(n) for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}
 
 
