@@ -249,18 +249,3 @@ def test_a_dask_worker_killed_mid_run_loses_nothing(corpus, one_process, cluster
     assert killed_after == [0]
     assert len(written) == len(one_process["articles"])  # (each article written once)
     assert _record(db) == one_process
-
-
-def test_a_local_cluster_worker_starts_with_the_cores_for_its_blas():
-    # BLAS reads its thread count once, as numpy loads: the variable must be in the
-    # environment the worker process starts with (/proc/self/environ), not set after
-    from onrecord.find.parallel import _dask_client, default_workers
-
-    def start_environ() -> dict[str, str]:
-        raw = open("/proc/self/environ", "rb").read().split(b"\0")
-        return dict(item.decode().split("=", 1) for item in raw if b"=" in item)
-
-    with _dask_client("local:1") as client:
-        (environ,) = client.run(start_environ).values()
-    assert environ.get("OPENBLAS_NUM_THREADS") == str(default_workers())
-    assert environ.get("OMP_NUM_THREADS") == str(default_workers())

@@ -405,15 +405,14 @@ def _dask_client(address: str) -> Iterator[Any]:
     except ImportError:
         raise ParallelError(f"--dask needs Dask: {INSTALL_DASK}") from None
     if address.startswith("local:"):
-        import dask
-
-        n = _local_workers(address)
-        spawn = dask.config.get("distributed.nanny.pre-spawn-environ", {})
-        blas = _blas_threads(max(1, default_workers() // n))
+        # (each worker keeps the one BLAS thread Dask's nanny gives it: two, on a machine
+        # whose client writes at the same time, made one worker 25% slower, not faster)
         with (
-            dask.config.set({"distributed.nanny.pre-spawn-environ": {**spawn, **blas}}),
             distributed.LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=_local_workers(address),
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
             ) as cluster,
             distributed.Client(cluster) as client,
         ):
@@ -425,15 +424,6 @@ def _dask_client(address: str) -> Iterator[Any]:
         raise ParallelError(f"cannot reach the Dask scheduler at {address}: {err}") from None
     with client:
         yield client
-
-
-def _blas_threads(n: int) -> dict[str, str]:
-    """The environment that lets a worker's BLAS (numpy's, under spaCy's parser) use ``n``
-    threads: Dask's nanny gives each worker one, which leaves a core idle where one worker
-    has the machine (7 to 15% slower, measured with ``--workers 1``). It must be set before
-    the worker process starts (``distributed.nanny.pre-spawn-environ``): BLAS reads it once,
-    as numpy loads, and a nanny's ``env`` comes too late for that."""
-    return {name: str(n) for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}
 
 
 def _local_workers(address: str) -> int:
