@@ -36,7 +36,11 @@ from ..read.sources import read_paths
 from ..read.text import IngestError
 from . import attribution, budget, confidence, context, nlp, speakers, tagger
 
-BATCH_SIZE = 32
+# articles spaCy parses at once: its memory while parsing grows with the batch (peak RSS on
+# 70 PolNeAR train texts, fast mode: 877 MB in batches of 32, 372 MB in batches of 8), its
+# speed does not here (150 texts, default mode: 33.9 and 31.6 s in 32s, 32.3 and 32.1 s in
+# 8s); benchmarks/scale.py memory
+BATCH_SIZE = 8
 # statements one article may have: PolNeAR's most is 214; a text with thousands (a list
 # of "according to X", a generated page) is no article, and its near-identical statements
 # would make the clustering of the record quadratic in them
