@@ -88,6 +88,8 @@ def test_speech_needs_a_cue_of_saying_and_a_content_that_says_something(lemma, c
         ("report", "was first reported", "clause", "speech"),
         ("demand", "is demanding", "phrase", "speech"),  # (no passive: "is demanding X")
         ("praise", "praised", "phrase", "speech"),
+        ("speak", "spoke of", "phrase", "other"),  # "spoke of the legacy of racism"
+        ("accuse", "has been accused of", "phrase", "speech"),  # the charge, by somebody
     ],
 )
 def test_a_topic_or_a_passive_report_of_a_phrase_is_other(lemma, cue, content, expected):

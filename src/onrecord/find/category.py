@@ -96,8 +96,9 @@ def category(
         # the lemma of a cue word's own form where the tagger's is none of them
         lemma = next((b for w in cue_words for b in sorted(_bases(w)) if b in _KNOWN_CUES), lemma)
     source = _words(mention)
-    # "was first reported", "have been mentioned" ("is demanding" is no passive)
-    passive = bool(_PASSIVE & set(cue_words)) and not cue_words[-1].endswith("ing")
+    # "was first reported", "have been mentioned" ("is demanding" is no passive; "has been
+    # accused of exaggerating" reports a charge, by somebody unnamed)
+    passive = bool(_PASSIVE & set(cue_words)) and not cue_words[-1].endswith(("ing", "of", "for"))
     head = _head(source) in FINDING_SOURCES  # a source that shows: "a Gallup poll", "new data"
     if lemma == "according" or cue_words[:2] == ["according", "to"]:
         return "finding" if head else "speech"
@@ -112,10 +113,17 @@ def category(
         return "belief"
     if lemma in UNSOURCED_FINDING_CUES and not source:
         return "finding"  # "it seems that …"
-    if content == "phrase" and (cue_words[-1:] in (["about"], ["of"], ["on"]) or passive):
+    if content == "phrase" and (_topic(lemma, cue_words) or passive):
         return "other"  # a topic ("spoke about her ties to black churches", "asked about
         # Trump's declaration"), or what was reported of it ("The issue was first reported")
     return "speech" if _speech(lemma, content) else "other"
+
+
+def _topic(lemma: str, cue_words: list[str]) -> bool:
+    """Whether a cue introduces what was spoken of, not what was said: "spoke about", "asked
+    about", "commented on", "spoke of" (not "accused of", which gives the charge)."""
+    last = cue_words[-1:]
+    return last in (["about"], ["on"]) or (last == ["of"] and lemma in ("speak", "talk"))
 
 
 def _speech(lemma: str, content: str | None) -> bool:
