@@ -59,3 +59,24 @@ def test_fast_mode_finds_beside_the_parse(monkeypatch):
     results = list(analyze(read_paths([str(SEEDS)]), mode="fast"))
     assert len(results) == 5 and any(r.statements for r in results)
     assert len(found_on) == 5 and threading.main_thread().name not in found_on
+
+
+def test_memory_zones_let_go_of_the_vocabulary_and_change_no_result(monkeypatch, tmp_path):
+    from onrecord.find import nlp, pipeline
+
+    articles = list(read_paths([str(SEEDS)]))
+    whole = _records(analyze(articles))  # (one zone: five articles)
+    monkeypatch.setattr(pipeline, "ZONE_ARTICLES", 2)  # zones of two: three of them
+    assert _records(analyze(articles)) == whole
+    # a word no text had: in the vocabulary while its article is parsed, gone after
+    word = "Qwzxyvorblund"
+    (tmp_path / "a.txt").write_text(
+        f'"The plan will work," Senator Ann {word} said on Monday in the capital.\n',
+        encoding="utf-8",
+    )
+    [new] = list(read_paths([str(tmp_path / "a.txt")]))
+    [result] = analyze([new])
+    assert result.statements and word in result.statements[0].speaker.name
+    assert word not in nlp.load().vocab.strings
+    monkeypatch.setattr(pipeline, "ZONE_CHARS", 1)  # a zone an article, by its text
+    assert [len(s) for s in pipeline._segments(articles)] == [1, 1, 1, 1, 1]

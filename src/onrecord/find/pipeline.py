@@ -21,6 +21,7 @@ one before (figures in the README):
 
 from __future__ import annotations
 
+import ctypes
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -41,6 +42,10 @@ from . import attribution, budget, confidence, context, nlp, speakers, tagger
 # speed does not here (150 texts, default mode: 33.9 and 31.6 s in 32s, 32.3 and 32.1 s in
 # 8s); benchmarks/scale.py memory
 BATCH_SIZE = 8
+# articles whose vocabulary spaCy keeps at once (a memory zone each): enough that a zone's
+# start and end (the two threads drained) cost nothing beside its work
+ZONE_ARTICLES = 256
+ZONE_CHARS = 4_000_000  # (and at most this much text read ahead)
 # statements one article may have: PolNeAR's most is 214; a text with thousands (a list
 # of "according to X", a generated page) is no article, and its near-identical statements
 # would make the clustering of the record quadratic in them
@@ -96,6 +101,33 @@ def analyze(
     """
     mode = Mode.of(mode)
     pipeline = nlp.load()
+    for segment in _segments(articles):
+        # what spaCy adds to its vocabulary for these articles (strings, lexemes) is let go
+        # once they are done: a run of millions keeps the memory of one segment
+        with pipeline.memory_zone():
+            yield from _analyze(segment, pipeline, batch_size, mode)
+        _trim_heap()
+
+
+def _segments(articles: Iterable[Article]) -> Iterator[list[Article]]:
+    """``articles`` in lists of :data:`ZONE_ARTICLES`, or fewer where their texts reach
+    :data:`ZONE_CHARS` (a segment is read before it is parsed)."""
+    segment: list[Article] = []
+    chars = 0
+    for article in articles:
+        segment.append(article)
+        chars += len(article.text)
+        if len(segment) >= ZONE_ARTICLES or chars >= ZONE_CHARS:
+            yield segment
+            segment, chars = [], 0
+    if segment:
+        yield segment
+
+
+def _analyze(
+    articles: Iterable[Article], pipeline, batch_size: int, mode: Mode
+) -> Iterator[Result]:
+    """:func:`analyze` over one segment of articles, every doc used and done within it."""
     pending: deque[Future] = deque()  # results in input order, at most a batch ahead
     with ThreadPoolExecutor(max_workers=1) as worker:  # (one worker: its tasks run in order)
 
@@ -166,6 +198,23 @@ def analyze(
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+
+def _trim_heap() -> None:
+    """Give the memory the C heap keeps free back to the system (glibc's ``malloc_trim``;
+    elsewhere nothing): spaCy's batches free hundreds of MB that glibc would otherwise hold
+    (docs/scale.md)."""
+    global _MALLOC_TRIM
+    if _MALLOC_TRIM is None:
+        try:
+            _MALLOC_TRIM = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _MALLOC_TRIM = False
+    if _MALLOC_TRIM:
+        _MALLOC_TRIM(0)
+
+
+_MALLOC_TRIM = None  # (glibc's malloc_trim once looked up; False where there is none)
 
 
 def _tag(view: str, end: float | None, seconds: float) -> tuple | budget.OverBudget:
