@@ -325,6 +325,28 @@ def test_the_incremental_record_equals_a_full_rebuild(db, tmp_path):
     assert 0 < per <= again.execute("SELECT COUNT(*) FROM statements").fetchone()[0]
 
 
+def test_the_update_in_small_batches_gives_the_clusters_of_one(db, tmp_path, monkeypatch):
+    # the statements waiting to be signed are clustered a batch at a time (bounded memory),
+    # as consecutive ingests would: batches of seven give the clusters of one batch
+    grown = _clusters(db)
+    n = db.execute("SELECT COUNT(*) FROM statements").fetchone()[0]
+    path = tmp_path / "batches.db"
+    db.execute("VACUUM INTO ?", (str(path),))
+    again = store.connect(path)
+    with again:
+        dedup.dissolve(
+            again, [r[0] for r in again.execute("SELECT DISTINCT cluster_id FROM statements")]
+        )
+        again.execute("DELETE FROM lsh_bands")
+        again.execute("DELETE FROM minhashes")
+    monkeypatch.setattr(dedup, "UPDATE_BATCH", 7)
+    assert n > 7 * 10  # (many batches)
+    dedup.update(again)
+    assert _clusters(again) == grown
+    assert again.execute("SELECT COUNT(*) FROM unsigned").fetchone()[0] == 0
+    assert again.execute("SELECT COUNT(*) FROM minhashes").fetchone()[0] == n
+
+
 def test_band_keys_are_stable_and_shared_by_equal_signatures():
     a, b, c = dedup.signatures(
         ["the vote will be very close", "the vote will be very close", "taxes rise in May again"]
