@@ -303,12 +303,8 @@ def _clusters(conn) -> list[list[str]]:
     return sorted(sorted(i for i, c in rows if c == cid) for cid in {c for _, c in rows})
 
 
-def test_the_incremental_record_equals_a_full_rebuild(db, tmp_path):
-    # the module's record grew in two ingests (seeds, then an edited copy): clustering
-    # everything again from scratch gives the same clusters
-    grown = _clusters(db)
-    assert any(len(c) > 1 for c in grown)
-    path = tmp_path / "again.db"
+def _unclustered_copy(db, path):
+    """A copy of the record at ``path`` with every cluster dissolved and nothing signed."""
     db.execute("VACUUM INTO ?", (str(path),))
     again = store.connect(path)
     with again:
@@ -317,6 +313,16 @@ def test_the_incremental_record_equals_a_full_rebuild(db, tmp_path):
         )
         again.execute("DELETE FROM lsh_bands")
         again.execute("DELETE FROM minhashes")
+    return again
+
+
+def test_the_incremental_record_equals_a_full_rebuild(db, tmp_path):
+    # the module's record grew in two ingests (seeds, then an edited copy): clustering
+    # everything again from scratch gives the same clusters
+    grown = _clusters(db)
+    assert any(len(c) > 1 for c in grown)
+    path = tmp_path / "again.db"
+    again = _unclustered_copy(db, path)
     dedup.update(again)
     assert _clusters(again) == grown
     # each statement is filed under its band keys once, and nothing waits to be signed
@@ -331,14 +337,7 @@ def test_the_update_in_small_batches_gives_the_clusters_of_one(db, tmp_path, mon
     grown = _clusters(db)
     n = db.execute("SELECT COUNT(*) FROM statements").fetchone()[0]
     path = tmp_path / "batches.db"
-    db.execute("VACUUM INTO ?", (str(path),))
-    again = store.connect(path)
-    with again:
-        dedup.dissolve(
-            again, [r[0] for r in again.execute("SELECT DISTINCT cluster_id FROM statements")]
-        )
-        again.execute("DELETE FROM lsh_bands")
-        again.execute("DELETE FROM minhashes")
+    again = _unclustered_copy(db, path)
     monkeypatch.setattr(dedup, "UPDATE_BATCH", 7)
     assert n > 7 * 10  # (many batches)
     dedup.update(again)
