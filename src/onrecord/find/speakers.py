@@ -89,6 +89,11 @@ def _name_words(text: str) -> list[str]:
     return [w for w in re.findall(r"[\w.-]+", text.lower()) if w not in TITLE_WORDS and w != "."]
 
 
+def _people(word: str) -> str:
+    """The stem a party or people is known by: "Republican" and "GOP" are one ("repub")."""
+    return "repub" if word.lower() == "gop" else _stem(word)
+
+
 def _stem(word: str) -> str:
     """Demonyms and countries share a stem: russia/russian, ukraine/ukrainian."""
     word = re.sub(r"['’]s$", "", word.lower())
@@ -144,8 +149,8 @@ class ArticleSpeakers:
         self._index_subjects()
         self.named_bodies = self._named_bodies()
         # the stems of the parties and peoples the article names ("repub", "russi")
-        self.peoples = {_stem(t.text) for t in doc if t.ent_type_ == "NORP"} | {
-            _stem(w) for w in PARTIES
+        self.peoples = {_people(t.text) for t in doc if t.ent_type_ == "NORP"} | {
+            _people(w) for w in PARTIES
         }
         self._pronouns_from_use()
 
@@ -304,6 +309,11 @@ class ArticleSpeakers:
         inner = [t.text for t in ent if t.lower_ in TITLE_WORDS and t.text[:1].isupper()]
         words = [t.text for t in toks] + inner
         return " ".join(words) if words else None
+
+    def _org_like_at(self, i: int):
+        """The entity of :data:`ORG_LABELS` that holds token ``i``, or None."""
+        k = bisect_left(self.org_like_starts, i + 1) - 1
+        return self.org_like[k] if k >= 0 and i < self.org_like[k].end else None
 
     def _org_like_in(self, span) -> list:
         """The entities of :data:`ORG_LABELS` wholly inside ``span``, in text order."""
@@ -526,8 +536,8 @@ class ArticleSpeakers:
             if prep.dep_ == "prep" and prep.lower_ == "of":
                 place = next((c for c in prep.children if c.dep_ == "pobj"), None)
                 if place is not None and place.ent_type_ == "GPE":
-                    k = bisect_left(self.org_like_starts, place.i + 1) - 1  # (the one holding it)
-                    return _strip_det(self.org_like[k].text) if k >= 0 else None
+                    ent = self._org_like_at(place.i)
+                    return _strip_det(ent.text) if ent is not None else None
         return None
 
     def _headline_person(self, span) -> Person | None:
@@ -612,7 +622,7 @@ class ArticleSpeakers:
             if tok.lower_ == "they":
                 return self._plural_antecedent(tok, depth + 1) if depth < 4 else (None, "group")
             if tok.ent_type_ == "ORG" and i not in self.by_token:
-                ent = next((e for e in self._org_like_in(tok.sent) if e.start <= i < e.end), None)
+                ent = self._org_like_at(i)
                 if ent is not None and ent.label_ == "ORG":
                     # not past people named after it ("The Associated Press interviewed 20
                     # crew members. They described …": they are the crew members)
@@ -636,14 +646,12 @@ class ArticleSpeakers:
         }
         # its party or people ("Republican", "Russian"): a person whose titles name another
         # ("Libertarian presidential nominee") is not the one meant
-        peoples = {_stem(t.text) for t in span if t.ent_type_ == "NORP" or t.lower_ in PARTIES}
-        peoples = {"repub" if p == "gop" else p for p in peoples}  # (the GOP is Republican)
+        peoples = {_people(t.text) for t in span if t.ent_type_ == "NORP" or t.lower_ in PARTIES}
         best, best_key = None, None
         for person in self.people:
             if person is other_than:
                 continue
-            theirs = {_stem(w) for t in person.titles for w in t.split()} & self.peoples
-            theirs = {"repub" if p == "gop" else p for p in theirs}
+            theirs = {_people(w) for t in person.titles for w in t.split()} & self.peoples
             if peoples and theirs and not peoples & theirs:
                 continue
             before = bisect_left(person.mentions, head.i)  # (mentions are in text order)
