@@ -249,3 +249,33 @@ def test_a_dask_worker_killed_mid_run_loses_nothing(corpus, one_process, cluster
     assert killed_after == [0]
     assert len(written) == len(one_process["articles"])  # (each article written once)
     assert _record(db) == one_process
+
+
+_FAULTS = """
+import resource, sys
+import numpy
+from onrecord.find import parallel
+
+def faults():
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    for _ in range(200):
+        numpy.ones(2**17)  # (1 MB, written through, freed at once)
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+eager = faults()
+parallel._undo_eager_trim()
+print(eager, faults())
+"""
+
+
+def test_a_dask_workers_eager_heap_trimming_is_undone():
+    # Dask starts its workers with MALLOC_TRIM_THRESHOLD_=65536, which also fixes glibc's
+    # mmap threshold at 128 KB: every 1 MB array is a fresh mapping, its pages faulted in
+    # anew (256 each). Once undone, the heap keeps such blocks for the next.
+    env = {**os.environ, "MALLOC_TRIM_THRESHOLD_": "65536"}
+    out = subprocess.run(
+        [sys.executable, "-c", _FAULTS], env=env, capture_output=True, text=True, check=True
+    )
+    eager, undone = map(int, out.stdout.split())
+    assert eager > 200 * 200
+    assert undone < 2_000
