@@ -138,6 +138,7 @@ def _same_person(name: str | None, right: str | None) -> bool:
         return name == right
 
     def fold(n: str) -> list[str]:  # "Holtz-Eakin" is "Holtz Eakin", "O’Neill" "O'Neill"
+        n = re.sub(r"\s*\([^)]*\)", "", n)  # (a label's note: "USA TODAY (analysis)")
         return n.lower().replace("-", " ").replace("\u2019", "'").split()
 
     words, full = fold(name), fold(right)
@@ -164,6 +165,7 @@ def score(args) -> int:
     rights = [_speaker_right(labels[k], drawn[k], now[k]) for k in real]
     known = [r for r in rights if r is not None]
     report["speaker_accuracy"] = round(sum(known) / len(known), 4) if known else None
+    report["speaker_right"] = f"{sum(known)} of {len(known)}"
     report["speaker_unknown"] = len(rights) - len(known)
     predicted = {k: now[k].get("category") for k in found}
     if any(predicted.values()):

@@ -406,3 +406,69 @@ def test_one_party_member_unnamed_is_no_party(extract):
     for words in ("The gap is too wide", "Polls are misleading"):
         s = _by_content(stmts, words)
         assert (s.speaker.name, s.speaker.kind) == (None, "anonymous")
+
+
+def test_the_writer_named_at_the_foot_is_the_i_of_the_narration(extract):
+    stmts = extract(
+        "I grew up on a farm in Ohio.\n\n"
+        "I believe that small towns have been forgotten by both parties.\n\n"
+        'My neighbor once told me, "I think nobody in Washington listens."\n\n'
+        "Jane Whitcombe is a novelist and teaches writing at Oberlin College."
+    )
+    writer = _by_content(stmts, "small towns have been forgotten").speaker
+    assert writer.name == "Jane Whitcombe"
+    # an "I" inside quotation marks is whoever is quoted, never the writer
+    assert all(
+        s.speaker.name != "Jane Whitcombe"
+        for s in stmts
+        if "nobody in Washington" in s.content_text
+    )
+    # no note at the foot: nobody to give the "I" to
+    [alone] = [
+        s
+        for s in extract("I believe that small towns have been forgotten by both parties.")
+        if "small towns" in s.content_text
+    ]
+    assert alone.speaker.name is None
+
+
+def test_a_document_is_its_authors(extract):
+    stmts = extract(
+        "Taxes would rise for some families, according to an analysis by Lily Batchelder, "
+        "a former Senate aide, whose conclusions were seconded by the Tax Foundation.\n\n"
+        "Donations hit $1 billion, a USA TODAY analysis of campaign-finance reports shows.\n\n"
+        "The Real Clear Politics average of recent polls shows that Clinton leads by three.\n\n"
+        "A new ad from Donald Trump's presidential campaign is seizing on the remarks.\n\n"
+        "The ad then says that the economy is failing."
+    )
+    assert _by_content(stmts, "Taxes would rise").speaker.name == "Lily Batchelder"
+    assert _by_content(stmts, "Donations hit").speaker.name == "USA TODAY"
+    assert _by_content(stmts, "Clinton leads").speaker.name == "Real Clear Politics"
+    later = _by_content(stmts, "the economy is failing").speaker
+    assert (later.name, later.kind) == ("Donald Trump's presidential campaign", "organisation")
+
+
+def test_a_role_is_the_person_given_that_title_or_named_next(extract):
+    stmts = extract(
+        "Connecticut's tax commissioner says an internal review found no leak.\n\n"
+        "Kevin Sullivan says he instructed staff Monday to check the records.\n\n"
+        "Donald Trump said the leak was a disgrace.\n\n"
+        "The commissioner said that the review would take a week."
+    )
+    assert _by_content(stmts, "an internal review").speaker.name == "Kevin Sullivan"
+    # a role goes to nobody whose title does not hold it, however prominent
+    stmts = extract(
+        "Donald Trump said the leak was a disgrace.\n\n"
+        "Trump said that he would sue.\n\n"
+        "The sheriff said that nobody had been arrested."
+    )
+    sheriff = _by_content(stmts, "nobody had been arrested").speaker
+    assert (sheriff.name, sheriff.kind) == (None, "anonymous")
+
+
+def test_his_campaign_is_the_named_persons(extract):
+    stmts = extract(
+        "Mr. Tom Clarke bought the park in 2014.\n\n"
+        "His nonprofit group said that it would keep the trails open."
+    )
+    assert _by_content(stmts, "keep the trails open").speaker.name == "Tom Clarke's group"

@@ -34,6 +34,7 @@ from .words import given_names, word_set
 # the word lists: data/words.toml, [speakers], with what each is for
 TITLE_WORDS = word_set("speakers", "title_words")
 PERSON_NOUNS = word_set("speakers", "person_nouns")
+ROLE_NOUNS = word_set("speakers", "role_nouns")
 PEOPLE_NOUNS = word_set("speakers", "people_nouns")
 ORG_NOUNS = word_set("speakers", "org_nouns")
 DOCUMENT_NOUNS = word_set("speakers", "document_nouns")
@@ -396,6 +397,8 @@ class ArticleSpeakers:
                 sp.kind = (
                     "group" if ent.label_ == "NORP" and head.tag_ == "NNPS" else "organisation"
                 )
+            elif author := self._document_author(head):
+                sp.name, sp.kind = author  # "an analysis by Lily Batchelder", "a USA TODAY poll"
             elif place := self._government_of(head):
                 sp.name, sp.kind = place, "organisation"  # "the city of Phoenix"
             elif body := self._body_named(span, head):
@@ -403,7 +406,9 @@ class ArticleSpeakers:
             elif head.tag_ in ("NNS", "NNPS"):
                 sp.name, sp.kind = _strip_det(span.text), "group"
             elif head.lower_ in ORG_NOUNS and _definite(span):
-                sp.name, sp.kind = _strip_det(span.text), "organisation"
+                owner = self._owner(head)  # "her campaign": Hillary Clinton's campaign
+                sp.name = f"{owner.name}'s {head.lower_}" if owner else _strip_det(span.text)
+                sp.kind = "organisation"
             elif head.lower_ in PERSON_NOUNS and _definite(span):
                 person = self._described(span, head, other_than=named_in)
                 if person is None and named_in is None:  # (not "Trump's lawyer": his)
@@ -413,6 +418,13 @@ class ArticleSpeakers:
                 sp.name, sp.kind = (person.name if person else None), "person"
                 if person is None:
                     sp.kind = "anonymous"
+            elif head.lower_ in ROLE_NOUNS and _definite(span) and head.pos_ == "NOUN":
+                person = self._titled(head) or (
+                    self._named_next(head) if named_in is None else None
+                )
+                if person is not None:
+                    self.resolved[head.i] = person
+                sp.name, sp.kind = (person.name, "person") if person else (None, "anonymous")
             elif head.pos_ == "PROPN" or head.ent_type_:
                 sp.name, sp.kind = _strip_det(span.text), "organisation"
             elif (
@@ -445,7 +457,10 @@ class ArticleSpeakers:
                 continue
             before = self.doc[head.left_edge.i : head.i + 1]  # its words up to the noun
             orgs = [e for e in self._org_like_in(before) if e.label_ == "ORG"]
-            if orgs:
+            author = self._document_author(head)
+            if author is not None and author[1] == "organisation":  # "A new ad from Donald
+                out.setdefault(head.lower_, []).append((head.i, author[0]))  # Trump's campaign"
+            elif orgs:
                 out.setdefault(head.lower_, []).append((head.i, _strip_det(orgs[-1].text)))
             elif head.lower_ in ORG_NOUNS and any(
                 c.dep_ == "compound" and c.pos_ == "PROPN" for c in head.lefts
@@ -475,6 +490,59 @@ class ArticleSpeakers:
         if head.lower_ in ORG_NOUNS and not any(t.pos_ == "PROPN" for t in span):
             return self._recent_body(head)  # (not "the Obama administration": named there)
         return None
+
+    def _document_author(self, head: Token) -> tuple[str, str] | None:
+        """Whose a poll, a study or a report is, where the mention says: the person,
+        organisation or named body it is by or from ("an analysis by Lily Batchelder, a
+        former aide …, whose conclusions were seconded by the Tax Foundation" is hers, not
+        the seconder's; "a new ad from Donald Trump's presidential campaign"), else
+        the organisation named before the noun ("The Real Clear Politics average"), else the
+        proper name it is compounded with ("a USA TODAY analysis", "a Trump ad": the person
+        where the article gives them a full name, else the name's firm). None for
+        any other noun, and where the mention names nobody."""
+        if head.pos_ != "NOUN" or head.lower_ not in DOCUMENT_NOUNS:
+            return None
+        for prep in head.children:
+            if prep.dep_ != "prep" or prep.lower_ not in ("by", "from"):
+                continue
+            for obj in prep.children:
+                if obj.dep_ == "pobj" and obj.i in self.by_token:
+                    return self.by_token[obj.i].name, "person"
+                ent = self._org_like_at(obj.i) if obj.dep_ == "pobj" else None
+                if ent is not None and ent.label_ == "ORG":
+                    return _strip_det(ent.text), "organisation"
+                if obj.dep_ == "pobj" and obj.lower_ in ORG_NOUNS and self._owned(obj):
+                    body = tidy_name(_strip_det(self.doc[obj.left_edge.i : obj.i + 1].text))
+                    return (body, "organisation") if body else None  # "from Trump's campaign"
+        before = self.doc[head.left_edge.i : head.i]
+        orgs = [e for e in self._org_like_in(before) if e.label_ == "ORG"]
+        if orgs:
+            return _strip_det(orgs[-1].text), "organisation"
+        names = [c for c in head.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        if not names:
+            return None
+        person = next((self.by_token[c.i] for c in names if c.i in self.by_token), None)
+        if person is not None and len(person.words) > 1:  # (not "A Bloomberg poll": the firm)
+            return person.name, "person"
+        run = self.doc[min(c.left_edge.i for c in names) : max(c.i for c in names) + 1]
+        return (tidy_name(run.text), "organisation") if tidy_name(run.text) else None
+
+    def _owner(self, noun: Token) -> Person | None:
+        """The person "his" or "her" before a body noun stands for ("her campaign", "his
+        administration"), where the article names them and says they are a he or a she."""
+        poss = next((c for c in noun.lefts if c.dep_ == "poss" and c.lower_ in MALE | FEMALE), None)
+        person = self._antecedent(poss) if poss is not None else None
+        # (only someone the article says is a he or a she: the body is named after them)
+        known = person is not None and person is not UNNAMED and person.pronoun is not None
+        return person if known and person.pronoun == _PRONOUN[poss.lower_] else None
+
+    def _owned(self, noun: Token) -> bool:
+        """Whether a body noun is a named person's or organisation's ("Donald Trump's
+        presidential campaign", "the Clinton campaign"), not anyone's ("a campaign")."""
+        return any(
+            c.dep_ in ("poss", "compound") and (c.i in self.by_token or c.ent_type_ == "ORG")
+            for c in noun.lefts
+        )
 
     def _recent_body(self, head: Token) -> str | None:
         """The organisation "the union", "the agency" stands for: the last one named in the
@@ -670,6 +738,17 @@ class ArticleSpeakers:
                 best, best_key = person, key
         return best
 
+    def _titled(self, head: Token) -> Person | None:
+        """The person named before ``head`` with a title that holds its noun ("Sheriff
+        Jane Roe", "Roe, the county sheriff" for "the sheriff"), the latest named first."""
+        named = [
+            (person.mentions[before - 1], person)
+            for person in self.people
+            if (before := bisect_left(person.mentions, head.i))
+            and any(head.lower_ in t.lower().split() for t in person.titles)
+        ]
+        return max(named, key=lambda x: x[0])[1] if named else None
+
     def _prominent(self) -> Person | None:
         return self.most
 
@@ -856,16 +935,55 @@ def resolve(doc: Doc, statements: list[Statement]) -> ArticleSpeakers:
         if stmt.speaker.span is None:
             continue
         speakers.resolve(stmt)
-    _first_person_quoted(doc, statements)
+    _first_person_quoted(doc, statements, _writer(doc, speakers))
     return speakers
 
 
-def _first_person_quoted(doc: Doc, statements: list[Statement]) -> None:
+def _writer(doc: Doc, speakers: ArticleSpeakers) -> str | None:
+    """The person who wrote the article in the first person, where its foot says who they
+    are, as opinion pages do ("Charlotte Meehan is playwright-in-residence at Wheaton
+    College …"): one of its last two paragraphs, short, opens with a person's name that is
+    the subject of "is" (or "was", "writes", "teaches", "serves"). None elsewhere: an
+    article that names its writer nowhere has no writer to give an "I" to."""
+    text = nlp.text_of(doc)
+    lines = [m for m in re.finditer(r"[^\n]+", text) if m.group().strip()][-2:]
+    for line in reversed(lines):
+        lead = line.start() + len(line.group()) - len(line.group().lstrip(" —–-*_"))
+        span = doc.char_span(lead, line.end(), alignment_mode="expand")
+        if span is None or len(span) > WRITER_LINE_WORDS or not span.ents:
+            continue
+        ent = span.ents[0]
+        if (
+            ent.start == span.start
+            and ent.label_ == "PERSON"
+            and ent.root.dep_ == "nsubj"
+            and ent.root.head.lemma_ in WRITER_VERBS
+        ):
+            person = speakers.by_token.get(ent.root.i)
+            return person.name if person is not None else tidy_name(ent.text) or None
+    return None
+
+
+def _inside_quotes(text: str, pos: int) -> bool:
+    """Whether the character at ``pos`` is inside quotation marks opened in its paragraph
+    (more opening curly marks than closing ones before it, or an odd number of straight
+    ones)."""
+    before = text[text.rfind("\n", 0, pos) + 1 : pos]
+    return before.count("\u201c") > before.count("\u201d") or before.count('"') % 2 == 1
+
+
+WRITER_LINE_WORDS = 80  # (a writer's note is a line or two; a longer paragraph is the story)
+WRITER_VERBS = {"be", "write", "teach", "serve", "work", "direct", "lead", "run"}
+
+
+def _first_person_quoted(doc: Doc, statements: list[Statement], writer: str | None = None) -> None:
     """An "I" inside the words someone is quoted saying is that someone: "PENCE: … And I
     think his tweet was …", "'I told him no,' Trump said" (the "I think" and "I told" are
     the quoted person's too). Only where the quoted statement's speaker is a named person and
     the "I" lies in its quoted words (a direct or mixed quote, or a transcript turn); a
-    quoted "I" that no such statement holds, in a transcript, is the latest turn's speaker."""
+    quoted "I" that no such statement holds, in a transcript, is the latest turn's speaker.
+    An "I" outside every quotation is the article's ``writer`` (see :func:`_writer`), where
+    its foot names one."""
     quoted = [
         s
         for s in statements
@@ -896,3 +1014,5 @@ def _first_person_quoted(doc: Doc, statements: list[Statement]) -> None:
             )
         if around is not None and around.speaker.name:
             sp.name, sp.kind = around.speaker.name, "person"
+        elif around is None and writer and not _inside_quotes(text, sp.span[0]):
+            sp.name, sp.kind = writer, "person"  # "I know all about Donald Trump …"
