@@ -78,8 +78,8 @@ def sample(args) -> int:
         for s in stmts:
             d = schema.statement_json(s)
             drawn.append((path.name, text, d))
-    if args.exclude:  # a second set: none of the statements the first one labels
-        taken = {json.loads(line)["key"] for line in args.exclude.open()}
+    if args.exclude:  # a further set: none of the statements the others label
+        taken = {json.loads(line)["key"] for path in args.exclude for line in path.open()}
         drawn = [d for d in drawn if key(d[0], d[2]["content"]["spans"]) not in taken]
     rng = random.Random(args.seed)
     picked = rng.sample(drawn, min(args.n, len(drawn)))
@@ -220,7 +220,12 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--n", type=int, default=330)
     s.add_argument("--seed", type=int, default=25)
     s.add_argument("--out", type=Path, required=True)
-    s.add_argument("--exclude", type=Path, help="a sample whose statements are not drawn again")
+    s.add_argument(
+        "--exclude",
+        type=Path,
+        action="append",
+        help="a sample whose statements are not drawn again (may be given more than once)",
+    )
     c = sub.add_parser("score", help="score the extractor now against the labels")
     c.add_argument("--dev", type=Path, default=DEV)
     c.add_argument("--sample", type=Path, default=FIXTURES / "sample.jsonl")

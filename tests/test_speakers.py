@@ -472,3 +472,19 @@ def test_his_campaign_is_the_named_persons(extract):
         "His nonprofit group said that it would keep the trails open."
     )
     assert _by_content(stmts, "keep the trails open").speaker.name == "Tom Clarke's group"
+
+
+def test_the_fund_is_the_body_named_with_its_noun_or_nobody(extract):
+    stmts = extract(
+        "The International Monetary Fund cut its forecast for the United States on Tuesday.\n\n"
+        "Growth slowed in the spring. Investment was weak. Inventories were slim. Exports "
+        "fell. Consumers held up. Wages rose. Prices were flat.\n\n"
+        "The fund warned that the exit of Britain will raise many questions.\n\n"
+        "The U.S. Court of Appeals for the Sixth Circuit heard the case in May.\n\n"
+        "The district court said that the state had broken the law."
+    )
+    fund = _by_content(stmts, "raise many questions").speaker
+    assert (fund.name, fund.kind) == ("International Monetary Fund", "organisation")
+    # "the district court" is no other court named before
+    court = _by_content(stmts, "broken the law").speaker
+    assert court.name == "district court"

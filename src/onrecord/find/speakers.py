@@ -409,6 +409,8 @@ class ArticleSpeakers:
                 owner = self._owner(head)  # "her campaign": Hillary Clinton's campaign
                 sp.name = f"{owner.name}'s {head.lower_}" if owner else _strip_det(span.text)
                 sp.kind = "organisation"
+                if not owner and " " not in sp.name and sp.name.islower():
+                    sp.name, sp.kind = None, "anonymous"  # "the bank" of no bank named: no name
             elif head.lower_ in PERSON_NOUNS and _definite(span):
                 person = self._described(span, head, other_than=named_in)
                 if person is None and named_in is None:  # (not "Trump's lawyer": his)
@@ -456,7 +458,9 @@ class ArticleSpeakers:
             if head.lower_ not in nouns or head.pos_ != "NOUN":
                 continue
             before = self.doc[head.left_edge.i : head.i + 1]  # its words up to the noun
-            orgs = [e for e in self._org_like_in(before) if e.label_ == "ORG"]
+            orgs = [  # (not the noun alone taken for a name: "Bank executives")
+                e for e in self._org_like_in(before) if e.label_ == "ORG" and len(before) > 1
+            ]
             author = self._document_author(head)
             if author is not None and author[1] == "organisation":  # "A new ad from Donald
                 out.setdefault(head.lower_, []).append((head.i, author[0]))  # Trump's campaign"
@@ -482,7 +486,13 @@ class ArticleSpeakers:
             return _strip_det(orgs[-1].text)
         if orgs or not _definite(span) or any(t.dep_ == "poss" for t in span):
             return None
-        earlier = [name for i, name in self.named_bodies.get(head.lower_, ()) if i < head.i]
+        # (with the mention's own words: "the district court" is no Court of Appeals)
+        own = {c.lower_ for c in head.lefts if c.dep_ in ("compound", "amod")}
+        earlier = [
+            name
+            for i, name in self.named_bodies.get(head.lower_, ())
+            if i < head.i and own <= set(name.lower().split())
+        ]
         if earlier:
             return earlier[-1]
         if head.lower_ in PRESS_NOUNS:  # "… reported by The Washington Post. The newspaper"
@@ -545,16 +555,22 @@ class ArticleSpeakers:
         )
 
     def _recent_body(self, head: Token) -> str | None:
-        """The organisation "the union", "the agency" stands for: the last one named in the
-        five sentences before whose name holds the noun ("the House Oversight Committee" for
-        "the committee"); else the one organisation named in its sentence and the one before
-        ("The Association of Flight Attendants … the union wrote"), where it is the only
-        one."""
-        holding = self._orgs_before(head, 5)
-        for ent in holding:
-            if head.lower_ in (t.lower_ for t in ent):
+        """The organisation "the union", "the agency" stands for: the last one named before
+        it in the article whose name holds its words ("the House Oversight Committee" for
+        "the committee", "the International Monetary Fund" for "the fund"); else the one
+        organisation named in its sentence and the one before ("The Association of Flight
+        Attendants … the union wrote"), where it is the only one."""
+        # (its other words too: "the district court" is no "U.S. Court of Appeals"; and a
+        # name that is the noun alone, "Bank", names nothing)
+        own = {c.lower_ for c in head.lefts if c.dep_ in ("compound", "amod")}
+        for ent in self._orgs_before(head, len(self.sent_starts)):
+            if own | {head.lower_} <= {t.lower_ for t in ent} and len(ent) > 1:
                 return _strip_det(ent.text)
-        near = {_strip_det(e.text) for e in self._orgs_before(head, 1)}
+        near = {
+            _strip_det(e.text)
+            for e in self._orgs_before(head, 1)
+            if e.text.lower() != head.lower_ and own <= {t.lower_ for t in e}
+        }
         return near.pop() if len(near) == 1 else None
 
     def _orgs_before(self, head: Token, sentences: int) -> Iterator:
