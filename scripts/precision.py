@@ -174,11 +174,9 @@ def score(args) -> int:
         )
         report["category_confusion"] = {f"{g} as {p}": n for (g, p), n in sorted(pairs.items())}
         speech = [k for k in found if predicted[k] == "speech"]
-        report["speech_precision"] = (
-            round(sum(labels[k]["category"] == "speech" for k in speech) / len(speech), 4)
-            if speech
-            else None
-        )
+        right = sum(labels[k]["category"] == "speech" for k in speech)
+        report["speech_precision"] = round(right / len(speech), 4) if speech else None
+        report["speech_right"] = f"{right} of {len(speech)}"
     conf = {k: now[k].get("confidence") for k in found}
     for floor in (0.5, 0.8):
         high = [k for k in found if conf[k] is not None and conf[k] >= floor]

