@@ -487,7 +487,7 @@ class ArticleSpeakers:
         if orgs or not _definite(span) or any(t.dep_ == "poss" for t in span):
             return None
         # (with the mention's own words: "the district court" is no Court of Appeals)
-        own = {c.lower_ for c in head.lefts if c.dep_ in ("compound", "amod")}
+        own = _modifiers(head)
         earlier = [
             name
             for i, name in self.named_bodies.get(head.lower_, ())
@@ -515,13 +515,13 @@ class ArticleSpeakers:
         for prep in head.children:
             if prep.dep_ != "prep" or prep.lower_ not in ("by", "from"):
                 continue
-            for obj in prep.children:
-                if obj.dep_ == "pobj" and obj.i in self.by_token:
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                if obj.i in self.by_token:
                     return self.by_token[obj.i].name, "person"
-                ent = self._org_like_at(obj.i) if obj.dep_ == "pobj" else None
+                ent = self._org_like_at(obj.i)
                 if ent is not None and ent.label_ == "ORG":
                     return _strip_det(ent.text), "organisation"
-                if obj.dep_ == "pobj" and obj.lower_ in ORG_NOUNS and self._owned(obj):
+                if obj.lower_ in ORG_NOUNS and self._owned(obj):
                     body = tidy_name(_strip_det(self.doc[obj.left_edge.i : obj.i + 1].text))
                     return (body, "organisation") if body else None  # "from Trump's campaign"
         before = self.doc[head.left_edge.i : head.i]
@@ -562,7 +562,7 @@ class ArticleSpeakers:
         Attendants … the union wrote"), where it is the only one."""
         # (its other words too: "the district court" is no "U.S. Court of Appeals"; and a
         # name that is the noun alone, "Bank", names nothing)
-        own = {c.lower_ for c in head.lefts if c.dep_ in ("compound", "amod")}
+        own = _modifiers(head)
         for ent in self._orgs_before(head, len(self.sent_starts)):
             if own | {head.lower_} <= {t.lower_ for t in ent} and len(ent) > 1:
                 return _strip_det(ent.text)
@@ -778,6 +778,11 @@ class ArticleSpeakers:
 
     def titles(self) -> dict[str, list[str]]:
         return {p.name: p.titles for p in self.people}
+
+
+def _modifiers(noun: Token) -> set[str]:
+    """The words a noun is qualified by before it ("district" of "the district court")."""
+    return {c.lower_ for c in noun.lefts if c.dep_ in ("compound", "amod")}
 
 
 def _latest_first(lists: tuple[list[int], ...], lo: int, hi: int) -> Iterator[int]:
