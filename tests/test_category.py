@@ -117,6 +117,10 @@ def test_a_belief_or_a_finding_whatever_the_shape():
             "phrase",  # a relative clause inside a noun phrase
         ),
         ("She criticized Clinton.", "Clinton", "word"),
+        ("Obama barely mentioned climate change.", "climate change", "word"),  # a topic
+        ("Ivanka Trump noted the rule.", "the rule", "word"),
+        ("He denied that he knew.", "that he knew", "clause"),  # (short, with a verb)
+        ("She praised the new tax plan.", "the new tax plan", "phrase"),  # (four words)
         (
             "Doctor Says Clinton Hid Past Health Problems From Public",
             "Clinton Hid Past Health Problems From Public",

@@ -159,6 +159,9 @@ def _head(words: list[str]) -> str | None:
     return out
 
 
+# a content of this many words or fewer and no verb names a topic, not what was said: of
+# such indirect contents in the three precision sets, 4 of 39 were somebody's statement
+STUB_WORDS = 3
 _QUESTION_WORDS = frozenset("how why what whether if when where who whom".split())
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 
@@ -168,7 +171,8 @@ def shape(tokens, quoted: bool) -> str:
     (``quoted``: the statement quotes words), ``headline`` (three or more words of four
     letters or more, nearly all capitalised: a title line, not a report), ``question`` ("how
     ...", "whether ..."), ``clause`` (a verb with a subject at its top: "that taxes will
-    rise"), ``infinitive`` ("to act", "Congress to act"), ``word`` (one word: "Clinton") or
+    rise"), ``infinitive`` ("to act", "Congress to act"), ``word`` (one word, or up to
+    :data:`STUB_WORDS` with no verb: "Clinton", "the rule", "climate change") or
     ``phrase`` (none of these: "her proposals to benefit small businesses").
 
     The top of a content is its tokens whose head lies outside it (or is themselves): a
@@ -183,6 +187,8 @@ def shape(tokens, quoted: bool) -> str:
         return "headline"
     if words[0].lower_ in _QUESTION_WORDS:
         return "question"
+    if len(words) <= STUB_WORDS and not any(t.pos_ in ("VERB", "AUX") for t in words):
+        return "word"  # "noted the rule", "barely mentioned climate change": a topic named
     inside = {t.i for t in tokens}
     top = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
     verbs = [t for t in top if t.pos_ in ("VERB", "AUX")]
