@@ -88,6 +88,14 @@ def test_organisation_spellings_merge_but_not_across_kinds():
     ]
     groups = group_names([("Reuters", "organisation"), ("Reuters", "person")])
     assert len(groups) == 2
+    # a possessive before a common noun is the same body; a name's own "'s" is its name
+    names = ["Clinton campaign", "Clinton\u2019s campaign", "Trump's campaign", "Trump campaign"]
+    names.append("Mrs. Clinton's campaign")
+    assert grouped(names, kind="organisation") == [
+        ["Clinton campaign", "Clinton\u2019s campaign", "Mrs. Clinton's campaign"],
+        ["Trump campaign", "Trump's campaign"],
+    ]
+    assert len(grouped(["McDonald's Corp.", "McDonald Corp."], kind="organisation")) == 2
 
 
 def test_person_name_parts():

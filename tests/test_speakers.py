@@ -472,6 +472,13 @@ def test_his_campaign_is_the_named_persons(extract):
         "His nonprofit group said that it would keep the trails open."
     )
     assert _by_content(stmts, "keep the trails open").speaker.name == "Tom Clarke's group"
+    # of nobody the article says is a he: no name, rather than one called "His group"
+    stmts = extract(
+        "Pat Morgan bought the park in 2014.\n\n"
+        "His nonprofit group said that it would keep the trails open."
+    )
+    group = _by_content(stmts, "keep the trails open").speaker
+    assert (group.name, group.kind) == (None, "anonymous")
 
 
 def test_the_fund_is_the_body_named_with_its_noun_or_nobody(extract):
@@ -488,3 +495,18 @@ def test_the_fund_is_the_body_named_with_its_noun_or_nobody(extract):
     # "the district court" is no other court named before
     court = _by_content(stmts, "broken the law").speaker
     assert court.name == "district court"
+
+
+def test_a_share_of_voters_is_a_group_not_an_organisation(extract):
+    stmts = extract(
+        "A new poll of 1,000 voters was released on Monday.\n\n"
+        "Sixty-three percent of voters said that the economy was their first concern.\n\n"
+        "About four in 10 voters said that they would not vote at all.\n\n"
+        "Two Democratic senators said that the poll was wrong."
+    )
+    for words in ("the economy was their first concern", "they would not vote at all"):
+        share = _by_content(stmts, words).speaker
+        assert share.kind == "group" and share.name, share
+    # a count of people is no share
+    two = _by_content(stmts, "the poll was wrong").speaker
+    assert two.name == "Two Democratic senators"

@@ -41,6 +41,39 @@ DOCUMENT_NOUNS = word_set("speakers", "document_nouns")
 PRESS_NOUNS = word_set("speakers", "press_nouns")
 PRESS_NAME_WORDS = word_set("speakers", "press_name_words")
 UNNAMED_SOURCES = word_set("speakers", "unnamed_sources")
+SHARE_WORDS = {
+    "half",
+    "majority",
+    "minority",
+    "plurality",
+    "third",
+    "thirds",
+    "quarter",
+    "quarters",
+    "three-quarters",
+    "two-thirds",
+    "percent",
+}
+SHARE_LEADS = {
+    "about",
+    "almost",
+    "nearly",
+    "roughly",
+    "just",
+    "only",
+    "some",
+    "more",
+    "fewer",
+    "less",
+    "than",
+    "over",
+    "under",
+    "a",
+    "the",
+    "at",
+    "least",
+    "most",
+}
 PARTIES = word_set("speakers", "parties")
 GOVERNMENT_NOUNS = word_set("speakers", "government_nouns")
 ORG_LABELS = {"ORG", "GPE", "NORP", "FAC", "LOC"}
@@ -390,6 +423,10 @@ class ArticleSpeakers:
             ):  # "a New Hampshire Democrat", "one Republican": someone unnamed, no party
                 sp.name, sp.kind = None, "anonymous"
                 self._note_unnamed(span, head)
+            elif _share(span):  # "64 percent of voters", "About four in 10": a poll's share
+                sp.name, sp.kind = _strip_det(span.text), "group"  # of people, no organisation
+            elif head.ent_type_ == "DATE":  # "a 21-year-old": someone unnamed
+                sp.name, sp.kind = None, "anonymous"
             elif ents and ents[-1].root.i == head.i or (ents and head.ent_type_ in ORG_LABELS):
                 # the one the head is in: "The Tax Policy Center at the Urban Institute"
                 ent = next((e for e in ents if e.start <= head.i < e.end), ents[-1])
@@ -409,8 +446,11 @@ class ArticleSpeakers:
                 owner = self._owner(head)  # "her campaign": Hillary Clinton's campaign
                 sp.name = f"{owner.name}'s {head.lower_}" if owner else _strip_det(span.text)
                 sp.kind = "organisation"
-                if not owner and " " not in sp.name and sp.name.islower():
-                    sp.name, sp.kind = None, "anonymous"  # "the bank" of no bank named: no name
+                if not owner and (
+                    (" " not in sp.name and sp.name.islower())  # "the bank" of no bank named
+                    or any(c.dep_ == "poss" and c.pos_ == "PRON" for c in head.lefts)
+                ):  # "his campaign" of nobody known: no name
+                    sp.name, sp.kind = None, "anonymous"
             elif head.lower_ in PERSON_NOUNS and _definite(span):
                 person = self._described(span, head, other_than=named_in)
                 if person is None and named_in is None:  # (not "Trump's lawyer": his)
@@ -778,6 +818,28 @@ class ArticleSpeakers:
 
     def titles(self) -> dict[str, list[str]]:
         return {p.name: p.titles for p in self.people}
+
+
+def _share(span) -> bool:
+    """Whether a mention is a share of people, not anyone's name: a percentage, a fraction or
+    "N in 10" at its head or start ("64 percent of voters", "Four in 10 voters", "About
+    three-quarters", "Half of Vermont Democrats", "Fewer than 15 percent of Republicans").
+    Not a count of people or things ("two Democratic speechwriters", "one official")."""
+    head = span.root
+    if head.ent_type_ == "PERCENT" or head.lower_ in SHARE_WORDS:
+        return True
+    first = next((t for t in span if t.lower_ not in SHARE_LEADS), None)
+    if first is None or first.i >= head.i:
+        return False
+    if first.ent_type_ == "PERCENT" or first.lower_ in SHARE_WORDS:
+        return True
+    after = span.doc[first.i + 1 : first.i + 3]  # "four in 10", "eight of 10"
+    return (
+        first.like_num
+        and len(after) == 2
+        and after[0].lower_ in ("in", "of")
+        and (after[1].like_num)
+    )
 
 
 def _modifiers(noun: Token) -> set[str]:

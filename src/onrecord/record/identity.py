@@ -86,8 +86,16 @@ class PersonName:
 
 
 def org_key(text: str) -> str:
-    words = [fold(w) for w in text.split()]
-    if words and words[0] == "the":
+    """The folded words an organisation's or group's name is compared by: no leading "the"
+    or honorific, and no possessive before a common noun ("Mrs. Clinton’s campaign" is
+    "Clinton campaign"; "McDonald's Corp." keeps its name)."""
+    raw = text.split()
+    raw = [
+        re.sub(r"['\u2019]s$", "", w) if i + 1 < len(raw) and raw[i + 1][:1].islower() else w
+        for i, w in enumerate(raw)
+    ]
+    words = [fold(w) for w in raw]
+    while words and words[0] in ("the", "mr", "mrs", "ms", "dr"):  # "Mrs. Clinton's campaign"
         words = words[1:]
     return " ".join(w for w in words if w)
 
