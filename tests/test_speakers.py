@@ -510,3 +510,19 @@ def test_a_share_of_voters_is_a_group_not_an_organisation(extract):
     # a count of people is no share
     two = _by_content(stmts, "the poll was wrong").speaker
     assert two.name == "Two Democratic senators"
+
+
+def test_a_full_name_the_tagger_calls_a_body_is_a_person():
+    from onrecord.find import nlp
+    from onrecord.find.speakers import _given_named
+
+    text = "Carly Fiorina spoke to General Motors, Media Matters and Lincoln Center."
+    doc = nlp.load()(text)
+
+    def as_body(name):  # (read as an organisation, whatever the tagger made of it)
+        start = text.index(name)
+        return doc.char_span(start, start + len(name), label="ORG")
+
+    assert _given_named(as_body("Carly Fiorina"))
+    for body in ("General Motors", "Media Matters", "Lincoln Center"):
+        assert not _given_named(as_body(body)), body

@@ -40,6 +40,8 @@ ORG_NOUNS = word_set("speakers", "org_nouns")
 DOCUMENT_NOUNS = word_set("speakers", "document_nouns")
 PRESS_NOUNS = word_set("speakers", "press_nouns")
 PRESS_NAME_WORDS = word_set("speakers", "press_name_words")
+# words of bodies' names, never a person's surname ("General Motors", "Fannie Mae")
+BODY_NAME_WORDS = word_set("speakers", "body_name_words") | PRESS_NAME_WORDS
 UNNAMED_SOURCES = word_set("speakers", "unnamed_sources")
 SHARE_WORDS = {
     "half",
@@ -160,7 +162,9 @@ class ArticleSpeakers:
         self.unnamed_subjects: list[int] = []
         self.sent_starts = [sent.start for sent in doc.sents]
         ents = list(doc.ents)  # (each access to doc.ents builds them anew)
-        surnames = {e[-1].lower_ for e in ents if e.label_ == "PERSON" and len(e) > 1}
+        surnames = {
+            e[-1].lower_ for e in ents if (e.label_ == "PERSON" and len(e) > 1) or _given_named(e)
+        }
         self.titled = titled = _title_lines(nlp.text_of(doc))
         people = [e for e in ents if e.label_ == "PERSON" or _surnamed(e, surnames)]
         # the names the body writes, and their surnames
@@ -928,6 +932,23 @@ def _office(title: str | None) -> str | None:
     if not any(w.lower().rstrip(".") in OFFICE_WORDS for w in words):
         return None
     return " ".join(words)
+
+
+def _given_named(ent) -> bool:
+    """Whether an entity the tagger calls an organisation is a person's full name: a given
+    name that says he or she ("Carly Fiorina", "Former Hewlett-Packard CEO Carly Fiorina"
+    read as one body), then a surname, neither a word of a body's name ("General Motors",
+    "Washington Post", "Fannie Mae", "Lincoln Center", "Media Matters" stay bodies)."""
+    words = [t for t in ent if not t.is_punct]
+    return (
+        ent.label_ == "ORG"
+        and len(words) in (2, 3)
+        and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in words)
+        and words[0].lower_ in given_names()
+        and words[0].lower_ not in TITLE_WORDS
+        and not {t.lower_ for t in words} & BODY_NAME_WORDS
+        and (len(words) == 2 or len(words[1].text.rstrip(".")) == 1)  # ("John F. Kelly")
+    )
 
 
 def _surnamed(ent, surnames: set[str]) -> bool:
