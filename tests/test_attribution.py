@@ -652,3 +652,17 @@ def test_known_as_is_a_name_not_a_statement(extract):
     assert [s.cue.text for s in extract(text) if "know" in s.cue.text] == []
     said = extract("The senator, best known for his work on farm bills, said the vote was close.")
     assert [s.content_text for s in said] == ["the vote was close"]
+
+
+def test_a_content_ends_with_the_clause_of_its_embedded_cue(extract):
+    stmts = extract(
+        "Even as a child growing up in an environment where my father referred to Martin "
+        "Luther King as Martin Luther Coon, I knew this hatred and foul talk were wrong.\n\n"
+        "The gap between what Trump says his tax plan would do and how experts say it would "
+        "shape tax law has endured throughout the campaign."
+    )
+    referred = next(s for s in stmts if s.cue.text == "referred to")
+    assert referred.content_text == "Martin Luther King as Martin Luther Coon"
+    says = next(s for s in stmts if s.cue.text == "says")
+    assert says.content_text.startswith("his tax plan would do")
+    assert "endured" not in says.content_text  # (the writer's words about the gap)

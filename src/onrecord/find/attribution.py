@@ -357,6 +357,31 @@ def speaker_outside(doc: Doc, f: Found) -> None:
     f.source, f.phrase = ([], None) if inside else (subject, None)
 
 
+EMBEDDED = frozenset({"relcl", "pcomp", "csubj", "acl"})
+
+
+def within_cue_clause(doc: Doc, f: Found) -> None:
+    """A content outside quotation marks that runs past an embedded cue's clause into the
+    sentence around it is cut back to that clause: in "The gulf between what Trump says his
+    plan would do … began a year ago" and "Apple, which the EU contended Ireland undertaxed,
+    is a good example", what is said ends where the clause of "says", "contended" ends; the
+    rest ("began a year ago", "is a good example") is the writer's. Only for a cue in a
+    relative, subject or prepositional clause whose sentence's main verb the content holds."""
+    if f.quotes or not f.cue or not f.content:
+        return
+    verb = doc[f.cue[0].i : f.cue[-1].i + 1].root
+    if verb.dep_ not in EMBEDDED:
+        return
+    root = verb.sent.root
+    clause = {t.i for t in verb.subtree}
+    inside = tokens_in(doc, f.content)
+    if root.i in clause or not any(t.i == root.i for t in inside):
+        return
+    kept = trim([t for t in inside if t.i in clause])
+    if kept:
+        f.content = char_spans(kept)
+
+
 def names_nothing(text: str, f: Found) -> bool:
     """Whether a content outside quotation marks is function words alone ("but", "that",
     "him", "which"): it reports nothing anyone said."""

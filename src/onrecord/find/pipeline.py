@@ -263,6 +263,7 @@ def find_in(doc: Doc, probs: tuple | None, mode: Mode) -> list:
     text = nlp.text_of(doc)
     for f in found:
         attribution.speaker_outside(doc, f)
+        attribution.within_cue_clause(doc, f)
     return [
         f
         for f in found
