@@ -526,3 +526,21 @@ def test_a_full_name_the_tagger_calls_a_body_is_a_person():
     assert _given_named(as_body("Carly Fiorina"))
     for body in ("General Motors", "Media Matters", "Lincoln Center"):
         assert not _given_named(as_body(body)), body
+
+
+def test_the_target_of_criticism_is_not_its_author():
+    from onrecord import extract
+    from onrecord.find.speakers import UNDERGOING
+
+    stmts = extract(
+        "The United Nations came under withering criticism for its failure to speak out.\n\n"
+        "Mehmet Oz said that the charges were false.",
+        mode="default",
+    )
+    target = _by_content(stmts, "its failure to speak out").speaker
+    assert (target.name, target.kind) == (None, "anonymous")
+    assert _by_content(stmts, "the charges were false").speaker.name == "Mehmet Oz"
+    for cue in ("has been dogged by charges", "has faced sharp criticism for", "drew fire"):
+        assert UNDERGOING.search(cue), cue
+    for cue in ("charged", "criticized", "said", "questioned", "faced down"):
+        assert not UNDERGOING.search(cue), cue

@@ -1039,6 +1039,10 @@ def resolve(doc: Doc, statements: list[Statement]) -> ArticleSpeakers:
         if stmt.speaker.span is None:
             continue
         speakers.resolve(stmt)
+        if stmt.cue is not None and UNDERGOING.search(stmt.cue.text):
+            # "Oz has been dogged by charges that …", "The U.N. came under withering
+            # criticism for …": the one named is the target; who charged is not said
+            stmt.speaker.name, stmt.speaker.kind = None, "anonymous"
     _first_person_quoted(doc, statements, _writer(doc, speakers))
     return speakers
 
@@ -1076,6 +1080,13 @@ def _inside_quotes(text: str, pos: int) -> bool:
     return before.count("\u201c") > before.count("\u201d") or before.count('"') % 2 == 1
 
 
+# a cue that its subject undergoes: what is said is said of the subject, by others
+UNDERGOING = re.compile(
+    r"\b(fac(?:e|es|ed|ing)|c[ao]mes? under|dr[ae]w[ns]?|drawing|receiv\w*|dogged|"
+    r"weather\w*|endur\w*|attract\w*)\b.*\b(criticism|charges|questions|accusations|"
+    r"allegations|attacks|fire|scrutiny|complaints|condemnation|backlash)\b",
+    re.IGNORECASE,
+)
 WRITER_LINE_WORDS = 80  # (a writer's note is a line or two; a longer paragraph is the story)
 WRITER_VERBS = {"be", "write", "teach", "serve", "work", "direct", "lead", "run"}
 
