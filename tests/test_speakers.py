@@ -480,6 +480,17 @@ def test_his_campaign_is_the_named_persons(extract):
     group = _by_content(stmts, "keep the trails open").speaker
     assert (group.name, group.kind) == (None, "anonymous")
 
+    stmts = extract(
+        "Mr. Tom Clarke bought the park in 2014.\n\n"
+        "His aides said that the trails would stay open.\n\n"
+        "Their lawyers said that the sale was legal."
+    )
+    aides = _by_content(stmts, "the trails would stay open").speaker
+    assert (aides.name, aides.kind) == ("Tom Clarke's aides", "group")
+    # whose lawyers the article does not say: no group called "Their lawyers" for the record
+    lawyers = _by_content(stmts, "the sale was legal").speaker
+    assert lawyers.name is None
+
 
 def test_the_fund_is_the_body_named_with_its_noun_or_nobody(extract):
     stmts = extract(

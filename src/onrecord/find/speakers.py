@@ -445,7 +445,7 @@ class ArticleSpeakers:
             elif body := self._body_named(span, head):
                 sp.name, sp.kind = body, "organisation"
             elif head.tag_ in ("NNS", "NNPS"):
-                sp.name, sp.kind = _strip_det(span.text), "group"
+                sp.name, sp.kind = self._people_of(span, head), "group"
             elif head.lower_ in ORG_NOUNS and _definite(span):
                 owner = self._owner(head)  # "her campaign": Hillary Clinton's campaign
                 sp.name = f"{owner.name}'s {head.lower_}" if owner else _strip_det(span.text)
@@ -589,6 +589,18 @@ class ArticleSpeakers:
         # (only someone the article says is a he or a she: the body is named after them)
         known = person is not None and person is not UNNAMED and person.pronoun is not None
         return person if known and person.pronoun == _PRONOUN[poss.lower_] else None
+
+    def _people_of(self, span, head: Token) -> str | None:
+        """The name of a group: its words, with the person "his" or "her" stands for ("his
+        advisers" in an article about Donald Trump: "Donald Trump's advisers"); None for a
+        group of someone the article does not say (the same words in another article are
+        another person's, and would be one group across the record)."""
+        poss = next((c for c in head.lefts if c.dep_ == "poss" and c.pos_ == "PRON"), None)
+        if poss is None:
+            return _strip_det(span.text)
+        owner = self._owner(head)
+        rest = self.doc[poss.i + 1 : span.end].text
+        return f"{owner.name}'s {rest}" if owner is not None and rest else None
 
     def _owned(self, noun: Token) -> bool:
         """Whether a body noun is a named person's or organisation's ("Donald Trump's
