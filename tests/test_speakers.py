@@ -555,3 +555,13 @@ def test_the_target_of_criticism_is_not_its_author():
         assert UNDERGOING.search(cue), cue
     for cue in ("charged", "criticized", "said", "questioned", "faced down"):
         assert not UNDERGOING.search(cue), cue
+
+
+def test_a_surname_the_tagger_reads_as_a_plural_noun_is_the_person(extract):
+    text = "Bernie Sanders spoke in Iowa on Monday.\n\nSanders often questions Clinton's ties."
+    from onrecord.find import nlp
+
+    later = [t for t in nlp.load()(text) if t.text == "Sanders"][-1]
+    assert later.pos_ == "NOUN"  # (what the tagger makes of it: "sanders", the tools)
+    sanders = _by_content(extract(text), "Clinton's ties").speaker
+    assert (sanders.name, sanders.kind) == ("Bernie Sanders", "person")

@@ -392,7 +392,9 @@ class ArticleSpeakers:
             person = self.by_token.get(head.head.i)
         if person is None:  # "Weak Rubio Tells …" over a body that names Marco Rubio
             person = self._headline_person(span)
-        if person is None and head.pos_ == "PROPN" and head.ent_type_ != "GPE":
+        named_word = head.text[:1].isupper() and head.lower_ in self.by_word  # ("Sanders"
+        # tagged a plural noun: the surname of a person the article names)
+        if person is None and (head.pos_ == "PROPN" or named_word) and head.ent_type_ != "GPE":
             hint = _pronoun_of([t.lower_ for t in span])
             person = self._match(set(_name_words(span.text)), hint)  # a name NER missed
             if person is not None and not set(_name_words(head.text)) <= person.words:
