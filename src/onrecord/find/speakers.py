@@ -43,39 +43,8 @@ PRESS_NAME_WORDS = word_set("speakers", "press_name_words")
 # words of bodies' names, never a person's surname ("General Motors", "Fannie Mae")
 BODY_NAME_WORDS = word_set("speakers", "body_name_words") | PRESS_NAME_WORDS
 UNNAMED_SOURCES = word_set("speakers", "unnamed_sources")
-SHARE_WORDS = {
-    "half",
-    "majority",
-    "minority",
-    "plurality",
-    "third",
-    "thirds",
-    "quarter",
-    "quarters",
-    "three-quarters",
-    "two-thirds",
-    "percent",
-}
-SHARE_LEADS = {
-    "about",
-    "almost",
-    "nearly",
-    "roughly",
-    "just",
-    "only",
-    "some",
-    "more",
-    "fewer",
-    "less",
-    "than",
-    "over",
-    "under",
-    "a",
-    "the",
-    "at",
-    "least",
-    "most",
-}
+SHARE_WORDS = word_set("speakers", "share_words")
+SHARE_LEADS = word_set("speakers", "share_leads")
 PARTIES = word_set("speakers", "parties")
 GOVERNMENT_NOUNS = word_set("speakers", "government_nouns")
 ORG_LABELS = {"ORG", "GPE", "NORP", "FAC", "LOC"}
@@ -1102,7 +1071,7 @@ UNDERGOING = re.compile(
     re.IGNORECASE,
 )
 WRITER_LINE_WORDS = 80  # (a writer's note is a line or two; a longer paragraph is the story)
-WRITER_VERBS = {"be", "write", "teach", "serve", "work", "direct", "lead", "run"}
+WRITER_VERBS = word_set("speakers", "writer_verbs")  # "X is …", "X teaches …"
 
 
 def _first_person_quoted(doc: Doc, statements: list[Statement], writer: str | None = None) -> None:
