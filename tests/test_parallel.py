@@ -254,7 +254,7 @@ def test_a_dask_worker_killed_mid_run_loses_nothing(corpus, one_process, cluster
 _FAULTS = """
 import resource, sys
 import numpy
-from onrecord.find import parallel
+from onrecord.find import pipeline
 
 def faults():
     before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
@@ -263,7 +263,7 @@ def faults():
     return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
 
 eager = faults()
-parallel._undo_eager_trim()
+pipeline.heap_as_usual()
 print(eager, faults())
 """
 

@@ -20,7 +20,6 @@ of its own), so that no task holds a whole crawl file.
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import os
 import signal
@@ -38,7 +37,7 @@ from ..model import Article, Mode, Problem, Statement
 from ..read.parts import Piece, holds_many, read_piece, survey
 from ..read.sources import Source, list_sources, read_bytes, read_stdin
 from . import nlp
-from .pipeline import Result, analyze
+from .pipeline import Result, analyze, heap_as_usual
 
 # articles a worker gets at once: enough that spaCy batches them and a chunk's round trip is
 # small beside its work, few enough that the workers share the tail of a run and that the
@@ -206,7 +205,7 @@ def read_and_analyze_chunk(
     statements of each article read (:func:`~onrecord.find.pipeline.analyze`, in ``mode``,
     a name) but those whose ids ``known`` holds (an array of :func:`_id_array`'s), which
     are given back alone. Problems of reading, and those given, stay in their place."""
-    _undo_eager_trim()
+    heap_as_usual()
     with _ONE_CHUNK:
         read: list[Problem | Article] = []
         for item in work:
@@ -328,35 +327,9 @@ def analyze_chunk(articles: list[Article], mode: str) -> list[Found]:
     """What a worker does with a chunk: :func:`~onrecord.find.pipeline.analyze` over it, in
     ``mode`` (a name), each article's result less its article. The pipeline is loaded on the
     first call in a process and kept (:func:`onrecord.find.nlp.load` is cached)."""
-    _undo_eager_trim()
+    heap_as_usual()
     with _ONE_CHUNK:
         return [Found(r.statements, r.titles, r.problem) for r in analyze(articles, mode=mode)]
-
-
-def _undo_eager_trim() -> None:
-    """Let glibc's heap keep what it frees again, in a Dask worker whose nanny made it hand
-    back every 64 KB at once (``MALLOC_TRIM_THRESHOLD_``, set by Dask before the worker
-    starts): spaCy frees and takes back large arrays for every batch, and returning them
-    each time made the worker 12% slower, with 3x the system time (docs/scale.md).
-
-    Arrays below 32 MB come from the heap again and 64 MB may stay free in it: glibc's own
-    defaults, as they settle in a process nobody tuned. :func:`analyze` still gives what
-    spaCy freed back after each segment of articles. Once per process; nothing where the
-    variable is not set or glibc is not there."""
-    global _TRIM_UNDONE
-    if _TRIM_UNDONE or not os.environ.get("MALLOC_TRIM_THRESHOLD_"):
-        return
-    _TRIM_UNDONE = True
-    try:
-        mallopt = ctypes.CDLL("libc.so.6").mallopt
-    except (OSError, AttributeError):
-        return
-    mallopt(_M_MMAP_THRESHOLD, 32 * 2**20)
-    mallopt(_M_TRIM_THRESHOLD, 64 * 2**20)
-
-
-_TRIM_UNDONE = False
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # (glibc's mallopt parameters, malloc.h)
 
 
 def check_address(address: str) -> None:

@@ -22,6 +22,8 @@ one before (figures in the README):
 from __future__ import annotations
 
 import ctypes
+import functools
+import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -204,17 +206,44 @@ def _trim_heap() -> None:
     """Give the memory the C heap keeps free back to the system (glibc's ``malloc_trim``;
     elsewhere nothing): spaCy's batches free hundreds of MB that glibc would otherwise hold
     (docs/scale.md)."""
-    global _MALLOC_TRIM
-    if _MALLOC_TRIM is None:
-        try:
-            _MALLOC_TRIM = ctypes.CDLL("libc.so.6").malloc_trim
-        except (OSError, AttributeError):
-            _MALLOC_TRIM = False
-    if _MALLOC_TRIM:
-        _MALLOC_TRIM(0)
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
 
 
-_MALLOC_TRIM = None  # (glibc's malloc_trim once looked up; False where there is none)
+def heap_as_usual() -> None:
+    """Let glibc's heap keep what it frees again, in a Dask worker whose nanny made it hand
+    back every 64 KB at once (``MALLOC_TRIM_THRESHOLD_``, set by Dask before the worker
+    starts): spaCy frees and takes back large arrays for every batch, and returning them
+    each time made the worker 12% slower, with 3x the system time (docs/scale.md).
+
+    Arrays below 32 MB come from the heap again and 64 MB may stay free in it: glibc's own
+    defaults, as they settle in a process nobody tuned. :func:`analyze` still gives what
+    spaCy freed back after each segment of articles. Once per process; nothing where the
+    variable is not set or glibc is not there."""
+    global _HEAP_AS_USUAL
+    if _HEAP_AS_USUAL or not os.environ.get("MALLOC_TRIM_THRESHOLD_"):
+        return
+    _HEAP_AS_USUAL = True
+    libc = _libc()
+    if libc is not None:
+        libc.mallopt(_M_MMAP_THRESHOLD, 32 * 2**20)
+        libc.mallopt(_M_TRIM_THRESHOLD, 64 * 2**20)
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    """glibc, looked up once; None where there is none (its heap calls are then skipped)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
+    # (both there, or neither is used)
+    return libc if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else None
+
+
+_HEAP_AS_USUAL = False
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # (glibc's mallopt parameters, malloc.h)
 
 
 def _tag(view: str, end: float | None, seconds: float) -> tuple | budget.OverBudget:
