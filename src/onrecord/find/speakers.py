@@ -423,7 +423,7 @@ class ArticleSpeakers:
                 sp.kind = "organisation"
                 if not owner and (
                     (" " not in sp.name and sp.name.islower())  # "the bank" of no bank named
-                    or any(c.dep_ == "poss" and c.pos_ == "PRON" for c in head.lefts)
+                    or _poss_pronoun(head) is not None
                 ):  # "his campaign" of nobody known: no name
                     sp.name, sp.kind = None, "anonymous"
             elif head.lower_ in PERSON_NOUNS and _definite(span):
@@ -555,8 +555,10 @@ class ArticleSpeakers:
     def _owner(self, noun: Token) -> Person | None:
         """The person "his" or "her" before a body noun stands for ("her campaign", "his
         administration"), where the article names them and says they are a he or a she."""
-        poss = next((c for c in noun.lefts if c.dep_ == "poss" and c.lower_ in MALE | FEMALE), None)
-        person = self._antecedent(poss) if poss is not None else None
+        poss = _poss_pronoun(noun)
+        if poss is None or poss.lower_ not in MALE | FEMALE:
+            return None
+        person = self._antecedent(poss)
         # (only someone the article says is a he or a she: the body is named after them)
         known = person is not None and person is not UNNAMED and person.pronoun is not None
         return person if known and person.pronoun == _PRONOUN[poss.lower_] else None
@@ -566,7 +568,7 @@ class ArticleSpeakers:
         advisers" in an article about Donald Trump: "Donald Trump's advisers"); None for a
         group of someone the article does not say (the same words in another article are
         another person's, and would be one group across the record)."""
-        poss = next((c for c in head.lefts if c.dep_ == "poss" and c.pos_ == "PRON"), None)
+        poss = _poss_pronoun(head)
         if poss is None:
             return _strip_det(span.text)
         owner = self._owner(head)
@@ -827,6 +829,11 @@ def _share(span) -> bool:
         and after[0].lower_ in ("in", "of")
         and (after[1].like_num)
     )
+
+
+def _poss_pronoun(noun: Token) -> Token | None:
+    """The possessive pronoun before a noun ("his" of "his advisers"), if any."""
+    return next((c for c in noun.lefts if c.dep_ == "poss" and c.pos_ == "PRON"), None)
 
 
 def _modifiers(noun: Token) -> set[str]:
