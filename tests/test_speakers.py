@@ -565,3 +565,89 @@ def test_a_surname_the_tagger_reads_as_a_plural_noun_is_the_person(extract):
     assert later.pos_ == "NOUN"  # (what the tagger makes of it: "sanders", the tools)
     sanders = _by_content(extract(text), "Clinton's ties").speaker
     assert (sanders.name, sanders.kind) == ("Bernie Sanders", "person")
+
+
+def test_it_is_the_subject_before_not_the_body_its_clause_names(extract):
+    # "It" is the ad, the subject of the sentence before, and the ad is the campaign's: not
+    # the FBI that sentence names last
+    stmts = extract(
+        "A new ad from Donald Trump's presidential campaign went on air on Friday.\n\n"
+        "The ad then references FBI criticism of Clinton's use of a private email system. "
+        "It also mentions policies that Trump says allowed terrorism to spread."
+    )
+    s = _by_content(stmts, "allowed terrorism to spread")
+    assert s.speaker.mention == "It"
+    assert s.speaker.name == "Donald Trump's presidential campaign"
+    assert s.speaker.kind == "organisation"
+
+
+def test_it_is_an_organisation_named_in_a_subordinate_clause(extract):
+    stmts = extract(
+        "Donald Trump has called for steep new tariffs on goods from China.\n\n"
+        "Although the IMF did not single out Trump's proposals, it said that political "
+        "tensions were generating uncertainty."
+    )
+    s = _by_content(stmts, "political tensions were generating")
+    assert (s.speaker.name, s.speaker.kind) == ("IMF", "organisation")
+
+
+def test_it_is_the_organisation_last_quoted(extract):
+    stmts = extract(
+        "The Islamic State has previously called for attacks using vehicles, according to "
+        "the SITE Intelligence Group, which monitors extremist statements. It said that "
+        "supporters of the group were celebrating."
+    )
+    s = _by_content(stmts, "supporters of the group were celebrating")
+    assert s.speaker.name == "SITE Intelligence Group"
+
+
+def test_a_description_goes_to_whom_the_passage_is_about(extract):
+    # no one's title says "Indiana governor"; the passage is about Pence, while Trump is
+    # named last, in a subordinate clause
+    stmts = extract(
+        "Mike Pence says too much is made of Donald Trump's tweets.\n\n"
+        "The Republican vice presidential nominee was speaking Friday in Fort Wayne, hours "
+        "after Trump unleashed a flurry of tweets attacking a former beauty queen.\n\n"
+        "The Indiana governor said that the media are to blame."
+    )
+    s = _by_content(stmts, "the media are to blame")
+    assert s.speaker.name == "Mike Pence"
+
+
+def test_a_titled_person_is_not_a_description_of_another_office(extract):
+    # de Blasio, named last as a subject, is the mayor: "the Republican presidential
+    # candidate" is Trump, who spoke before
+    stmts = extract(
+        "Donald Trump said on Thursday that the city should watch its mosques again.\n\n"
+        "Trump called upon Mayor Bill de Blasio to restart the surveillance program. De "
+        "Blasio disbanded the unit in April 2014.\n\n"
+        '"There is hatred like nobody has ever seen," the Republican presidential '
+        "candidate said."
+    )
+    s = _by_content(stmts, "There is hatred")
+    assert s.speaker.name == "Donald Trump"
+
+
+def test_a_title_s_abbreviation_and_an_apposition_describe_the_person(extract):
+    stmts = extract(
+        "Sen. Lindsey Graham and Donald Trump spoke at separate events on Thursday. Mary "
+        "Smith, the Ohio party chairwoman, was there too.\n\n"
+        "Trump said that drilling would start soon. The senator said that clean energy "
+        "mattered. The chairwoman said that turnout would be high."
+    )
+    assert _by_content(stmts, "clean energy mattered").speaker.name == "Lindsey Graham"
+    assert _by_content(stmts, "turnout would be high").speaker.name == "Mary Smith"
+
+
+def test_who_is_made_to_say_it_is_the_speaker(extract):
+    # "forced Stumpf to admit": the admission is Stumpf's; "using the tweet to mock": not
+    # the tweet's
+    stmts = extract(
+        "Senator Elizabeth Warren questioned John Stumpf for two hours on Tuesday.\n\n"
+        "The senator also forced Stumpf to admit that no senior executives had been held "
+        "accountable.\n\n"
+        "Donald Trump was using the tweet to mock that Hillary Clinton invited a critic."
+    )
+    assert _by_content(stmts, "no senior executives").speaker.name == "John Stumpf"
+    mock = [s for s in stmts if "invited a critic" in s.content_text]
+    assert all(s.speaker.name == "Donald Trump" for s in mock)

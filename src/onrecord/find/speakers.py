@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Token
 
 from ..model import Statement
 from . import budget, nlp
-from .words import given_names, word_set
+from .words import given_names, word_set, word_table
 
 # the word lists: data/words.toml, [speakers], with what each is for
 TITLE_WORDS = word_set("speakers", "title_words")
@@ -48,6 +48,7 @@ SHARE_LEADS = word_set("speakers", "share_leads")
 PARTIES = word_set("speakers", "parties")
 GOVERNMENT_NOUNS = word_set("speakers", "government_nouns")
 ORG_LABELS = {"ORG", "GPE", "NORP", "FAC", "LOC"}
+TITLE_FORMS: dict[str, tuple[str, ...]] = word_table("speakers", "title_forms")
 NAME_SUFFIXES = word_set("speakers", "name_suffixes")
 MALE = {"he", "him", "his", "himself"}
 FEMALE = {"she", "her", "hers", "herself"}
@@ -99,6 +100,16 @@ def _people(word: str) -> str:
     return "repub" if word.lower() == "gop" else _stem(word)
 
 
+def _title_words(title: str) -> set[str]:
+    """The words a description may share with a title: each word, its stem ("Russian" and
+    "Russia's"; "GOP" and "Republican") and what its abbreviation stands for ("Sen." and
+    "senator")."""
+    out = set()
+    for word in title.split():
+        out |= {word.lower(), _people(word), *TITLE_FORMS.get(word.lower().rstrip("."), ())}
+    return out
+
+
 def _stem(word: str) -> str:
     """Demonyms and countries share a stem: russia/russian, ukraine/ukrainian."""
     word = re.sub(r"['’]s$", "", word.lower())
@@ -126,6 +137,8 @@ class ArticleSpeakers:
         self.order: dict[int, int] = {}  # id(person) -> its place in self.people
         self.by_token: dict[int, Person] = {}
         self.last_speaker: Person | None = None
+        self.last_speaker_at = -1  # (the token its mention is headed by)
+        self.bodies_spoke: list[tuple[int, str]] = []  # the organisations that spoke, where
         self.resolved: dict[int, Person] = {}  # pronoun and description token -> person
         # the heads of unnamed speakers ("a security guard … told"), in text order
         self.unnamed_subjects: list[int] = []
@@ -193,6 +206,7 @@ class ArticleSpeakers:
         self.named_subjects: list[int] = []
         self.pronoun_subjects: dict[str, list[int]] = {}
         self.subjects = numpy.flatnonzero(subject & main[heads]).tolist()
+        self.any_subjects = numpy.flatnonzero(subject).tolist()  # (of any clause)
         for i in self.subjects:
             if i in self.by_token:
                 self.named_subjects.append(i)
@@ -239,8 +253,9 @@ class ArticleSpeakers:
         if len(words) < 2:
             title = None  # a surname alone is too weak to say whose office it is ("President
             # Clinton" in an article about Hillary Clinton is Bill)
-        if title and title not in person.titles:
-            person.titles.append(title)
+        for office in (title, self._title_beside(ent)):
+            if office and office not in person.titles:
+                person.titles.append(office)
         person.mentions.append(ent.root.i)  # (in text order: doc.ents are)
         if ent.root.dep_ in ("nsubj", "nsubjpass") or any(
             t.dep_ in ("nsubj", "nsubjpass") for t in ent
@@ -261,11 +276,12 @@ class ArticleSpeakers:
         bare surname fits several people ("Clinton", "Fiorina"), the one the article names
         most so far is meant (a husband named once does not take his wife's statements), of
         two named as often the one mentioned last; "Mr. Obama" (``pronoun`` "he") never goes
-        to someone the article calls "she". Only the people who share a word with the name
-        are looked at (the others cannot match).
+        to someone the article calls "she", and goes to one it calls "he" before one it has
+        not said ("Mrs. Clinton" is Hillary, not Bill named more often as "President"). Only
+        the people who share a word with the name are looked at (the others cannot match).
         """
         sharing = {id(p): p for w in words for p in self.by_word.get(w, ())}
-        best, best_key = None, (-1, -1, -1)
+        best, best_key = None, (False, -1, -1, -1)
         for person in sharing.values():
             if pronoun and person.pronoun and person.pronoun != pronoun:
                 continue
@@ -276,8 +292,10 @@ class ArticleSpeakers:
                     and (bool(words & NAME_SUFFIXES) != bool(person.words & NAME_SUFFIXES))
                 ):
                     continue
-                # the most named; then the last mentioned; of two as recent, the one met later
+                # one known to take the pronoun; the most named; then the last mentioned; of
+                # two as recent, the one met later
                 key = (
+                    pronoun is not None and person.pronoun == pronoun,
                     len(person.mentions),
                     person.mentions[-1] if person.mentions else -1,
                     self.order[id(person)],
@@ -316,6 +334,37 @@ class ArticleSpeakers:
         inner = [t.text for t in ent if t.lower_ in TITLE_WORDS and t.text[:1].isupper()]
         words = [t.text for t in toks] + inner
         return " ".join(words) if words else None
+
+    def _title_beside(self, ent) -> str | None:
+        """The office an apposition gives a name, after or before it ("Mike Pence, the
+        Indiana governor,", "Henry Crespo, president of the Florida Democratic Black
+        Caucus", "the Republican nominee, Donald Trump,"): its words up to a comma or a
+        clause, without the article; None where it names no office ("Trump, who …")."""
+        root = ent.root
+        if root.dep_ == "appos" and root.head.i < ent.start and root.head.pos_ == "NOUN":
+            noun = root.head  # (the description comes first)
+        else:
+            noun = next((c for c in root.children if c.dep_ == "appos" and c.i >= ent.end), None)
+        if noun is None or noun.pos_ != "NOUN" or _in_lines(ent, self.titled):
+            return None
+        words = []
+        for tok in self.doc[noun.left_edge.i : noun.right_edge.i + 1]:
+            if (
+                tok.text in (",", ";", "(", "—", "–")
+                or tok.pos_ in ("VERB", "AUX")
+                or (tok.tag_ in ("WP", "WDT") or tok.is_space)
+            ):
+                break
+            if tok.i < noun.i and tok.dep_ in ("det", "poss", "predet"):
+                continue
+            words.append(tok)
+        if words and words[-1].text == "-":  # "the Miami-based …": not "the Miami -"
+            words = words[:-2]
+        words = words[:8]
+        while words and (words[-1].is_punct or words[-1].pos_ in ("ADP", "DET", "CCONJ")):
+            words.pop()
+        text = "".join(t.text_with_ws for t in words).strip()
+        return _office(text) if noun in words else None
 
     def _org_like_at(self, i: int):
         """The entity of :data:`ORG_LABELS` that holds token ``i``, or None."""
@@ -379,7 +428,9 @@ class ArticleSpeakers:
             sp.name, sp.kind = None, "anonymous" if head.lower_ in ("i", "you") else "group"
             if head.lower_ == "it":
                 org = self._recent_org(head)
-                sp.name, sp.kind = (org, "organisation") if org else (None, "anonymous")
+                sp.name, sp.kind = self._thing_antecedent(head) or (
+                    (org, "organisation") if org else (None, "anonymous")
+                )
             elif head.lower_ == "they":
                 sp.name, sp.kind = self._plural_antecedent(head)
         else:
@@ -460,7 +511,9 @@ class ArticleSpeakers:
             if sp.name is None and sp.kind == "organisation":
                 sp.kind = "anonymous"
         if sp.kind == "person" and person is not None:
-            self.last_speaker = person
+            self.last_speaker, self.last_speaker_at = person, head.i
+        elif sp.kind == "organisation" and sp.name:
+            self.bodies_spoke.append((head.i, sp.name))
 
     def _named_bodies(self) -> dict[str, list[tuple[int, str]]]:
         """Each body or document noun ("union", "poll", "report") with the organisation that
@@ -749,17 +802,59 @@ class ArticleSpeakers:
                 return None, "group"  # "officials", "the protesters": no one named
         return None, "group"
 
+    def _thing_antecedent(self, pron: Token, depth: int = 0) -> tuple[str | None, str] | None:
+        """Who an "it" that speaks stands for: the subject of the latest clause, in its
+        sentence or the two before, that is neither a person nor plural. An organisation or a
+        country as named ("Although the IMF did not single out …, it referenced"); a document
+        as whose it is ("The ad then references … It also mentions": the campaign's ad, not
+        the FBI the ad quotes), or no one's; an "it" before it in turn. None where no clause
+        has such a subject (and the organisation named last is taken)."""
+        k = bisect_left(self.sent_starts, pron.i + 1) - 1
+        floor = self.sent_starts[max(0, k - 2)]
+        subjects = self.any_subjects
+        lo = bisect_left(subjects, floor)
+        # the organisation quoted last ("…, according to the SITE Intelligence Group, which
+        # monitors extremist statements. It said")
+        spoke, body = max((b for b in self.bodies_spoke if b[0] < pron.i), default=(-1, ""))
+        for i in reversed(subjects[lo : bisect_left(subjects, pron.i)]):
+            if i < spoke < pron.i:
+                return body, "organisation"
+            tok = self.doc[i]
+            if tok.lower_ == "it" and depth < 4:
+                found = self._thing_antecedent(tok, depth + 1)
+                if found is not None:
+                    return found
+                continue
+            if i in self.by_token or tok.pos_ == "PRON" or tok.tag_ in ("NNS", "NNPS"):
+                continue
+            ent = self._org_like_at(i)
+            if ent is not None and ent.label_ in ("ORG", "GPE"):
+                return tidy_name(_strip_det(ent.text)) or None, "organisation"
+            if tok.pos_ == "NOUN" and tok.lower_ in DOCUMENT_NOUNS | ORG_NOUNS:
+                span = self.doc[tok.left_edge.i : tok.i + 1]
+                body = self._document_author(tok) or (
+                    (name, "organisation") if (name := self._body_named(span, tok)) else None
+                )
+                return body or (None, "anonymous")
+            if tok.pos_ == "PROPN" and tok.lower_ not in self.by_word:  # a body the tagger
+                name = tidy_name(_strip_det(self.doc[tok.left_edge.i : tok.i + 1].text))
+                if name:  # missed: "the Central and East European Coalition, which …"
+                    return name, "organisation"
+        return None
+
     def _described(self, span, head: Token, other_than: Person | None = None) -> Person | None:
         """The person a description ("the Kremlin leader") most likely stands for; never
         ``other_than``, the person it names as another's ("Trump's lawyer")."""
         # its words, and the stems of its places and peoples ("Russian" for "Russia"): a
         # common word counts whole ("presidential nominee" is no "President")
         words = {t.lower_ for t in span if not t.is_stop and not t.is_punct} | {
-            _stem(t.text) for t in span if t.ent_type_ in ("NORP", "GPE")
+            _people(t.text) for t in span if t.ent_type_ in ("NORP", "GPE") or t.lower_ in PARTIES
         }
         # its party or people ("Republican", "Russian"): a person whose titles name another
         # ("Libertarian presidential nominee") is not the one meant
         peoples = {_people(t.text) for t in span if t.ent_type_ == "NORP" or t.lower_ in PARTIES}
+        # of those it shares no title word with, the person the last sentences are about
+        topic = self._subject_person(head)
         best, best_key = None, None
         for person in self.people:
             if person is other_than:
@@ -770,18 +865,40 @@ class ArticleSpeakers:
             before = bisect_left(person.mentions, head.i)  # (mentions are in text order)
             if not before:
                 continue
-            overlap = max(
-                (
-                    len(words & {f(w) for w in t.split() for f in (str.lower, _stem)})
-                    for t in person.titles
-                ),
-                default=0,
-            )
+            overlap = max((len(words & _title_words(t)) for t in person.titles), default=0)
             recent = person.mentions[before - 1]
-            key = (overlap, person is self.last_speaker, len(person.mentions), recent)
+            key = (
+                overlap,
+                # (a person whose titles it shares no word with is someone else: the mayor
+                # is not "the Republican candidate")
+                person is topic and not person.titles,
+                person is self.last_speaker,
+                len(person.mentions),
+                recent,
+            )
             if best_key is None or key > best_key:
                 best, best_key = person, key
         return best
+
+    def _subject_person(self, head: Token) -> Person | None:
+        """The person named as the subject of the latest main clause before ``head``, or who
+        spoke there, in its sentence or the three before: whom the passage is about ("Mike
+        Pence says …. The Republican vice presidential nominee was speaking …, hours after
+        Trump unleashed …. The Indiana governor said": Pence, not Trump, named last)."""
+        k = bisect_left(self.sent_starts, head.i + 1) - 1
+        floor = self.sent_starts[max(0, k - 3)]
+        named = self.named_subjects
+        lo, hi = bisect_left(named, floor), bisect_left(named, head.i)
+        at = named[hi - 1] if hi > lo else -1
+        spoke = self.last_speaker_at
+        if at < spoke < head.i and spoke >= floor and not self._subordinate_subject(spoke):
+            return self.last_speaker  # (a speaker the parse missed as subject: "Trump charges")
+        return self.by_token[at] if at >= 0 else None
+
+    def _subordinate_subject(self, i: int) -> bool:
+        """Whether token ``i`` is the subject of a clause other than a main one ("hours after
+        Trump unleashed …")."""
+        return _holds(self.any_subjects, i) and not _holds(self.subjects, i)
 
     def _titled(self, head: Token) -> Person | None:
         """The person named before ``head`` with a title that holds its noun ("Sheriff
