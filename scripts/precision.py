@@ -132,17 +132,33 @@ def _speaker_right(label: dict, drawn: dict, now: dict) -> bool | None:
 
 
 def _same_person(name: str | None, right: str | None) -> bool:
-    """Whether a resolved name names the labelled person: the same name, or its surname
-    alone ("Obama" for "Barack Obama")."""
+    """Whether a resolved name names the labelled person or body: the same words up to case,
+    possessives and hyphens, one name's words within the other's with the same last word
+    ("Obama" for "Barack Obama", "Clinton campaign" for "Hillary Clinton's campaign",
+    "Donald Trump's presidential campaign" for "Donald Trump's campaign"), or an acronym of
+    the other ("IMF"). A label's note in brackets and a document noun at its end ("USA TODAY
+    (analysis)", "Washington Post-ABC News poll") are not part of the name."""
     if not name or not right:
         return name == right
 
     def fold(n: str) -> list[str]:  # "Holtz-Eakin" is "Holtz Eakin", "O’Neill" "O'Neill"
-        n = re.sub(r"\s*\([^)]*\)", "", n)  # (a label's note: "USA TODAY (analysis)")
-        return n.lower().replace("-", " ").replace("\u2019", "'").split()
+        n = re.sub(r"\s*\([^)]*\)", "", n).replace("\u2019", "'")
+        words = re.sub(r"'s\b", "", n.lower()).replace("-", " ").split()
+        while len(words) > 1 and words[-1] in DOCUMENT_WORDS:
+            words.pop()
+        return words
 
     words, full = fold(name), fold(right)
-    return words == full or (set(words) <= set(full) and words[-1] == full[-1])
+    if not words or not full:
+        return False
+    if words == full or "".join(w[0] for w in full) == "".join(words):
+        return True
+    if "".join(w[0] for w in words) == "".join(full) and len(full) == 1:
+        return True
+    return words[-1] == full[-1] and (set(words) <= set(full) or set(full) <= set(words))
+
+
+DOCUMENT_WORDS = {"poll", "report", "study", "survey", "analysis", "letter", "ad"}
 
 
 def score(args) -> int:

@@ -651,3 +651,40 @@ def test_who_is_made_to_say_it_is_the_speaker(extract):
     assert _by_content(stmts, "no senior executives").speaker.name == "John Stumpf"
     mock = [s for s in stmts if "invited a critic" in s.content_text]
     assert all(s.speaker.name == "Donald Trump" for s in mock)
+
+
+def test_people_joined_by_and_speak_together(extract):
+    stmts = extract(
+        "Sens. Charles E. Grassley, Republican of Iowa, and Patrick J. Leahy, Democrat of "
+        "Vermont, want the program changed. They sent a letter on Thursday to Senate "
+        'leaders.\n\n"The program has become plagued by fraud," they wrote.\n\n'
+        "Grassley and Leahy said that the program should expire."
+    )
+    pair = "Charles E. Grassley and Patrick J. Leahy"
+    wrote = _by_content(stmts, "plagued by fraud")
+    assert (wrote.speaker.mention, wrote.speaker.name) == ("they", pair)
+    said = _by_content(stmts, "the program should expire")
+    assert (said.speaker.name, said.speaker.kind) == (pair, "group")
+
+
+def test_a_short_headline_s_epithet_is_no_part_of_a_name(extract):
+    stmts = extract(
+        "Derelict Obama and Clinton;\nTrump will go on offense against terrorism.\n\n"
+        "President Obama said on Monday that the country was safe."
+    )
+    assert _by_content(stmts, "the country was safe").speaker.name == "Obama"
+
+
+def test_names_glued_by_the_tagger_come_apart():
+    # (the default mode: the rules alone find no cue in the first, misparsed sentence)
+    from onrecord import extract
+
+    stmts = extract(
+        "Donald Trump has long questioned NATO.\n\n"
+        "In a March 2016 meeting with the editorial board of the Washington Post Trump said "
+        "that U.S. involvement in NATO may need to be diminished.\n\n"
+        "According to a new report by Politico, Democratic party insiders are trying to "
+        "mobilize black voters."
+    )
+    assert _by_content(stmts, "involvement in NATO").speaker.name == "Donald Trump"
+    assert _by_content(stmts, "insiders are trying").speaker.name == "Politico"

@@ -410,6 +410,15 @@ class ArticleSpeakers:
             person = self.by_token.get(head.head.i)
         if person is None:  # "Weak Rubio Tells …" over a body that names Marco Rubio
             person = self._headline_person(span)
+        last = span[-1]
+        if (
+            person is None
+            and last.pos_ == "PROPN"
+            and len(span) > 1
+            and self.doc[last.i - 1].lower_ in BODY_NAME_WORDS
+            and len(self.by_word.get(last.lower_, ())) == 1
+        ):  # a surname the parse glued to a body's name: "In a meeting with the editorial
+            person = self.by_word[last.lower_][0]  # board of the Washington Post Trump said"
         named_word = head.text[:1].isupper() and head.lower_ in self.by_word  # ("Sanders"
         # tagged a plural noun: the surname of a person the article names)
         if person is None and (head.pos_ == "PROPN" or named_word) and head.ent_type_ != "GPE":
@@ -419,6 +428,9 @@ class ArticleSpeakers:
                 person = None  # "Trump Tower", "the Clinton campaign": named after the person
         if person is not None:
             sp.name, sp.kind = person.name, "person"
+            together = self._together(head, person, span)
+            if together is not None:  # "Grassley and Leahy wrote": both
+                sp.name, sp.kind = together, "group"
         elif head.lower_ in MALE | FEMALE:
             person = self._antecedent(head)
             sp.name, sp.kind = (person.name if person else None), "person"
@@ -587,8 +599,9 @@ class ArticleSpeakers:
                 if obj.i in self.by_token:
                     return self.by_token[obj.i].name, "person"
                 ent = self._org_like_at(obj.i)
-                if ent is not None and ent.label_ == "ORG":
-                    return _strip_det(ent.text), "organisation"
+                if ent is not None and ent.label_ == "ORG":  # (not "by Politico,
+                    name = _strip_det(ent.text).split(",")[0]  # Democratic party …")
+                    return name, "organisation"
                 if obj.lower_ in ORG_NOUNS and self._owned(obj):
                     body = tidy_name(_strip_det(self.doc[obj.left_edge.i : obj.i + 1].text))
                     return (body, "organisation") if body else None  # "from Trump's campaign"
@@ -787,6 +800,9 @@ class ArticleSpeakers:
             tok = self.doc[i]
             if tok.lower_ == "they":
                 return self._plural_antecedent(tok, depth + 1) if depth < 4 else (None, "group")
+            together = self._together(tok, self.by_token.get(i), tok.sent)
+            if together is not None:  # "Grassley and Leahy … They sent a letter"
+                return together, "group"
             if tok.ent_type_ == "ORG" and i not in self.by_token:
                 ent = self._org_like_at(i)
                 if ent is not None and ent.label_ == "ORG":
@@ -801,6 +817,26 @@ class ArticleSpeakers:
             if tok.tag_ == "NNS":
                 return None, "group"  # "officials", "the protesters": no one named
         return None, "group"
+
+    def _together(self, tok: Token, person: Person | None, within) -> str | None:
+        """The names of the people ``tok`` (naming ``person``) is joined to by "and" inside
+        ``within`` ("Sens. Charles E. Grassley … and Patrick J. Leahy"), with its own:
+        "Charles E. Grassley and Patrick J. Leahy"; None where it is joined to no one."""
+        if person is None:
+            return None
+        named = sorted(
+            [(tok.i, person)]
+            + [
+                (c.i, self.by_token[c.i])
+                for c in tok.conjuncts
+                if within.start <= c.i < within.end and c.i in self.by_token
+            ],
+            key=lambda x: x[0],
+        )
+        names = list(dict.fromkeys(p.name for _, p in named))
+        if len(names) < 2:
+            return None
+        return ", ".join(names[:-1]) + " and " + names[-1]
 
     def _thing_antecedent(self, pron: Token, depth: int = 0) -> tuple[str | None, str] | None:
         """Who an "it" that speaks stands for: the subject of the latest clause, in its
@@ -986,14 +1022,14 @@ _HEADLINE_LOWER = word_set("speakers", "headline_lower")
 
 def _title_lines(text: str) -> list[tuple[int, int]]:
     """The lines written in title case (a headline's "Ben Carson Defends His Record on
-    Guns"): four to 25 words besides small ones, every one capitalised (a sentence full of
-    names still has a verb in lower case), or, in one of eight words or more, all but a
-    few function words (:data:`_HEADLINE_LOWER`)."""
+    Guns", "Derelict Obama and Clinton;"): three to 25 words besides small ones, every one
+    capitalised (a sentence full of names still has a verb in lower case), or, in one of
+    eight words or more, all but a few function words (:data:`_HEADLINE_LOWER`)."""
     out = []
     for m in re.finditer(r"[^\n]+", text):
         words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", m.group()) if w.lower() not in _SMALL]
         lower = [w for w in words if not w[0].isupper()]
-        if 4 <= len(words) <= 25 and (
+        if 3 <= len(words) <= 25 and (
             not lower
             or len(words) >= 8
             and len(lower) <= 0.2 * len(words)
