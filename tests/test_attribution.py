@@ -666,3 +666,21 @@ def test_a_content_ends_with_the_clause_of_its_embedded_cue(extract):
     says = next(s for s in stmts if s.cue.text == "says")
     assert says.content_text.startswith("his tax plan would do")
     assert "endured" not in says.content_text  # (the writer's words about the gap)
+
+
+def test_what_an_embedded_cue_reports_ends_with_its_clause():
+    # "how experts say …" sits in a noun phrase the writer's main verb ("has endured")
+    # comments on: what the experts say ends with their clause
+    from onrecord import extract
+
+    stmts = extract(
+        "That sort of sharp difference between what Trump says his tax plan would do and how "
+        "experts say it would shape tax law has endured throughout the campaign.\n\n"
+        "It is worth noting that Apple's recent tax bill levied by the European Union, which "
+        "contended that Ireland undertaxed the company, is a good example of money kept "
+        "offshore."
+    )
+    say = next(s for s in stmts if s.cue is not None and s.cue.text == "say")
+    assert say.content_text == "it would shape tax law"
+    contended = next(s for s in stmts if s.cue is not None and s.cue.text == "contended")
+    assert contended.content_text == "that Ireland undertaxed the company"

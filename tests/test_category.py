@@ -41,6 +41,13 @@ from onrecord.record import migrations, store
         ("expect", "is expected", None, "finding"),
         ("expect", "expects", "Smith", "belief"),
         (None, None, None, "speech"),
+        ("say", "said", "Another 19 percent", "finding"),  # a poll's share of people
+        ("say", "say", "About four in 10 voters", "finding"),
+        ("say", "said", "64% of Republicans", "finding"),
+        ("say", "said", "two senators", "speech"),  # a count of people is no share
+        ("call", "stopped short of calling", "Trump", "other"),  # words not said
+        ("say", "declined to say", "the spokesman", "other"),
+        ("describe", "would have described", "Few people", "other"),
     ],
 )
 def test_category_from_cue_and_source(lemma, cue, mention, expected):

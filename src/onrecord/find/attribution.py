@@ -357,7 +357,22 @@ def speaker_outside(doc: Doc, f: Found) -> None:
     f.source, f.phrase = ([], None) if inside else (subject, None)
 
 
+# the clauses a cue may sit in inside a noun phrase or a subject: "Apple, which the EU
+# contended …", "what Trump says …", "what he claimed"
 EMBEDDED = frozenset({"relcl", "pcomp", "csubj", "acl"})
+
+
+def _embedded(verb: Token) -> bool:
+    """Whether a cue verb's clause is embedded in a noun phrase or a subject (:data:`EMBEDDED`),
+    itself or through a clause it is joined to ("between what Trump says … and how experts
+    say …")."""
+    for _ in range(4):
+        if verb.dep_ in EMBEDDED:
+            return True
+        if verb.dep_ not in ("conj", "ccomp") or verb.head.i == verb.i:
+            return False
+        verb = verb.head
+    return False
 
 
 def within_cue_clause(doc: Doc, f: Found) -> None:
@@ -365,18 +380,21 @@ def within_cue_clause(doc: Doc, f: Found) -> None:
     sentence around it is cut back to that clause: in "The gulf between what Trump says his
     plan would do … began a year ago" and "Apple, which the EU contended Ireland undertaxed,
     is a good example", what is said ends where the clause of "says", "contended" ends; the
-    rest ("began a year ago", "is a good example") is the writer's. Only for a cue in a
-    relative, subject or prepositional clause whose sentence's main verb the content holds."""
+    rest ("began a year ago", "is a good example") is the writer's. Only where the content
+    holds a verb the cue's clause hangs from (in "what Trump says … and how experts say it
+    would shape tax law has endured", "endured"), however deep ("It is worth noting that
+    Apple's tax bill levied by the European Union, which contended …, is a good example"),
+    and only for a cue in an embedded clause (:func:`_embedded`)."""
     if f.quotes or not f.cue or not f.content:
         return
     verb = doc[f.cue[0].i : f.cue[-1].i + 1].root
-    if verb.dep_ not in EMBEDDED:
+    if not _embedded(verb):
         return
-    root = verb.sent.root
-    clause = {t.i for t in verb.subtree}
     inside = tokens_in(doc, f.content)
-    if root.i in clause or not any(t.i == root.i for t in inside):
+    held = {t.i for t in inside}
+    if not any(a.i in held and a.pos_ in ("VERB", "AUX") for a in verb.ancestors):
         return
+    clause = {t.i for t in verb.subtree}
     kept = trim([t for t in inside if t.i in clause])
     if kept:
         f.content = char_spans(kept)

@@ -47,6 +47,11 @@ SPEECH_CUES = word_set("category", "speech_cues")
 CLAUSE_SPEECH_CUES = word_set("category", "clause_speech_cues")
 ASKING_CUES = word_set("category", "asking_cues")
 APPEAL_CUES = word_set("category", "appeal_cues")
+WITHHELD_CUES = word_set("category", "withheld_cues")
+# a share of people ("64 percent of voters", "About four in 10"): its words, as the speaker
+# resolver reads them (data/words.toml, [speakers])
+SHARE_WORDS = word_set("speakers", "share_words")
+SHARE_LEADS = word_set("speakers", "share_leads")
 SHAPES = ("quote", "clause", "question", "infinitive", "phrase", "word", "headline")
 # the cue lemmas a category is read from (a cue word's own form is tried for them)
 _KNOWN_CUES = (
@@ -100,6 +105,11 @@ def category(
     # accused of exaggerating" reports a charge, by somebody unnamed)
     passive = bool(_PASSIVE & set(cue_words)) and not cue_words[-1].endswith(("ing", "of", "for"))
     head = _head(source) in FINDING_SOURCES  # a source that shows: "a Gallup poll", "new data"
+    if _withheld(cue_words):
+        return "other"  # "declined to say whether", "stopped short of calling", "would have
+        # described": words not said
+    if _poll_share(mention):
+        return "finding"  # "Another 19 percent said", "Four in 10 voters say": a poll's result
     if lemma == "according" or cue_words[:2] == ["according", "to"]:
         return "finding" if head else "speech"
     if lemma == "expect" and not source and _PASSIVE & set(cue_words):
@@ -117,6 +127,30 @@ def category(
         return "other"  # a topic ("spoke about her ties to black churches", "asked about
         # Trump's declaration"), or what was reported of it ("The issue was first reported")
     return "speech" if _speech(lemma, content) else "other"
+
+
+def _withheld(cue_words: list[str]) -> bool:
+    """Whether a cue reports words not said: withheld ("declined to say", "refused to call",
+    "stopped short of calling") or imagined ("would have described", "might have said")."""
+    if cue_words and any(b in WITHHELD_CUES for b in _bases(cue_words[0])):
+        return True
+    pairs = set(zip(cue_words, cue_words[1:], strict=False))
+    return ("short", "of") in pairs or any(
+        (modal, "have") in pairs for modal in ("would", "could", "might")
+    )
+
+
+def _poll_share(mention: str | None) -> bool:
+    """Whether a source is a share of the people a poll asked: a percentage or a fraction at
+    its start ("Another 19 percent", "64% of voters", "About four in 10", "Half of
+    Democrats"), not a count of people ("two senators")."""
+    text = (mention or "").lower()
+    words = [w for w in re.findall(r"[\w%-]+", text) if w not in SHARE_LEADS | {"another"}]
+    if not words:
+        return False
+    if words[0] in SHARE_WORDS or words[0].endswith("%") or "percent" in words[:3]:
+        return True
+    return bool(re.match(r"(\w+) (in|of) (10|ten)\b", " ".join(words[:3])))
 
 
 def _topic(lemma: str, cue_words: list[str]) -> bool:
