@@ -106,6 +106,8 @@ def _title_words(title: str) -> set[str]:
     "senator")."""
     out = set()
     for word in title.split():
+        if re.search(r"['’]s$", word):
+            continue  # whose office it is ("the state's campaign chairman") is not the office
         out |= {word.lower(), _people(word), *TITLE_FORMS.get(word.lower().rstrip("."), ())}
     return out
 
@@ -347,24 +349,30 @@ class ArticleSpeakers:
             noun = next((c for c in root.children if c.dep_ == "appos" and c.i >= ent.end), None)
         if noun is None or noun.pos_ != "NOUN" or _in_lines(ent, self.titled):
             return None
-        words = []
-        for tok in self.doc[noun.left_edge.i : noun.right_edge.i + 1]:
-            if (
-                tok.text in (",", ";", "(", "—", "–")
-                or tok.pos_ in ("VERB", "AUX")
-                or (tok.tag_ in ("WP", "WDT") or tok.is_space)
-            ):
+        # the noun with its modifiers ("Trump's campaign chairman"; not "his", "the") and
+        # the phrases after it that hold no clause, name or comma ("of the Arab American
+        # Institute"); not what is joined to it ("and former host of …")
+        words = [
+            t
+            for t in self.doc[noun.left_edge.i : noun.i + 1]
+            if t.dep_ not in ("det", "predet")
+            and not (t.pos_ == "PRON" or (t.dep_ == "case" and t.head.pos_ == "PRON"))
+        ]
+        for prep in (c for c in noun.rights if c.dep_ == "prep"):
+            phrase = list(prep.subtree)
+            if any(
+                t.is_punct or t.pos_ in ("VERB", "AUX") or t.tag_ in ("WP", "WDT", "WP$")
+                for t in phrase
+            ) or any(t.ent_type_ == "PERSON" for t in phrase):
                 break
-            if tok.i < noun.i and tok.dep_ in ("det", "poss", "predet"):
-                continue
-            words.append(tok)
-        if words and words[-1].text == "-":  # "the Miami-based …": not "the Miami -"
-            words = words[:-2]
-        words = words[:8]
-        while words and (words[-1].is_punct or words[-1].pos_ in ("ADP", "DET", "CCONJ")):
-            words.pop()
+            words += phrase
+        whose = {t.i for c in noun.lefts if c.dep_ == "poss" for t in c.subtree}
+        if len(words) > 12 or any(
+            (t.ent_type_ == "PERSON" and t.i not in whose) or t.is_space for t in words
+        ):
+            return None  # (another's name inside: "conservative chat host Hugh Hewitt")
         text = "".join(t.text_with_ws for t in words).strip()
-        return _office(text) if noun in words else None
+        return _office(text)
 
     def _org_like_at(self, i: int):
         """The entity of :data:`ORG_LABELS` that holds token ``i``, or None."""
