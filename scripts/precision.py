@@ -127,8 +127,13 @@ def _speaker_right(label: dict, drawn: dict, now: dict) -> bool | None:
     if label["speaker_ok"] == "no":
         return _same_person(name, label.get("right_speaker")) or None
     # a right speaker named otherwise: right if the new name is the old one's person
-    # ("Hillary Clinton" where "Crooked Hillary Clinton" was drawn)
-    return _same_person(name, drawn["speaker"]) or _same_person(drawn["speaker"], name)
+    # ("Hillary Clinton" where "Crooked Hillary Clinton" was drawn); unknown if it is people
+    # joined to them ("Charles E. Grassley and Patrick J. Leahy" where "Charles E. Grassley"
+    # was drawn: the label does not say whether the other spoke too)
+    if _same_person(name, drawn["speaker"]) or _same_person(drawn["speaker"], name):
+        return True
+    parts = re.split(r",\s*|\s+and\s+", name or "")
+    return None if any(_same_person(p, drawn["speaker"]) for p in parts if p) else False
 
 
 def _same_person(name: str | None, right: str | None) -> bool:
