@@ -688,3 +688,19 @@ def test_names_glued_by_the_tagger_come_apart():
     )
     assert _by_content(stmts, "involvement in NATO").speaker.name == "Donald Trump"
     assert _by_content(stmts, "insiders are trying").speaker.name == "Politico"
+
+
+def test_a_platform_an_outlet_or_a_family_is_no_person(extract):
+    stmts = extract(
+        "Pence was the subject of 60 percent of the conversation about the debate, Twitter "
+        "announced on Wednesday.\n\n"
+        "The Clintons said that they would release their tax returns.\n\n"
+        "Politifact did a fact-check on the claim. In the course of their report they "
+        "pointed out that every shooting did not result in a homicide."
+    )
+    twitter = _by_content(stmts, "60 percent of the conversation")
+    assert (twitter.speaker.name, twitter.speaker.kind) == ("Twitter", "organisation")
+    clintons = _by_content(stmts, "release their tax returns")
+    assert clintons.speaker.kind == "group"
+    they = _by_content(stmts, "every shooting did not result")
+    assert (they.speaker.name, they.speaker.kind) == ("Politifact", "organisation")

@@ -820,6 +820,15 @@ class ArticleSpeakers:
                     if any(t.tag_ in ("NNS", "NNPS") for t in self.doc[ent.end : end]):
                         return None, "group"
                     return tidy_name(_strip_det(ent.text)) or None, "organisation"
+            if (
+                tok.tag_ == "NNP"
+                and tok.ent_type_ in ("", "PERSON")  # (a name refused as a person's)
+                and i not in self.by_token
+                and tok.lower_ not in self.by_word
+            ):
+                name = tidy_name(_strip_det(self.doc[tok.left_edge.i : tok.i + 1].text))
+                if name:  # a body the tagger did not know ("Politifact then ruled …, but
+                    return name, "organisation"  # in the course of their report they …")
             if tok.tag_ == "NNPS" or (tok.tag_ == "NNS" and tok.ent_type_ == "NORP"):
                 return tidy_name(_strip_det(tok.text)) or None, "group"  # "Republicans"
             if tok.tag_ == "NNS":
@@ -1132,6 +1141,7 @@ def _cut_at_break(ent):
 BODY_HEADS = ORG_NOUNS | word_set("speakers", "body_heads")
 # verbs a headline glues to a name ("Said Comey", "Trump Wants", "Stated Stone")
 _GLUED_VERBS = word_set("speakers", "glued_verbs")
+BRAND_NAMES = word_set("speakers", "brand_names")
 
 
 def _trim_verbs(ent):
@@ -1145,10 +1155,14 @@ def _trim_verbs(ent):
 
 
 def _body_name(ent) -> bool:
-    """Whether a name the tagger calls a person names a body: it ends in a body's head noun
-    ("Clinton Foundation") or starts with "Team" ("Team Clinton")."""
+    """Whether a name the tagger calls a person names a body or a place: it ends in a body's
+    head noun ("Clinton Foundation", "Trump Tower") or starts with "Team" ("Team Clinton"),
+    or it is one word that is a platform's or an outlet's name ("Twitter", "Politico") or a
+    plural ("the Clintons", "Latinos": a family or a people)."""
     words = [t.lower_ for t in ent if not t.is_punct]
-    return len(words) > 1 and (words[-1] in BODY_HEADS or words[0] == "team")
+    if len(words) == 1:
+        return words[0] in BRAND_NAMES or ent[-1].tag_ == "NNPS"
+    return words[-1] in BODY_HEADS or words[0] == "team"
 
 
 def _joins(tok, ent) -> bool:
