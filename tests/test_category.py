@@ -48,6 +48,11 @@ from onrecord.record import migrations, store
         ("call", "stopped short of calling", "Trump", "other"),  # words not said
         ("say", "declined to say", "the spokesman", "other"),
         ("describe", "would have described", "Few people", "other"),
+        ("suggest", "suggests", "the truck story", "finding"),  # a thing's evidence
+        ("suggest", "suggest", "other WikiLeaks emails", "finding"),
+        ("suggest", "suggested", "experts", "speech"),  # people suggest
+        ("suggest", "suggested", "Trump", "speech"),
+        ("show", "shows", "the family", "speech"),
     ],
 )
 def test_category_from_cue_and_source(lemma, cue, mention, expected):

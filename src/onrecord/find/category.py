@@ -48,6 +48,13 @@ CLAUSE_SPEECH_CUES = word_set("category", "clause_speech_cues")
 ASKING_CUES = word_set("category", "asking_cues")
 APPEAL_CUES = word_set("category", "appeal_cues")
 WITHHELD_CUES = word_set("category", "withheld_cues")
+EVIDENCE_CUES = word_set("category", "evidence_cues")
+# the nouns of people and bodies ([speakers]): a source so named can speak
+ANIMATE_NOUNS = (
+    word_set("speakers", "person_nouns")
+    | word_set("speakers", "people_nouns")
+    | word_set("speakers", "org_nouns")
+)
 # a share of people ("64 percent of voters", "About four in 10"): its words, as the speaker
 # resolver reads them (data/words.toml, [speakers])
 SHARE_WORDS = word_set("speakers", "share_words")
@@ -119,6 +126,8 @@ def category(
         # "found" it unfair said so)
     if head:
         return "finding"  # "a Pew survey said …", "Poll: …": what a poll or a study gives
+    if lemma in EVIDENCE_CUES and kind != "person" and _thing(mention):
+        return "finding"  # "the truck story suggests", "other WikiLeaks emails suggest"
     if lemma in BELIEF_CUES:
         return "belief"
     if lemma in UNSOURCED_FINDING_CUES and not source:
@@ -138,6 +147,27 @@ def _withheld(cue_words: list[str]) -> bool:
     return ("short", "of") in pairs or any(
         (modal, "have") in pairs for modal in ("would", "could", "might")
     )
+
+
+def _thing(mention: str | None) -> bool:
+    """Whether a source is a thing: its head noun is in lower case and no noun of people or
+    bodies ("the truck story", "other WikiLeaks emails"; not "Trump", "experts", "he")."""
+    words = re.findall(r"[\w'’-]+", mention or "")
+    head = _head([w.lower() for w in words])
+    if head is None:
+        return False
+    raw = next(w for w in words if w.lower() == head)
+    forms = {head, head[:-1] if head.endswith("s") else head, re.sub(r"(ies|es)$", "", head)}
+    forms |= {re.sub(r"ies$", "y", head)}  # ("experts", "aides", "allies": people)
+    return raw.islower() and not forms & (ANIMATE_NOUNS | _PRONOUNS)
+
+
+# pronouns and words of people or places that speak, besides the nouns of [speakers]
+_PRONOUNS = frozenset(
+    "i we you he she they it who which that this these those one many some others both "
+    "all each everyone anyone someone nobody men women man woman family families public "
+    "crowd audience city state country nation government".split()
+)
 
 
 def _poll_share(mention: str | None) -> bool:
