@@ -684,3 +684,11 @@ def test_what_an_embedded_cue_reports_ends_with_its_clause():
     assert say.content_text == "it would shape tax law"
     contended = next(s for s in stmts if s.cue is not None and s.cue.text == "contended")
     assert contended.content_text == "that Ireland undertaxed the company"
+
+
+def test_a_content_of_the_cue_s_own_words_is_no_statement(extract):
+    stmts = extract(
+        "Obama has articulated these themes before, most notably in his speech in Selma.\n\n"
+        "Dan McLaughlin at the National Review agreed with Matthews about the winner."
+    )
+    assert not [s for s in stmts if s.content_text in ("these themes", "Matthews")]

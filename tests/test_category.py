@@ -138,6 +138,12 @@ def test_a_belief_or_a_finding_whatever_the_shape():
             "Clinton Hid Past Health Problems From Public",
             "headline",
         ),
+        ("Obama said it before he died in 2014.", "before he died in 2014", "adverbial"),
+        (
+            "He said though that transition was seamless, the next would be harder.",
+            "though that transition was seamless, the next would be harder",
+            "clause",  # (the main clause is there too)
+        ),
     ],
 )
 def test_the_shape_of_a_content_from_its_parse(text, content, expected):

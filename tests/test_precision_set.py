@@ -24,7 +24,7 @@ def _script():
 
 
 SETS = [("sample.jsonl", "labels.jsonl"), ("sample2.jsonl", "labels2.jsonl")]
-SETS.append(("sample3.jsonl", "labels3.jsonl"))
+SETS += [(f"sample{n}.jsonl", f"labels{n}.jsonl") for n in (3, 4, 5)]
 
 
 @pytest.mark.parametrize("drawn, labelled", SETS)
@@ -68,3 +68,23 @@ def test_a_labels_note_in_brackets_is_no_part_of_the_name():
     assert same("USA TODAY", "USA TODAY (analysis)")
     assert same("Obama", "Barack Obama") and not same("Michelle Obama", "Barack Obama")
     assert not same("Politico, Democratic party", "Politico")
+
+
+def test_a_name_matches_its_label_up_to_possessives_documents_and_acronyms():
+    same = _script()._same_person
+    assert same("Donald Trump\u2019s presidential campaign", "Donald Trump's campaign")
+    assert same("Hillary Clinton\u2019s campaign", "Clinton campaign")
+    assert same("Washington Post-ABC News", "Washington Post-ABC News poll")
+    assert same("IMF", "International Monetary Fund")
+    assert not same("Bill Clinton", "Hillary Clinton")
+    assert not same("Donald Trump's supporters", "Donald Trump")
+    assert not same("GOP", "Republican National Committee")
+
+
+def test_people_joined_to_the_right_speaker_are_unknown():
+    right = _script()._speaker_right
+    ok = {"speaker_ok": "yes", "right_speaker": None}
+    drawn = {"speaker": "Charles E. Grassley"}
+    both = {"speaker": {"name": "Charles E. Grassley and Patrick J. Leahy"}}
+    assert right(ok, drawn, both) is None
+    assert right(ok, drawn, {"speaker": {"name": "Patrick J. Leahy"}}) is False

@@ -402,11 +402,13 @@ def within_cue_clause(doc: Doc, f: Found) -> None:
 
 def names_nothing(text: str, f: Found) -> bool:
     """Whether a content outside quotation marks is function words alone ("but", "that",
-    "him", "which"): it reports nothing anyone said."""
+    "him", "which"), or those and the cue's own words ("released a letter … that says" with
+    "that says" for content): it reports nothing anyone said."""
     if f.quotes:
         return False
     words = re.findall(r"[\w'’]+", " ".join(text[s:e] for s, e in f.content).lower())
-    return all(w in STOP_WORDS for w in words)
+    cue = {t.lower_ for t in f.cue or ()}
+    return all(w in STOP_WORDS or w in cue for w in words)
 
 
 def _named_elsewhere(doc: Doc, name: list[Token]) -> bool:

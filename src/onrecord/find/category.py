@@ -59,7 +59,7 @@ ANIMATE_NOUNS = (
 # resolver reads them (data/words.toml, [speakers])
 SHARE_WORDS = word_set("speakers", "share_words")
 SHARE_LEADS = word_set("speakers", "share_leads")
-SHAPES = ("quote", "clause", "question", "infinitive", "phrase", "word", "headline")
+SHAPES = ("quote", "clause", "question", "infinitive", "phrase", "word", "headline", "adverbial")
 # the cue lemmas a category is read from (a cue word's own form is tried for them)
 _KNOWN_CUES = (
     BELIEF_CUES | UNSOURCED_FINDING_CUES | DISCOVERY_CUES | SPEECH_CUES | CLAUSE_SPEECH_CUES
@@ -194,8 +194,9 @@ def _speech(lemma: str, content: str | None) -> bool:
     """Whether a cue of this lemma with a content of this shape reports words."""
     if content in (None, "quote"):
         return True
-    if content in ("headline", "word"):
-        return False  # a title line; one word ("criticized Clinton", "told the group")
+    if content in ("headline", "word", "adverbial"):
+        return False  # a title line; one word ("criticized Clinton", "told the group"); a
+        # clause of time or concession ("said before he died"): not what was said
     if content == "question":
         return lemma in ASKING_CUES
     if content == "infinitive":
@@ -227,6 +228,12 @@ def _head(words: list[str]) -> str | None:
 # such indirect contents in the three precision sets, 4 of 39 were somebody's statement
 STUB_WORDS = 3
 _QUESTION_WORDS = frozenset("how why what whether if when where who whom".split())
+# words that open a clause of time, cause or concession: a content that starts with one is
+# the circumstance of what was said, not what was said ("Garner said … before he died",
+# "Though that transition was relatively seamless")
+_ADVERBIAL_WORDS = frozenset(
+    "before after while since until because although though unless".split()
+)
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 
 
@@ -236,8 +243,9 @@ def shape(tokens, quoted: bool) -> str:
     letters or more, nearly all capitalised: a title line, not a report), ``question`` ("how
     ...", "whether ..."), ``clause`` (a verb with a subject at its top: "that taxes will
     rise"), ``infinitive`` ("to act", "Congress to act"), ``word`` (one word, or up to
-    :data:`STUB_WORDS` with no verb: "Clinton", "the rule", "climate change") or
-    ``phrase`` (none of these: "her proposals to benefit small businesses").
+    :data:`STUB_WORDS` with no verb: "Clinton", "the rule", "climate change"),
+    ``adverbial`` (a clause of time, cause or concession: "before he died") or ``phrase``
+    (none of these: "her proposals to benefit small businesses").
 
     The top of a content is its tokens whose head lies outside it (or is themselves): a
     relative clause or an infinitive inside a noun phrase does not make a clause."""
@@ -251,10 +259,14 @@ def shape(tokens, quoted: bool) -> str:
         return "headline"
     if words[0].lower_ in _QUESTION_WORDS:
         return "question"
-    if len(words) <= STUB_WORDS and not any(t.pos_ in ("VERB", "AUX") for t in words):
-        return "word"  # "noted the rule", "barely mentioned climate change": a topic named
     inside = {t.i for t in tokens}
     top = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
+    first = words[0]
+    if first.lower_ in _ADVERBIAL_WORDS and first.dep_ == "mark":
+        if all(t.i == first.head.i or t.is_punct for t in top):
+            return "adverbial"  # (not "Though it was seamless, the next one would be …")
+    if len(words) <= STUB_WORDS and not any(t.pos_ in ("VERB", "AUX") for t in words):
+        return "word"  # "noted the rule", "barely mentioned climate change": a topic named
     verbs = [t for t in top if t.pos_ in ("VERB", "AUX")]
     if any(_SUBJECTS & {c.dep_ for c in t.children} for t in verbs):
         return "clause"
