@@ -820,15 +820,8 @@ class ArticleSpeakers:
                     if any(t.tag_ in ("NNS", "NNPS") for t in self.doc[ent.end : end]):
                         return None, "group"
                     return tidy_name(_strip_det(ent.text)) or None, "organisation"
-            if (
-                tok.tag_ == "NNP"
-                and tok.ent_type_ in ("", "PERSON")  # (a name refused as a person's)
-                and i not in self.by_token
-                and tok.lower_ not in self.by_word
-            ):
-                name = tidy_name(_strip_det(self.doc[tok.left_edge.i : tok.i + 1].text))
-                if name:  # a body the tagger did not know ("Politifact then ruled …, but
-                    return name, "organisation"  # in the course of their report they …")
+            if name := self._unknown_body(tok):  # "Politifact then ruled …, but in the
+                return name, "organisation"  # course of their report they …"
             if tok.tag_ == "NNPS" or (tok.tag_ == "NNS" and tok.ent_type_ == "NORP"):
                 return tidy_name(_strip_det(tok.text)) or None, "group"  # "Republicans"
             if tok.tag_ == "NNS":
@@ -854,6 +847,19 @@ class ArticleSpeakers:
         if len(names) < 2:
             return None
         return ", ".join(names[:-1]) + " and " + names[-1]
+
+    def _unknown_body(self, tok: Token) -> str | None:
+        """The name of a body the tagger did not know, where ``tok`` is a singular proper
+        noun that names no person (untagged, or a name refused as a person's: "Politifact")
+        and no word of one: its words up to it ("Central and East European Coalition")."""
+        if (
+            tok.tag_ != "NNP"
+            or tok.ent_type_ not in ("", "PERSON")
+            or tok.i in self.by_token
+            or tok.lower_ in self.by_word
+        ):
+            return None
+        return tidy_name(_strip_det(self.doc[tok.left_edge.i : tok.i + 1].text)) or None
 
     def _thing_antecedent(self, pron: Token, depth: int = 0) -> tuple[str | None, str] | None:
         """Who an "it" that speaks stands for: the subject of the latest clause, in its
@@ -889,10 +895,8 @@ class ArticleSpeakers:
                     (name, "organisation") if (name := self._body_named(span, tok)) else None
                 )
                 return body or (None, "anonymous")
-            if tok.pos_ == "PROPN" and tok.lower_ not in self.by_word:  # a body the tagger
-                name = tidy_name(_strip_det(self.doc[tok.left_edge.i : tok.i + 1].text))
-                if name:  # missed: "the Central and East European Coalition, which …"
-                    return name, "organisation"
+            if name := self._unknown_body(tok):  # "the Central and East European
+                return name, "organisation"  # Coalition, which …"
         return None
 
     def _described(self, span, head: Token, other_than: Person | None = None) -> Person | None:
