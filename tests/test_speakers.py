@@ -704,3 +704,21 @@ def test_a_platform_an_outlet_or_a_family_is_no_person(extract):
     assert clintons.speaker.kind == "group"
     they = _by_content(stmts, "every shooting did not result")
     assert (they.speaker.name, they.speaker.kind) == ("Politifact", "organisation")
+
+
+def test_people_named_together_are_one_group_in_either_order(extract):
+    stmts = extract(
+        "Nancy Foner and Richard Alba said that immigrants were moving to the suburbs.\n\n"
+        "Richard Alba and Nancy Foner said that the trend would last."
+    )
+    names = {s.speaker.name for s in stmts}
+    assert names == {"Nancy Foner and Richard Alba"}
+
+
+def test_a_title_before_a_name_starts_after_its_comma():
+    from onrecord.find import nlp
+    from onrecord.find.speakers import ArticleSpeakers
+
+    doc = nlp.load()("Weeks later, Russia's leader, Vladimir V. Putin, said the talks were over.")
+    [putin] = [p for p in ArticleSpeakers(doc).people if p.name == "Vladimir V. Putin"]
+    assert putin.titles == ["Russia's leader"]

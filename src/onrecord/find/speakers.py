@@ -352,9 +352,11 @@ class ArticleSpeakers:
         # the noun with its modifiers ("Trump's campaign chairman"; not "his", "the") and
         # the phrases after it that hold no clause, name or comma ("of the Arab American
         # Institute"); not what is joined to it ("and former host of …")
-        words = [
+        left = self.doc[noun.left_edge.i : noun.i + 1]
+        cut = max((t.i + 1 for t in left if t.is_punct or t.is_space), default=left.start)
+        words = [  # (from the last comma: not "Weeks later, Russia's leader")
             t
-            for t in self.doc[noun.left_edge.i : noun.i + 1]
+            for t in self.doc[cut : noun.i + 1]
             if t.dep_ not in ("det", "predet")
             and not (t.pos_ == "PRON" or (t.dep_ == "case" and t.head.pos_ == "PRON"))
         ]
@@ -830,20 +832,21 @@ class ArticleSpeakers:
 
     def _together(self, tok: Token, person: Person | None, within) -> str | None:
         """The names of the people ``tok`` (naming ``person``) is joined to by "and" inside
-        ``within`` ("Sens. Charles E. Grassley … and Patrick J. Leahy"), with its own:
-        "Charles E. Grassley and Patrick J. Leahy"; None where it is joined to no one."""
+        ``within`` ("Sens. Charles E. Grassley … and Patrick J. Leahy"), with its own, in
+        alphabetical order: "Charles E. Grassley and Patrick J. Leahy" (and "Richard Alba and
+        Nancy Foner" the same group as "Nancy Foner and Richard Alba"); None where it is
+        joined to no one."""
         if person is None:
             return None
-        named = sorted(
-            [(tok.i, person)]
-            + [
-                (c.i, self.by_token[c.i])
+        # (in alphabetical order: one group, in whatever order they are named)
+        names = sorted(
+            {person.name}
+            | {
+                self.by_token[c.i].name
                 for c in tok.conjuncts
                 if within.start <= c.i < within.end and c.i in self.by_token
-            ],
-            key=lambda x: x[0],
+            }
         )
-        names = list(dict.fromkeys(p.name for _, p in named))
         if len(names) < 2:
             return None
         return ", ".join(names[:-1]) + " and " + names[-1]
