@@ -722,3 +722,34 @@ def test_a_title_before_a_name_starts_after_its_comma():
     doc = nlp.load()("Weeks later, Russia's leader, Vladimir V. Putin, said the talks were over.")
     [putin] = [p for p in ArticleSpeakers(doc).people if p.name == "Vladimir V. Putin"]
     assert putin.titles == ["Russia's leader"]
+
+
+def test_a_document_is_whoever_filed_wrote_or_owns_it(extract):
+    stmts = extract(
+        "Federal officials charged two developers with fraud on Thursday.\n\n"
+        "According to a civil complaint filed by the Securities and Exchange Commission, the "
+        "developers ran an eight-year scheme.\n\n"
+        "Ivana Trump's brief said that was not her view.\n\n"
+        "Mexico's economy minister, Ildefonso Guajardo Villarreal, has been traveling.\n\n"
+        "A slide from a presentation that Mr. Guajardo Villarreal and his aides carry with "
+        "them as they speak to American business leaders shows that Mexico buys more than "
+        "Japan.\n\n"
+        '"There are invertebrates that have shown more spine than Sen. Charles Grassley," '
+        "reads a Wednesday editorial in The Des Moines Register."
+    )
+    assert _by_content(stmts, "eight-year scheme").speaker.name == (
+        "Securities and Exchange Commission"
+    )
+    assert _by_content(stmts, "not her view").speaker.name == "Ivana Trump"
+    assert _by_content(stmts, "Mexico buys more").speaker.name == "Ildefonso Guajardo Villarreal"
+    assert _by_content(stmts, "invertebrates").speaker.name == "Des Moines Register"
+
+
+def test_it_is_the_body_its_own_sentence_names_where_no_thing_is_a_subject(extract):
+    stmts = extract(
+        "Mr. Hurt's book came out in 1993.\n\n"
+        "But when Mr. Hurt asked Norton to republish the book this year, it declined, "
+        "saying that the legal risks were too high."
+    )
+    s = _by_content(stmts, "legal risks were too high")
+    assert (s.speaker.name, s.speaker.kind) == ("Norton", "organisation")

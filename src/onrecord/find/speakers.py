@@ -591,35 +591,41 @@ class ArticleSpeakers:
             return self._recent_body(head)  # (not "the Obama administration": named there)
         return None
 
-    def _document_author(self, head: Token) -> tuple[str, str] | None:
+    def _document_author(self, head: Token, depth: int = 0) -> tuple[str, str] | None:
         """Whose a poll, a study or a report is, where the mention says: the person,
         organisation or named body it is by or from ("an analysis by Lily Batchelder, a
         former aide …, whose conclusions were seconded by the Tax Foundation" is hers, not
         the seconder's; "a new ad from Donald Trump's presidential campaign"), else
         the organisation named before the noun ("The Real Clear Politics average"), else the
         proper name it is compounded with ("a USA TODAY analysis", "a Trump ad": the person
-        where the article gives them a full name, else the name's firm). None for
-        any other noun, and where the mention names nobody."""
-        if head.pos_ != "NOUN" or head.lower_ not in DOCUMENT_NOUNS:
+        where the article gives them a full name, else the name's firm). Its authors are
+        also whoever filed or wrote it ("civil complaints filed by the SEC", "a presentation
+        that Mr. Guajardo Villarreal and his aides carry") and whose it is ("Mariano's
+        memoir"); a document it is from is followed in turn ("A slide from a presentation
+        that …"). None for any other noun, and where the mention names nobody."""
+        if head.pos_ != "NOUN" or head.lower_ not in DOCUMENT_NOUNS or depth > 2:
             return None
-        for prep in head.children:
-            if prep.dep_ != "prep" or prep.lower_ not in ("by", "from"):
-                continue
-            for obj in (c for c in prep.children if c.dep_ == "pobj"):
-                if obj.i in self.by_token:
-                    return self.by_token[obj.i].name, "person"
-                ent = self._org_like_at(obj.i)
-                if ent is not None and ent.label_ == "ORG":  # (not "by Politico,
-                    name = _strip_det(ent.text).split(",")[0]  # Democratic party …")
-                    return name, "organisation"
-                if obj.lower_ in ORG_NOUNS and self._owned(obj):
-                    body = tidy_name(_strip_det(self.doc[obj.left_edge.i : obj.i + 1].text))
-                    return (body, "organisation") if body else None  # "from Trump's campaign"
+        for obj in _authors(head):
+            if obj.i in self.by_token:
+                return self.by_token[obj.i].name, "person"
+            ent = self._org_like_at(obj.i)
+            if ent is not None and ent.label_ == "ORG":  # (not "by Politico,
+                name = _strip_det(ent.text).split(",")[0]  # Democratic party …")
+                return name, "organisation"
+            if obj.lower_ in ORG_NOUNS and self._owned(obj):
+                body = tidy_name(_strip_det(self.doc[obj.left_edge.i : obj.i + 1].text))
+                return (body, "organisation") if body else None  # "from Trump's campaign"
+            if obj.dep_ == "pobj" and (found := self._document_author(obj, depth + 1)):
+                return found  # "A slide from a presentation that Mr. Guajardo … carry"
         before = self.doc[head.left_edge.i : head.i]
         orgs = [e for e in self._org_like_in(before) if e.label_ == "ORG"]
         if orgs:
             return _strip_det(orgs[-1].text), "organisation"
-        names = [c for c in head.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        names = [
+            c
+            for c in head.lefts
+            if c.dep_ == "compound" and c.pos_ == "PROPN" and c.ent_type_ not in ("DATE", "TIME")
+        ]  # (not "a Wednesday editorial")
         if not names:
             return None
         person = next((self.by_token[c.i] for c in names if c.i in self.by_token), None)
@@ -878,6 +884,14 @@ class ArticleSpeakers:
         # the organisation quoted last ("…, according to the SITE Intelligence Group, which
         # monitors extremist statements. It said")
         spoke, body = max((b for b in self.bodies_spoke if b[0] < pron.i), default=(-1, ""))
+        own = self.sent_starts[k]
+        if not any(  # its own sentence has no subject that could be it, but names a body:
+            i not in self.by_token and self.doc[i].pos_ != "PRON"  # "when Mr. Hurt asked
+            for i in subjects[bisect_left(subjects, own) : bisect_left(subjects, pron.i)]
+        ):  # Norton to republish the book this year, it declined"
+            org = next(self._orgs_before(pron, 0), None)
+            if org is not None:
+                return tidy_name(_strip_det(org.text)) or None, "organisation"
         for i in reversed(subjects[lo : bisect_left(subjects, pron.i)]):
             if i < spoke < pron.i:
                 return body, "organisation"
@@ -1006,6 +1020,28 @@ def _share(span) -> bool:
         and after[0].lower_ in ("in", "of")
         and (after[1].like_num)
     )
+
+
+def _authors(doc_noun: Token) -> Iterator[Token]:
+    """The words that may name who made a document: the object of its "by" or "from" (or an
+    organisation it is "in"), the agent of a participle after it ("filed by the SEC"), the
+    subject of a relative clause on it ("that Mr. Guajardo Villarreal … carry") and its
+    possessor ("Mariano's memoir")."""
+    for child in doc_noun.children:
+        if child.dep_ == "prep" and child.lower_ in ("by", "from", "in"):
+            # ("in" only for a body: "an editorial in The Des Moines Register")
+            yield from (
+                c
+                for c in child.children
+                if c.dep_ == "pobj" and (child.lower_ != "in" or c.ent_type_ == "ORG")
+            )
+        elif child.dep_ == "acl" and child.tag_ == "VBN":
+            for agent in (c for c in child.children if c.dep_ == "agent"):
+                yield from (c for c in agent.children if c.dep_ == "pobj")
+        elif child.dep_ == "relcl":
+            yield from (c for c in child.children if c.dep_ == "nsubj" and c.pos_ != "PRON")
+        elif child.dep_ == "poss" and child.pos_ == "PROPN":
+            yield child
 
 
 def _poss_pronoun(noun: Token) -> Token | None:
