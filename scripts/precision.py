@@ -132,8 +132,8 @@ def _speaker_right(label: dict, drawn: dict, now: dict) -> bool | None:
     # was drawn: the label does not say whether the other spoke too)
     if _same_person(name, drawn["speaker"]) or _same_person(drawn["speaker"], name):
         return True
-    parts = re.split(r",\s*|\s+and\s+", name or "")
-    return None if any(_same_person(p, drawn["speaker"]) for p in parts if p) else False
+    parts = _parts(name or "")
+    return None if any(_same_person(p, drawn["speaker"]) for p in parts) else False
 
 
 def _same_person(name: str | None, right: str | None) -> bool:
@@ -145,6 +145,11 @@ def _same_person(name: str | None, right: str | None) -> bool:
     (analysis)", "Washington Post-ABC News poll") are not part of the name."""
     if not name or not right:
         return name == right
+    names, rights = _parts(name), _parts(right)
+    if len(names) > 1 or len(rights) > 1:  # people named together, in any order
+        return len(names) == len(rights) and all(
+            any(_same_person(n, r) for r in rights) for n in names
+        )
 
     def fold(n: str) -> list[str]:  # "Holtz-Eakin" is "Holtz Eakin", "O’Neill" "O'Neill"
         n = re.sub(r"\s*\([^)]*\)", "", n).replace("\u2019", "'")
@@ -161,6 +166,11 @@ def _same_person(name: str | None, right: str | None) -> bool:
     if "".join(w[0] for w in words) == "".join(full) and len(full) == 1:
         return True
     return words[-1] == full[-1] and (set(words) <= set(full) or set(full) <= set(words))
+
+
+def _parts(name: str) -> list[str]:
+    """The people of a name that joins them ("Hillary Clinton and Obama"), or the name."""
+    return [p for p in re.split(r",\s*|\s+and\s+", name) if p]
 
 
 DOCUMENT_WORDS = {"poll", "report", "study", "survey", "analysis", "letter", "ad"}

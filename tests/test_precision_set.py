@@ -88,3 +88,10 @@ def test_people_joined_to_the_right_speaker_are_unknown():
     both = {"speaker": {"name": "Charles E. Grassley and Patrick J. Leahy"}}
     assert right(ok, drawn, both) is None
     assert right(ok, drawn, {"speaker": {"name": "Patrick J. Leahy"}}) is False
+
+
+def test_people_named_together_match_in_any_order():
+    same = _script()._same_person
+    assert same("Hillary Clinton and Obama", "President Obama and Hillary Clinton")
+    assert not same("Hillary Clinton and Obama", "Hillary Clinton")
+    assert not same("Hillary Clinton and Joe Biden", "Obama and Hillary Clinton")
