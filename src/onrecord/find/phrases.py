@@ -148,17 +148,11 @@ def subject_of(verb: Token) -> list[Token] | None:
                 return noun_phrase(child)
         if verb.dep_ in ("advcl", "dep") and verb.tag_ != "VBG":
             return None  # "when asked why ...": the subject of the clause is not the speaker
-        told = (
-            next(
-                (c for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i),
-                None,
-            )
-            if verb.dep_ == "xcomp"
-            else None
-        )
-        if told is not None and animate(phrase := noun_phrase(told)):
-            return phrase  # "forced Stumpf to admit that": Stumpf admits (not "using the
-            # tweet to mock": who used it)
+        if verb.dep_ == "xcomp":  # "forced Stumpf to admit that": Stumpf admits (not
+            # "using the tweet to mock": who used it)
+            told = next((c for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i), None)
+            if told is not None and animate(phrase := noun_phrase(told)):
+                return phrase
         if verb.dep_ in ("conj", "advcl", "xcomp", "dep") and verb.head.i != verb.i:
             verb = verb.head  # "urged X ... and said"; "criticized ..., arguing that"
         elif verb.dep_ == "pcomp" and verb.tag_ == "VBG" and verb.head.head.pos_ == "VERB":
