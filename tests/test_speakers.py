@@ -753,3 +753,33 @@ def test_it_is_the_body_its_own_sentence_names_where_no_thing_is_a_subject(extra
     )
     s = _by_content(stmts, "legal risks were too high")
     assert (s.speaker.name, s.speaker.kind) == ("Norton", "organisation")
+
+
+def test_a_relative_pronoun_speaks_for_the_noun_its_clause_is_on():
+    from onrecord.find import nlp, speakers
+    from onrecord.model import Speaker, Statement
+
+    text = (
+        "Glenn Beck spoke in Dallas on Sunday.\n\n"
+        "Beck, who has in the past described Trump as a narcissist, said nothing.\n\n"
+        "The bill was fought by the Saudi government, which has denied any role.\n\n"
+        "Relatives of the victims, many of whom say the law is overdue, gathered outside.\n"
+    )
+    doc = nlp.load()(text)
+    found = speakers.ArticleSpeakers(doc)
+    resolved = {}
+    for mention in ("who", "which", "many of whom"):
+        start = text.index(mention + " ")
+        stmt = Statement(
+            article_id="a",
+            speaker=Speaker(None, mention, (start, start + len(mention)), "anonymous"),
+            cue=None,
+            content_spans=[],
+            content_text="",
+            kind="indirect",
+        )
+        found.resolve(stmt)
+        resolved[mention] = (stmt.speaker.name, stmt.speaker.kind)
+    assert resolved["who"] == ("Glenn Beck", "person")
+    assert resolved["which"] == ("Saudi government", "organisation")
+    assert resolved["many of whom"] == ("Relatives of the victims", "group")

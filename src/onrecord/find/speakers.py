@@ -29,6 +29,7 @@ from spacy.tokens import Doc, Token
 
 from ..model import Statement
 from . import budget, nlp
+from .phrases import RELATIVE
 from .words import given_names, word_set, word_table
 
 # the word lists: data/words.toml, [speakers], with what each is for
@@ -400,6 +401,14 @@ class ArticleSpeakers:
         if span is None or not len(span):
             return
         head = span.root
+        ante = _relative_antecedent(head)
+        if ante is not None:  # "Beck, who has in the past described": Beck; "members of
+            # 9/11 victims, many of whom say": the members of 9/11 victims
+            end = max(
+                [ante.i]
+                + [c.right_edge.i for c in ante.rights if c.dep_ == "prep" and c.lower_ == "of"]
+            )
+            span, head = self.doc[ante.left_edge.i : min(end, span.start - 1) + 1], ante
         # the person the head names ("Clinton spokesman Brian Fallon"), else the first named
         person = self.by_token.get(head.i) or next(
             (self.by_token[t.i] for t in span if t.i in self.by_token), None
@@ -1042,6 +1051,31 @@ def _authors(doc_noun: Token) -> Iterator[Token]:
             yield from (c for c in child.children if c.dep_ == "nsubj" and c.pos_ != "PRON")
         elif child.dep_ == "poss" and child.pos_ == "PROPN":
             yield child
+
+
+def _relative_antecedent(tok: Token) -> Token | None:
+    """The noun a relative pronoun that is a mention stands for: the one its clause is on
+    ("Mr. Obama, who understood", "the Saudi government, which has strongly denied"), through
+    a share of it ("many of whom say"); past an apposition to the organisation it describes
+    ("the Fed, an agency that has …"). None for any other word."""
+    if tok.dep_ == "pobj" and tok.head.lower_ == "of":  # "whom" of "many of whom"
+        tok = tok.head.head
+    share = any(  # "many" of "many of whom"
+        c.lower_ in RELATIVE and c.tag_ in ("WP", "WDT") and c.dep_ == "pobj"
+        for p in tok.children
+        if p.dep_ == "prep" and p.lower_ == "of"
+        for c in p.children
+    )
+    if not share and (tok.lower_ not in RELATIVE or tok.tag_ not in ("WP", "WDT")):
+        return None
+    if tok.dep_ not in ("nsubj", "nsubjpass") or tok.head.dep_ != "relcl":
+        return None
+    noun = tok.head.head
+    if noun.pos_ not in ("NOUN", "PROPN") or noun.i > tok.i:
+        return None
+    if noun.dep_ == "appos" and noun.pos_ == "NOUN" and noun.head.ent_type_ == "ORG":
+        noun = noun.head
+    return noun
 
 
 def _poss_pronoun(noun: Token) -> Token | None:
