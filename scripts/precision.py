@@ -227,7 +227,7 @@ def score(args) -> int:
             if labels[k]["real"] != "yes" or wrong_speaker:
                 what = "not a statement" if labels[k]["real"] != "yes" else "wrong speaker"
                 cue = now[k]["cue"]["text"] if now[k]["cue"] else None
-                speaker = f'{now[k]["speaker"]["name"]} ({now[k]["speaker"]["mention"]})'
+                speaker = f"{now[k]['speaker']['name']} ({now[k]['speaker']['mention']})"
                 content, note = now[k]["content"]["text"][:80], labels[k]["note"][:80]
                 print(
                     f"{what}\t{k}\t{now[k].get('category')}\t{conf[k]}\t{speaker}\t{cue}\t{content}\t{note}"

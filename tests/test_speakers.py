@@ -783,3 +783,20 @@ def test_a_relative_pronoun_speaks_for_the_noun_its_clause_is_on():
     assert resolved["who"] == ("Glenn Beck", "person")
     assert resolved["which"] == ("Saudi government", "organisation")
     assert resolved["many of whom"] == ("Relatives of the victims", "group")
+
+
+def test_a_document_is_whoever_its_clause_says_made_it_and_the_same_one_later_too(extract):
+    stmts = extract(
+        "After a late meeting, the Security Council issued a statement on the test. "
+        "The statement noted that members would take further measures.\n\n"
+        "Just 18 percent of Hispanic voters view Trump favorably in a new Washington "
+        "Post-ABC News poll. According to the same poll, Clinton's standing fell in August.\n\n"
+        "The goal is to curb activist investors, according to a speech Hillary Clinton "
+        "delivered at New York University in July 2015."
+    )
+    noted = _by_content(stmts, "would take further measures")
+    assert (noted.speaker.name, noted.speaker.kind) == ("Security Council", "organisation")
+    fell = _by_content(stmts, "standing fell in August")
+    assert fell.speaker.name == "Washington Post-ABC News"
+    goal = _by_content(stmts, "curb activist investors")
+    assert (goal.speaker.name, goal.speaker.kind) == ("Hillary Clinton", "person")

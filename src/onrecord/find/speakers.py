@@ -39,6 +39,7 @@ ROLE_NOUNS = word_set("speakers", "role_nouns")
 PEOPLE_NOUNS = word_set("speakers", "people_nouns")
 ORG_NOUNS = word_set("speakers", "org_nouns")
 DOCUMENT_NOUNS = word_set("speakers", "document_nouns")
+MAKING_VERBS = word_set("speakers", "making_verbs")
 PRESS_NOUNS = word_set("speakers", "press_nouns")
 PRESS_NAME_WORDS = word_set("speakers", "press_name_words")
 # words of bodies' names, never a person's surname ("General Motors", "Fannie Mae")
@@ -496,7 +497,7 @@ class ArticleSpeakers:
             elif place := self._government_of(head):
                 sp.name, sp.kind = place, "organisation"  # "the city of Phoenix"
             elif body := self._body_named(span, head):
-                sp.name, sp.kind = body, "organisation"
+                sp.name, sp.kind = body  # "the report": the one the GAO put out
             elif head.tag_ in ("NNS", "NNPS"):
                 sp.name, sp.kind = self._people_of(span, head), "group"
             elif head.lower_ in ORG_NOUNS and _definite(span):
@@ -546,12 +547,13 @@ class ArticleSpeakers:
         elif sp.kind == "organisation" and sp.name:
             self.bodies_spoke.append((head.i, sp.name))
 
-    def _named_bodies(self) -> dict[str, list[tuple[int, str]]]:
-        """Each body or document noun ("union", "poll", "report") with the organisation that
-        names it where the article says ("the Association of Flight Attendants union", "a
-        Government Accountability Office report"), in text order: a later "the union" or
-        "the report" is that organisation's."""
-        out: dict[str, list[tuple[int, str]]] = {}
+    def _named_bodies(self) -> dict[str, list[tuple[int, str, str]]]:
+        """Each body or document noun ("union", "poll", "report") with whose it is where the
+        article says (name and kind), in text order: "the Association of Flight Attendants
+        union", "a Government Accountability Office report", "a memoir by Connie Mariano",
+        "the Security Council issued a statement". A later "the union", "the report", "the
+        statement" is theirs."""
+        out: dict[str, list[tuple[int, str, str]]] = {}
         nouns = DOCUMENT_NOUNS | ORG_NOUNS
         for head in self.doc:
             if head.lower_ not in nouns or head.pos_ != "NOUN":
@@ -560,44 +562,72 @@ class ArticleSpeakers:
             orgs = [  # (not the noun alone taken for a name: "Bank executives")
                 e for e in self._org_like_in(before) if e.label_ == "ORG" and len(before) > 1
             ]
-            author = self._document_author(head)
-            if author is not None and author[1] == "organisation":  # "A new ad from Donald
-                out.setdefault(head.lower_, []).append((head.i, author[0]))  # Trump's campaign"
+            author = self._document_author(head) or self._maker(head)
+            if author is not None:  # "A new ad from Donald Trump's campaign"
+                out.setdefault(head.lower_, []).append((head.i, *author))
             elif orgs:
-                out.setdefault(head.lower_, []).append((head.i, _strip_det(orgs[-1].text)))
+                out.setdefault(head.lower_, []).append(
+                    (head.i, _strip_det(orgs[-1].text), "organisation")
+                )
             elif head.lower_ in ORG_NOUNS and any(
                 c.dep_ == "compound" and c.pos_ == "PROPN" for c in head.lefts
             ):  # "the Clinton campaign": its name is its words
                 first = min(c.i for c in head.lefts if c.dep_ == "compound")
                 out.setdefault(head.lower_, []).append(
-                    (head.i, tidy_name(self.doc[first : head.i + 1].text))
+                    (head.i, tidy_name(self.doc[first : head.i + 1].text), "organisation")
                 )
         return out
 
-    def _body_named(self, span, head: Token) -> str | None:
-        """The organisation a body or document noun stands for: the one named in the mention
-        ("a Government Accountability Office report"), or, for "the report", "the union", the
-        one named with that noun last before it."""
+    def _body_named(self, span, head: Token) -> tuple[str, str] | None:
+        """Whose a body or document noun is (name and kind): the organisation named in the
+        mention ("a Government Accountability Office report"), or, for "the report", "the
+        union", whose the same noun was last before it."""
         if head.pos_ != "NOUN" or head.lower_ not in DOCUMENT_NOUNS | ORG_NOUNS:
             return None
         orgs = [e for e in self._org_like_in(span) if e.label_ == "ORG"]
         if orgs and head.lower_ in DOCUMENT_NOUNS:
-            return _strip_det(orgs[-1].text)
+            return _strip_det(orgs[-1].text), "organisation"
         if orgs or not _definite(span) or any(t.dep_ == "poss" for t in span):
             return None
-        # (with the mention's own words: "the district court" is no Court of Appeals)
-        own = _modifiers(head)
+        # (a body's other words must be in the name: "the district court" is no Court of
+        # Appeals; a document's are its own: "the same poll", "the new poll")
+        own = _modifiers(head) if head.lower_ not in DOCUMENT_NOUNS else set()
         earlier = [
-            name
-            for i, name in self.named_bodies.get(head.lower_, ())
+            (name, kind)
+            for i, name, kind in self.named_bodies.get(head.lower_, ())
             if i < head.i and own <= set(name.lower().split())
         ]
         if earlier:
             return earlier[-1]
+        body = None
         if head.lower_ in PRESS_NOUNS:  # "… reported by The Washington Post. The newspaper"
-            return self._recent_press(head)
-        if head.lower_ in ORG_NOUNS and not any(t.pos_ == "PROPN" for t in span):
-            return self._recent_body(head)  # (not "the Obama administration": named there)
+            body = self._recent_press(head)
+        elif head.lower_ in ORG_NOUNS and not any(t.pos_ == "PROPN" for t in span):
+            body = self._recent_body(head)  # (not "the Obama administration": named there)
+        return (body, "organisation") if body else None
+
+    def _maker(self, noun: Token) -> tuple[str, str] | None:
+        """Who made a document, where its clause names them: the subject of the verb that
+        makes it ("the Security Council issued a statement", "Mariano wrote a memoir"), or
+        of the verb it frames ("In a statement announcing the pick, the Association of
+        Flight Attendants called …"). A name only (person or organisation)."""
+        if noun.lower_ not in DOCUMENT_NOUNS:
+            return None
+        verb = noun.head
+        if noun.dep_ == "dobj" and verb.lemma_.lower() in MAKING_VERBS:
+            pass
+        elif not (noun.dep_ == "pobj" and verb.lower_ == "in" and verb.head.pos_ == "VERB"):
+            return None
+        else:
+            verb = verb.head
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subject is None:
+            return None
+        if subject.i in self.by_token:
+            return self.by_token[subject.i].name, "person"
+        ent = self._org_like_at(subject.i)
+        if ent is not None and ent.label_ == "ORG":
+            return _strip_det(ent.text), "organisation"
         return None
 
     def _document_author(self, head: Token, depth: int = 0) -> tuple[str, str] | None:
@@ -917,9 +947,7 @@ class ArticleSpeakers:
                 return tidy_name(_strip_det(ent.text)) or None, "organisation"
             if tok.pos_ == "NOUN" and tok.lower_ in DOCUMENT_NOUNS | ORG_NOUNS:
                 span = self.doc[tok.left_edge.i : tok.i + 1]
-                body = self._document_author(tok) or (
-                    (name, "organisation") if (name := self._body_named(span, tok)) else None
-                )
+                body = self._document_author(tok) or self._maker(tok) or self._body_named(span, tok)
                 return body or (None, "anonymous")
             if name := self._unknown_body(tok):  # "the Central and East European
                 return name, "organisation"  # Coalition, which …"
