@@ -29,7 +29,6 @@ from spacy.tokens import Doc, Token
 
 from ..model import Statement
 from . import budget, nlp
-from .phrases import RELATIVE
 from .words import given_names, word_set, word_table
 
 # the word lists: data/words.toml, [speakers], with what each is for
@@ -40,6 +39,7 @@ PEOPLE_NOUNS = word_set("speakers", "people_nouns")
 ORG_NOUNS = word_set("speakers", "org_nouns")
 DOCUMENT_NOUNS = word_set("speakers", "document_nouns")
 MAKING_VERBS = word_set("speakers", "making_verbs")
+RELATIVE = word_set("phrases", "relative")  # "who", "which", "that"
 PRESS_NOUNS = word_set("speakers", "press_nouns")
 PRESS_NAME_WORDS = word_set("speakers", "press_name_words")
 # words of bodies' names, never a person's surname ("General Motors", "Fannie Mae")
