@@ -800,3 +800,18 @@ def test_a_document_is_whoever_its_clause_says_made_it_and_the_same_one_later_to
     assert fell.speaker.name == "Washington Post-ABC News"
     goal = _by_content(stmts, "curb activist investors")
     assert (goal.speaker.name, goal.speaker.kind) == ("Hillary Clinton", "person")
+
+
+def test_he_after_a_subject_that_is_a_person_s_thing_is_that_person(extract):
+    stmts = extract(
+        "President Barack Obama met scientists at the White House on Monday.\n\n"
+        "Benjamin J. Rhodes, one of the president's closest aides, recalled the meeting.\n\n"
+        "The president's Pacific roots also came into play. In Honolulu last week, he told "
+        "island leaders that few people understood the stakes better.\n\n"
+        "Union leaders praised Phil Smith. Donald Trump's role in the campaign is complicated, "
+        "because he said that unions cost jobs."
+    )
+    told = _by_content(stmts, "few people understood the stakes")
+    assert told.speaker.name == "Barack Obama"
+    unions = _by_content(stmts, "unions cost jobs")
+    assert unions.speaker.name == "Donald Trump"

@@ -211,12 +211,38 @@ class ArticleSpeakers:
         self.pronoun_subjects: dict[str, list[int]] = {}
         self.subjects = numpy.flatnonzero(subject & main[heads]).tolist()
         self.any_subjects = numpy.flatnonzero(subject).tolist()  # (of any clause)
+        # the people a subject is of ("The president's Pacific roots also came into play.
+        # In Honolulu, he told …"; "Mr. Obama's advisers" are people of their own)
+        self.owner_subjects: list[int] = []
         for i in self.subjects:
             if i in self.by_token:
                 self.named_subjects.append(i)
+            owner = self._owner_of(self.doc[i])
+            if owner is not None:
+                self.owner_subjects.append(owner.i)
             lower = self.doc[i].lower_
             if lower in MALE or lower in FEMALE:
                 self.pronoun_subjects.setdefault(lower, []).append(i)
+        self.owner_subjects.sort()
+
+    def _owner_of(self, subject: Token) -> Token | None:
+        """The person a thing that is a subject belongs to: a name or "the president" that is
+        its possessor; None for a person's own people ("Clinton's spokesman", "his aides")."""
+        if subject.pos_ != "NOUN":
+            return None
+        people = PERSON_NOUNS | ROLE_NOUNS | PEOPLE_NOUNS | KIN_WORDS
+        if subject.lower_ in people or subject.lemma_.lower() in people:
+            return None
+        poss = next((c for c in subject.children if c.dep_ == "poss"), None)
+        if poss is None or poss.pos_ == "PRON":
+            return None
+        if poss.i in self.by_token or (
+            poss.lower_ in PERSON_NOUNS | ROLE_NOUNS
+            and poss.pos_ == "NOUN"
+            and _definite(self.doc[poss.left_edge.i : poss.i + 1])
+        ):
+            return poss
+        return None
 
     def _add_person(self, ent) -> None:
         ent = _trim_verbs(_cut_at_break(ent))
@@ -813,9 +839,17 @@ class ArticleSpeakers:
         floor = self.sent_starts[max(0, k - 3)]
         same = self.pronoun_subjects.get(pron.lower_, []) if depth < 6 else []
         unnamed = self.unnamed_subjects
-        for i in _latest_first((self.named_subjects, unnamed, same), floor, pron.i):
+        owners = self.owner_subjects
+        for i in _latest_first((self.named_subjects, unnamed, same, owners), floor, pron.i):
             budget.check()
             person = self.by_token.get(i)
+            if person is None and _holds(owners, i):  # "The president's roots …": whom the
+                tok = self.doc[i]  # description stands for
+                person = self._titled(tok) or self._described(
+                    self.doc[tok.left_edge.i : tok.i + 1], tok
+                )
+                if person is None:
+                    continue
             if person is not None and person.pronoun and person.pronoun != _PRONOUN[pron.lower_]:
                 continue  # "she" is not Mr. Obama
             if person is None and _holds(unnamed, i):
