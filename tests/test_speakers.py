@@ -815,3 +815,13 @@ def test_he_after_a_subject_that_is_a_person_s_thing_is_that_person(extract):
     assert told.speaker.name == "Barack Obama"
     unions = _by_content(stmts, "unions cost jobs")
     assert unions.speaker.name == "Donald Trump"
+
+
+def test_who_is_the_people_a_place_after_them_belongs_to(extract):
+    stmts = extract(
+        "The change is likely to placate nervous Democrats on Capitol Hill, who have argued "
+        "that it helps down-ballot candidates when Trump is painted as a greedy Republican."
+    )
+    argued = _by_content(stmts, "it helps down-ballot candidates")
+    assert argued.speaker.mention == "nervous Democrats on Capitol Hill"
+    assert (argued.speaker.name, argued.speaker.kind) == ("Democrats", "group")

@@ -34,6 +34,10 @@ WEAK_CUE_RATE = 0.15
 
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 RELATIVE = word_set("phrases", "relative")  # "who", "that", ... (data/words.toml)
+# the nouns of people and bodies, who may speak (data/words.toml, [speakers])
+PERSON_NOUNS = word_set("speakers", "person_nouns")
+PEOPLE_NOUNS = word_set("speakers", "people_nouns")
+ORG_NOUNS = word_set("speakers", "org_nouns")
 
 
 @lru_cache(maxsize=1)
@@ -124,8 +128,6 @@ def is_cue(tok: Token) -> bool:
 
 def animate(source: list[Token]) -> bool:
     """Whether a source mention can speak: a person, organisation, group or pronoun."""
-    from .speakers import ORG_NOUNS, PEOPLE_NOUNS, PERSON_NOUNS
-
     heads = [t for t in source if t.head not in source or t.head == t]
     head = heads[0] if heads else source[-1]
     if head.pos_ == "PRON":
@@ -144,7 +146,14 @@ def subject_of(verb: Token) -> list[Token] | None:
         for child in verb.children:
             if child.dep_ in SUBJECTS:
                 if child.lower_ in RELATIVE and verb.dep_ == "relcl":
-                    return noun_phrase(verb.head)
+                    phrase = [  # (up to the clause: "Democrats on Capitol Hill")
+                        t
+                        for t in noun_phrase(relative_antecedent(child, verb.head))
+                        if t.i < child.i
+                    ]
+                    while phrase and phrase[-1].is_punct:
+                        phrase.pop()
+                    return phrase or None
                 return noun_phrase(child)
         if verb.dep_ in ("advcl", "dep") and verb.tag_ != "VBG":
             return None  # "when asked why ...": the subject of the clause is not the speaker
@@ -164,6 +173,22 @@ def subject_of(verb: Token) -> list[Token] | None:
         else:
             return None
     return None
+
+
+def relative_antecedent(pronoun: Token, noun: Token) -> Token:
+    """Whom a relative pronoun stands for, given the noun the parse hangs its clause on: a
+    "who" is a person's, so where that noun is no person but the object of a phrase on a
+    person or people ("nervous Democrats on Capitol Hill, who have argued", "a spokesman for
+    the campaign, who said"), it is theirs."""
+    if pronoun.lower_ not in ("who", "whom") or noun.dep_ != "pobj" or noun.ent_type_ == "PERSON":
+        return noun
+    owner = noun.head.head
+    if owner.pos_ not in ("NOUN", "PROPN") or owner.i > noun.i:
+        return noun
+    lemma = owner.lemma_.lower()
+    if owner.ent_type_ in ("PERSON", "NORP") or lemma in PERSON_NOUNS | PEOPLE_NOUNS:
+        return owner
+    return noun
 
 
 def negated(verb: Token) -> bool:

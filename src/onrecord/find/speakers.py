@@ -29,17 +29,14 @@ from spacy.tokens import Doc, Token
 
 from ..model import Statement
 from . import budget, nlp
+from .phrases import ORG_NOUNS, PEOPLE_NOUNS, PERSON_NOUNS, RELATIVE, relative_antecedent
 from .words import given_names, word_set, word_table
 
 # the word lists: data/words.toml, [speakers], with what each is for
 TITLE_WORDS = word_set("speakers", "title_words")
-PERSON_NOUNS = word_set("speakers", "person_nouns")
 ROLE_NOUNS = word_set("speakers", "role_nouns")
-PEOPLE_NOUNS = word_set("speakers", "people_nouns")
-ORG_NOUNS = word_set("speakers", "org_nouns")
 DOCUMENT_NOUNS = word_set("speakers", "document_nouns")
 MAKING_VERBS = word_set("speakers", "making_verbs")
-RELATIVE = word_set("phrases", "relative")  # "who", "which", "that"
 PRESS_NOUNS = word_set("speakers", "press_nouns")
 PRESS_NAME_WORDS = word_set("speakers", "press_name_words")
 # words of bodies' names, never a person's surname ("General Motors", "Fannie Mae")
@@ -1135,6 +1132,7 @@ def _relative_antecedent(tok: Token) -> Token | None:
     noun = tok.head.head
     if noun.pos_ not in ("NOUN", "PROPN") or noun.i > tok.i:
         return None
+    noun = relative_antecedent(tok, noun)  # ("Democrats on Capitol Hill, who")
     if noun.dep_ == "appos" and noun.pos_ == "NOUN" and noun.head.ent_type_ == "ORG":
         noun = noun.head
     return noun
