@@ -825,3 +825,17 @@ def test_who_is_the_people_a_place_after_them_belongs_to(extract):
     argued = _by_content(stmts, "it helps down-ballot candidates")
     assert argued.speaker.mention == "nervous Democrats on Capitol Hill"
     assert (argued.speaker.name, argued.speaker.kind) == ("Democrats", "group")
+
+
+def test_a_surname_that_is_a_title_word_is_a_surname(extract):
+    stmts = extract(
+        "Larry King and Ed Schultz host shows on RT America.\n\n"
+        "Both Mr. King and Mr. Schultz say the network has never told them what to say.\n\n"
+        '"I have never been edited," Mr. King said.\n\n'
+        "Gov. Jim Justice was asked about the mines, but Mr. Justice declined to say "
+        "whether the state would pay."
+    )
+    assert _by_content(stmts, "I have never been edited").speaker.name == "Larry King"
+    both = _by_content(stmts, "the network has never told them")
+    assert (both.speaker.name, both.speaker.kind) == ("Ed Schultz and Larry King", "group")
+    assert _by_content(stmts, "whether the state would pay").speaker.name == "Jim Justice"

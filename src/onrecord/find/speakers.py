@@ -49,6 +49,7 @@ GOVERNMENT_NOUNS = word_set("speakers", "government_nouns")
 ORG_LABELS = {"ORG", "GPE", "NORP", "FAC", "LOC"}
 TITLE_FORMS: dict[str, tuple[str, ...]] = word_table("speakers", "title_forms")
 NAME_SUFFIXES = word_set("speakers", "name_suffixes")
+HONORIFICS = {"mr", "mrs", "ms", "miss", "dr"}
 MALE = {"he", "him", "his", "himself"}
 FEMALE = {"she", "her", "hers", "herself"}
 _PRONOUN = {**dict.fromkeys(MALE, "he"), **dict.fromkeys(FEMALE, "she")}
@@ -90,8 +91,25 @@ def _given_pronoun(words: list[str]) -> str | None:
 
 
 def _name_words(text: str) -> list[str]:
+    """The words of a name, lower case, without titles ("Sen. Angus King": angus, king)."""
     text = re.sub(r"['’]s\b", "", text)
-    return [w for w in re.findall(r"[\w.-]+", text.lower()) if w not in TITLE_WORDS and w != "."]
+    words = [w for w in re.findall(r"[\w.-]+", text.lower()) if w != "."]
+    return [w for w, keep in zip(words, _not_titles(words), strict=True) if keep]
+
+
+def _not_titles(words: list[str]) -> list[bool]:
+    """Which of a name's words (lower case) are no title: a title word is a surname where it
+    ends a name after a given name or an honorific ("Larry King", "Mr. King", "Martin Luther
+    King Jr."), not where it comes first ("King Abdullah", "President Obama")."""
+    out = []
+    for k, word in enumerate(words):
+        keep = word.rstrip(".") not in TITLE_WORDS
+        if not keep and k:
+            before = words[k - 1].rstrip(".")
+            last = all(w in NAME_SUFFIXES for w in words[k + 1 :])
+            keep = last and (before in HONORIFICS or before not in TITLE_WORDS)
+        out.append(keep)
+    return out
 
 
 def _people(word: str) -> str:
@@ -245,7 +263,10 @@ class ArticleSpeakers:
         ent = _trim_verbs(_cut_at_break(ent))
         if ent is None or _body_name(ent):
             return
-        words = _name_words(ent.text)
+        named = ent  # (with the honorific before a surname that is a title word: "Mr. King")
+        if ent.start and self.doc[ent.start - 1].lower_.rstrip(".") in HONORIFICS:
+            named = self.doc[ent.start - 1 : ent.end]
+        words = _name_words(named.text)
         if not words:
             return
         # the word just before the name, past a comma: "Mrs. Obama", "his wife, Michelle Obama"
@@ -258,11 +279,12 @@ class ArticleSpeakers:
         person = self._match(set(words), pronoun)
         if kin and person is not None and person.words != set(words):
             person = None  # "his wife, Michelle Obama" is not the Obama named before
+        kept = _not_titles([t.lower_ for t in named])
         name = tidy_name(
             "".join(
                 t.text_with_ws
-                for t in ent
-                if t.lower_ not in TITLE_WORDS and (not t.is_punct or _joins(t, ent))
+                for t, keep in zip(named, kept, strict=True)
+                if keep and (not t.is_punct or _joins(t, named))
             )
         )
         if person is None:
