@@ -839,3 +839,15 @@ def test_a_surname_that_is_a_title_word_is_a_surname(extract):
     both = _by_content(stmts, "the network has never told them")
     assert (both.speaker.name, both.speaker.kind) == ("Ed Schultz and Larry King", "group")
     assert _by_content(stmts, "whether the state would pay").speaker.name == "Jim Justice"
+
+
+def test_a_group_of_a_named_person_carries_their_full_name(extract):
+    stmts = extract(
+        "Keith Lamont Scott was shot by police on Tuesday.\n\n"
+        "Scott's family called on people to protest peacefully. "
+        "Bernie Sanders spoke in Iowa. Mr. Sanders's aides said the crowds were the largest yet."
+    )
+    family = _by_content(stmts, "people to protest peacefully")
+    assert (family.speaker.name, family.speaker.kind) == ("Keith Lamont Scott's family", "group")
+    aides = _by_content(stmts, "the crowds were the largest yet")
+    assert aides.speaker.name == "Bernie Sanders's aides"

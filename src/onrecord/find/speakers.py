@@ -50,6 +50,7 @@ ORG_LABELS = {"ORG", "GPE", "NORP", "FAC", "LOC"}
 TITLE_FORMS: dict[str, tuple[str, ...]] = word_table("speakers", "title_forms")
 NAME_SUFFIXES = word_set("speakers", "name_suffixes")
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr"}
+COLLECTIVE_NOUNS = {"family", "entourage"}  # one word for a group of people
 MALE = {"he", "him", "his", "himself"}
 FEMALE = {"she", "her", "hers", "herself"}
 _PRONOUN = {**dict.fromkeys(MALE, "he"), **dict.fromkeys(FEMALE, "she")}
@@ -543,8 +544,8 @@ class ArticleSpeakers:
                 sp.name, sp.kind = place, "organisation"  # "the city of Phoenix"
             elif body := self._body_named(span, head):
                 sp.name, sp.kind = body  # "the report": the one the GAO put out
-            elif head.tag_ in ("NNS", "NNPS"):
-                sp.name, sp.kind = self._people_of(span, head), "group"
+            elif head.tag_ in ("NNS", "NNPS") or head.lower_ in COLLECTIVE_NOUNS:
+                sp.name, sp.kind = self._people_of(span, head), "group"  # ("Scott's family")
             elif head.lower_ in ORG_NOUNS and _definite(span):
                 owner = self._owner(head)  # "her campaign": Hillary Clinton's campaign
                 sp.name = f"{owner.name}'s {head.lower_}" if owner else _strip_det(span.text)
@@ -730,15 +731,24 @@ class ArticleSpeakers:
         return person if known and person.pronoun == _PRONOUN[poss.lower_] else None
 
     def _people_of(self, span, head: Token) -> str | None:
-        """The name of a group: its words, with the person "his" or "her" stands for ("his
-        advisers" in an article about Donald Trump: "Donald Trump's advisers"); None for a
-        group of someone the article does not say (the same words in another article are
-        another person's, and would be one group across the record)."""
-        poss = _poss_pronoun(head)
-        if poss is None:
-            return _strip_det(span.text)
-        owner = self._owner(head)
-        rest = self.doc[poss.i + 1 : span.end].text
+        """The name of a group: its words, with the full name of the person whose it is ("his
+        advisers" in an article about Donald Trump, "Trump's advisers": "Donald Trump's
+        advisers"; "Scott's family": "Keith Lamont Scott's family"); None for a group of
+        someone the article does not say (the same words in another article are another
+        person's, and would be one group across the record) and for "the family" of nobody."""
+        owner_word = next((c for c in head.lefts if c.dep_ == "poss"), None)
+        if owner_word is None:
+            return None if head.lower_ in COLLECTIVE_NOUNS else _strip_det(span.text)
+        if owner_word.pos_ == "PRON":
+            owner = self._owner(head)
+        else:
+            owner = self.by_token.get(owner_word.i)
+            if owner is None:
+                return _strip_det(span.text)  # ("the company's workers")
+        end = owner_word.right_edge.i + 1
+        if end < len(self.doc) and self.doc[end].tag_ == "POS":
+            end += 1
+        rest = self.doc[end : span.end].text
         return f"{owner.name}'s {rest}" if owner is not None and rest else None
 
     def _owned(self, noun: Token) -> bool:
