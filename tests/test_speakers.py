@@ -851,3 +851,13 @@ def test_a_group_of_a_named_person_carries_their_full_name(extract):
     assert (family.speaker.name, family.speaker.kind) == ("Keith Lamont Scott's family", "group")
     aides = _by_content(stmts, "the crowds were the largest yet")
     assert aides.speaker.name == "Bernie Sanders's aides"
+
+
+def test_each_of_people_joined_as_a_subject_is_them_together(extract):
+    stmts = extract(
+        "Donald Trump and Hillary Clinton vied for the title of commander in chief Wednesday, "
+        "each touting their own experience and saying the other lacks the judgment to lead."
+    )
+    said = _by_content(stmts, "the other lacks the judgment")
+    assert (said.speaker.mention, said.speaker.kind) == ("each", "group")
+    assert said.speaker.name == "Donald Trump and Hillary Clinton"

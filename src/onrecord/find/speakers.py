@@ -502,6 +502,9 @@ class ArticleSpeakers:
             sp.name, sp.kind = (person.name if person else None), "person"
             if person is UNNAMED:  # someone the article does not name
                 sp.name, sp.kind, person = None, "anonymous", None
+        elif head.lower_ in ("each", "both") and head.pos_ == "PRON":
+            sp.name, sp.kind = self._each_of(head), "group"  # "Trump and Clinton vied …,
+            # each saying": both of them
         elif head.lower_ in ("i", "we", "they", "it", "you"):
             sp.name, sp.kind = None, "anonymous" if head.lower_ in ("i", "you") else "group"
             if head.lower_ == "it":
@@ -958,6 +961,25 @@ class ArticleSpeakers:
         if len(names) < 2:
             return None
         return ", ".join(names[:-1]) + " and " + names[-1]
+
+    def _each_of(self, tok: Token) -> str | None:
+        """The people an "each" or "both" that is a subject stands for: those joined as the
+        subject of the clause its own hangs on ("Donald Trump and Hillary Clinton vied …,
+        each touting … and saying": both, as a group), or, as a main clause's subject, as
+        the latest subject before ("Sanders and Clinton … Both want"); None where that is no
+        named people."""
+        verb = tok.head
+        while verb.dep_ in ("advcl", "conj", "xcomp") and verb.head.i != verb.i:
+            verb = verb.head
+        subject = next(
+            (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != tok.i), None
+        )
+        if subject is not None and subject.i in self.by_token:
+            return self._together(subject, self.by_token[subject.i], subject.sent)
+        if verb.dep_ == "ROOT" and verb.i != tok.i:  # "Both want …": those joined before
+            name, _ = self._plural_antecedent(tok)
+            return name if name and " and " in name else None
+        return None
 
     def _unknown_body(self, tok: Token) -> str | None:
         """The name of a body the tagger did not know, where ``tok`` is a singular proper
