@@ -861,3 +861,13 @@ def test_each_of_people_joined_as_a_subject_is_them_together(extract):
     said = _by_content(stmts, "the other lacks the judgment")
     assert (said.speaker.mention, said.speaker.kind) == ("each", "group")
     assert said.speaker.name == "Donald Trump and Hillary Clinton"
+
+
+def test_someone_of_a_named_person_is_not_that_person(extract):
+    stmts = extract(
+        "President Barack Obama spoke in Hawaii.\n\n"
+        "As one of Mr. Obama's climate advisers pointed out, Hawaii does not get "
+        "back-to-back hurricanes."
+    )
+    pointed = _by_content(stmts, "back-to-back hurricanes")
+    assert (pointed.speaker.name, pointed.speaker.kind) == (None, "anonymous")

@@ -461,8 +461,12 @@ class ArticleSpeakers:
             (self.by_token[t.i] for t in span if t.i in self.by_token), None
         )
         named_in = person
-        if person is not None and head.pos_ == "NOUN" and head.i not in self.by_token:
-            person = None  # "The Trump team", "Trump's lawyer": the person's, not the person
+        if (
+            person is not None
+            and head.i not in self.by_token
+            and (head.pos_ == "NOUN" or _possessor_in(span, head, self.by_token))
+        ):  # "The Trump team", "Trump's lawyer", "one of Mr. Obama's climate advisers": the
+            person = None  # person's, not the person
         if person is None:  # "Her husband, former President Bill Clinton, said"
             person = next(
                 (
@@ -532,8 +536,8 @@ class ArticleSpeakers:
                 self._note_unnamed(span, head)
             elif _share(span):  # "64 percent of voters", "About four in 10": a poll's share
                 sp.name, sp.kind = _strip_det(span.text), "group"  # of people, no organisation
-            elif head.ent_type_ == "DATE":  # "a 21-year-old": someone unnamed
-                sp.name, sp.kind = None, "anonymous"
+            elif head.ent_type_ == "DATE" or head.lower_ == "one":  # "a 21-year-old", "one
+                sp.name, sp.kind = None, "anonymous"  # of Mr. Obama's advisers": someone unnamed
             elif ents and ents[-1].root.i == head.i or (ents and head.ent_type_ in ORG_LABELS):
                 # the one the head is in: "The Tax Policy Center at the Urban Institute"
                 ent = next((e for e in ents if e.start <= head.i < e.end), ents[-1])
@@ -1190,6 +1194,17 @@ def _relative_antecedent(tok: Token) -> Token | None:
     if noun.dep_ == "appos" and noun.pos_ == "NOUN" and noun.head.ent_type_ == "ORG":
         noun = noun.head
     return noun
+
+
+def _possessor_in(span, head: Token, named: dict) -> bool:
+    """Whether the first name in a mention is a possessor under its head ("one of Mr.
+    Obama's climate advisers"): the mention is someone of theirs."""
+    tok = next((t for t in span if t.i in named), None)
+    while tok is not None and tok.i != head.i:
+        if tok.dep_ == "poss":
+            return True
+        tok = tok.head if tok.head.i != tok.i else None
+    return False
 
 
 def _poss_pronoun(noun: Token) -> Token | None:
