@@ -871,3 +871,14 @@ def test_someone_of_a_named_person_is_not_that_person(extract):
     )
     pointed = _by_content(stmts, "back-to-back hurricanes")
     assert (pointed.speaker.name, pointed.speaker.kind) == (None, "anonymous")
+
+
+def test_he_after_a_quote_is_not_someone_the_quote_names(extract):
+    stmts = extract(
+        "President Barack Obama campaigned in Miami on Tuesday.\n\n"
+        "Henry Crespo runs the Florida Democratic Black Caucus.\n\n"
+        '"No one is writing songs for Hillary. Obama had will.i.am. Hillary has nobody '
+        'like that," he said.'
+    )
+    said = _by_content(stmts, "Obama had will.i.am")
+    assert said.speaker.name == "Henry Crespo"

@@ -502,7 +502,10 @@ class ArticleSpeakers:
             if together is not None:  # "Grassley and Leahy wrote": both
                 sp.name, sp.kind = together, "group"
         elif head.lower_ in MALE | FEMALE:
-            person = self._antecedent(head)
+            # (not a person named inside the words the pronoun's statement quotes: in
+            # ""No one is writing songs for Hillary. Obama had will.i.am," he said", he is
+            # not Obama)
+            person = self._antecedent(head, quoted=stmt.content_spans if stmt.content_spans else ())
             sp.name, sp.kind = (person.name if person else None), "person"
             if person is UNNAMED:  # someone the article does not name
                 sp.name, sp.kind, person = None, "anonymous", None
@@ -855,7 +858,7 @@ class ArticleSpeakers:
         ):
             self.unnamed_subjects.append(head.i)
 
-    def _antecedent(self, pron: Token, depth: int = 0) -> Person | None:
+    def _antecedent(self, pron: Token, depth: int = 0, quoted=()) -> Person | None:
         """The person a he/she refers to.
 
         Walk back over the sentence so far and up to three sentences before it, and take the
@@ -865,7 +868,9 @@ class ArticleSpeakers:
         pronoun, resolved in turn: at most six steps back); else the last person who spoke,
         else the most mentioned. The subjects are indexed (:meth:`_index_subjects`), so the
         walk looks only at those that could answer, and an article with no people at all
-        answers at once (a chain of pronouns would otherwise try every earlier one).
+        answers at once (a chain of pronouns would otherwise try every earlier one). The
+        subjects inside ``quoted`` (the character spans of the words the pronoun's statement
+        quotes) are passed over.
         """
         if pron.i in self.resolved:
             return self.resolved[pron.i]
@@ -878,6 +883,8 @@ class ArticleSpeakers:
         owners = self.owner_subjects
         for i in _latest_first((self.named_subjects, unnamed, same, owners), floor, pron.i):
             budget.check()
+            if any(start <= self.doc[i].idx < end for start, end in quoted):
+                continue  # (someone the pronoun's own statement speaks of)
             person = self.by_token.get(i)
             if person is None and _holds(owners, i):  # "The president's roots …": whom the
                 tok = self.doc[i]  # description stands for
