@@ -882,3 +882,14 @@ def test_he_after_a_quote_is_not_someone_the_quote_names(extract):
     )
     said = _by_content(stmts, "Obama had will.i.am")
     assert said.speaker.name == "Henry Crespo"
+
+
+def test_he_after_a_description_as_subject_is_whom_it_describes(extract):
+    stmts = extract(
+        "Former President Bill Clinton spoke in Ohio on Monday.\n\n"
+        "Donald Trump attacked him on Twitter.\n\n"
+        "The former president said the attack was unfair. He added that Trump had no plan "
+        "for the economy."
+    )
+    added = _by_content(stmts, "Trump had no plan for the economy")
+    assert added.speaker.name == "Bill Clinton"

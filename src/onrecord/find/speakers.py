@@ -242,10 +242,19 @@ class ArticleSpeakers:
         self.owner_subjects.sort()
 
     def _owner_of(self, subject: Token) -> Token | None:
-        """The person a thing that is a subject belongs to: a name or "the president" that is
-        its possessor; None for a person's own people ("Clinton's spokesman", "his aides")."""
+        """The person a subject describes or belongs to: a description of one ("The former
+        president said …. He added"), or a name or "the president" that is a thing's
+        possessor ("The president's Pacific roots"); None for someone's own people
+        ("Clinton's spokesman", "his aides")."""
         if subject.pos_ != "NOUN":
             return None
+        if (
+            subject.lower_ in PERSON_NOUNS | ROLE_NOUNS
+            and subject.tag_ == "NN"
+            and _definite(self.doc[subject.left_edge.i : subject.i + 1])
+            and not any(c.dep_ == "poss" for c in subject.children)
+        ):
+            return subject
         people = PERSON_NOUNS | ROLE_NOUNS | PEOPLE_NOUNS | KIN_WORDS
         if subject.lower_ in people or subject.lemma_.lower() in people:
             return None
@@ -886,10 +895,12 @@ class ArticleSpeakers:
             if any(start <= self.doc[i].idx < end for start, end in quoted):
                 continue  # (someone the pronoun's own statement speaks of)
             person = self.by_token.get(i)
-            if person is None and _holds(owners, i):  # "The president's roots …": whom the
-                tok = self.doc[i]  # description stands for
-                person = self._titled(tok) or self._described(
-                    self.doc[tok.left_edge.i : tok.i + 1], tok
+            if person is None and _holds(owners, i):  # "The president's roots …", "The
+                tok = self.doc[i]  # former president said": whom the description stands for
+                person = (
+                    self.resolved.get(i)
+                    or self._titled(tok)
+                    or self._described(self.doc[tok.left_edge.i : tok.i + 1], tok)
                 )
                 if person is None:
                     continue
