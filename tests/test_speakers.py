@@ -893,3 +893,19 @@ def test_he_after_a_description_as_subject_is_whom_it_describes(extract):
     )
     added = _by_content(stmts, "Trump had no plan for the economy")
     assert added.speaker.name == "Bill Clinton"
+
+
+def test_a_name_set_off_at_a_mention_s_end_is_its_speaker(extract):
+    stmts = extract(
+        "Bryan Pagliano refused to testify on Tuesday.\n\n"
+        "An attorney for Pagliano, Mark MacDougall, stressed that his client was ready to "
+        "appear behind closed doors.\n\n"
+        "Last week, I caught Larry King on his network. His guest, the actress and activist "
+        "Kamala Lopez, was emotional as she said that the amendment was overdue.\n\n"
+        "A web video by the Republican National Committee says that Kaine defended killers."
+    )
+    stressed = _by_content(stmts, "his client was ready")
+    assert stressed.speaker.name == "Mark MacDougall"
+    assert _by_content(stmts, "the amendment was overdue").speaker.name == "Kamala Lopez"
+    video = _by_content(stmts, "Kaine defended killers")
+    assert video.speaker.name == "Republican National Committee"

@@ -233,6 +233,8 @@ class ArticleSpeakers:
         for i in self.subjects:
             if i in self.by_token:
                 self.named_subjects.append(i)
+            elif (named := self._named_beside(self.doc[i])) is not None:
+                self.named_subjects.append(named)  # "His guest, the actress … Kamala Lopez,"
             owner = self._owner_of(self.doc[i])
             if owner is not None:
                 self.owner_subjects.append(owner.i)
@@ -240,6 +242,31 @@ class ArticleSpeakers:
             if lower in MALE or lower in FEMALE:
                 self.pronoun_subjects.setdefault(lower, []).append(i)
         self.owner_subjects.sort()
+        self.named_subjects.sort()
+
+    def _named_beside(self, noun: Token) -> int | None:
+        """The name an apposition gives a noun ("His guest, the actress and activist Kamala
+        Lopez": Lopez's first token), if any."""
+        for appos in (c for c in noun.children if c.dep_ == "appos"):
+            for tok in (appos, *appos.conjuncts):
+                if tok.i in self.by_token:
+                    return tok.i
+        return None
+
+    def _named_last(self, span) -> Person | None:
+        """The person a mention ends with, set off by a comma as an apposition ("An attorney
+        for Pagliano, Mark MacDougall"), if any."""
+        end = span.end
+        while end > span.start and self.doc[end - 1].is_punct:
+            end -= 1
+        last = self.doc[end - 1]
+        person = self.by_token.get(last.i)
+        if person is None or last.dep_ != "appos":
+            return None
+        start = last.i
+        while start > span.start and self.by_token.get(start - 1) is person:
+            start -= 1
+        return person if start > span.start and self.doc[start - 1].text == "," else None
 
     def _owner_of(self, subject: Token) -> Token | None:
         """The person a subject describes or belongs to: a description of one ("The former
@@ -473,7 +500,10 @@ class ArticleSpeakers:
         if (
             person is not None
             and head.i not in self.by_token
-            and (head.pos_ == "NOUN" or _possessor_in(span, head, self.by_token))
+            and (
+                (head.pos_ == "NOUN" and head.ent_type_ != "DATE")  # ("Trump this week also
+                or _possessor_in(span, head, self.by_token)  # said": Trump)
+            )
         ):  # "The Trump team", "Trump's lawyer", "one of Mr. Obama's climate advisers": the
             person = None  # person's, not the person
         if person is None:  # "Her husband, former President Bill Clinton, said"
@@ -487,6 +517,9 @@ class ArticleSpeakers:
             )
         if person is None and head.dep_ == "appos":  # "McConnell, now the majority leader,"
             person = self.by_token.get(head.head.i)
+        if person is None and head.pos_ == "NOUN":  # "An attorney for Pagliano, Mark
+            person = self._named_last(span)  # MacDougall," (the parse hangs the name on
+            # the last noun before it)
         if person is None:  # "Weak Rubio Tells …" over a body that names Marco Rubio
             person = self._headline_person(span)
         last = span[-1]
@@ -502,7 +535,9 @@ class ArticleSpeakers:
         # tagged a plural noun: the surname of a person the article names)
         if person is None and (head.pos_ == "PROPN" or named_word) and head.ent_type_ != "GPE":
             hint = _pronoun_of([t.lower_ for t in span])
-            person = self._match(set(_name_words(span.text)), hint)  # a name NER missed
+            named = " ".join(t.text for t in span if t.ent_type_ not in ("DATE", "TIME"))
+            # a name NER missed (not its time: "Trump this week also said")
+            person = self._match(set(_name_words(named or span.text)), hint)
             if person is not None and not set(_name_words(head.text)) <= person.words:
                 person = None  # "Trump Tower", "the Clinton campaign": named after the person
         if person is not None:
