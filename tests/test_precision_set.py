@@ -24,7 +24,7 @@ def _script():
 
 
 SETS = [("sample.jsonl", "labels.jsonl"), ("sample2.jsonl", "labels2.jsonl")]
-SETS += [(f"sample{n}.jsonl", f"labels{n}.jsonl") for n in (3, 4, 5)]
+SETS += [(f"sample{n}.jsonl", f"labels{n}.jsonl") for n in (3, 4, 5, 6, 7)]
 
 
 @pytest.mark.parametrize("drawn, labelled", SETS)
