@@ -909,3 +909,17 @@ def test_a_name_set_off_at_a_mention_s_end_is_its_speaker(extract):
     assert _by_content(stmts, "the amendment was overdue").speaker.name == "Kamala Lopez"
     video = _by_content(stmts, "Kaine defended killers")
     assert video.speaker.name == "Republican National Committee"
+
+
+def test_plural_documents_are_no_group_and_results_are_their_poll_s(extract):
+    stmts = extract(
+        "Polls show that few Americans think of climate change as a high priority.\n\n"
+        "Clinton leads by four points, according to the results of the latest Quinnipiac "
+        "University poll released Wednesday.\n\n"
+        "Other WikiLeaks emails combed through by Vox suggest that Oz puts business first."
+    )
+    polls = _by_content(stmts, "few Americans think of climate change")
+    assert (polls.speaker.name, polls.speaker.kind) == (None, "anonymous")
+    leads = _by_content(stmts, "Clinton leads by four points")
+    assert (leads.speaker.name, leads.speaker.kind) == ("Quinnipiac University", "organisation")
+    assert _by_content(stmts, "Oz puts business first").speaker.name != "Vox"

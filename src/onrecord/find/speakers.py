@@ -37,6 +37,7 @@ TITLE_WORDS = word_set("speakers", "title_words")
 ROLE_NOUNS = word_set("speakers", "role_nouns")
 DOCUMENT_NOUNS = word_set("speakers", "document_nouns")
 MAKING_VERBS = word_set("speakers", "making_verbs")
+FINDING_SOURCES = word_set("category", "finding_sources")  # "polls", "results", "records"
 PRESS_NOUNS = word_set("speakers", "press_nouns")
 PRESS_NAME_WORDS = word_set("speakers", "press_name_words")
 # words of bodies' names, never a person's surname ("General Motors", "Fannie Mae")
@@ -598,6 +599,22 @@ class ArticleSpeakers:
                 sp.name, sp.kind = place, "organisation"  # "the city of Phoenix"
             elif body := self._body_named(span, head):
                 sp.name, sp.kind = body  # "the report": the one the GAO put out
+            elif head.tag_ == "NNS" and (
+                head.lower_ in FINDING_SOURCES or head.lemma_.lower() in DOCUMENT_NOUNS
+            ):  # "Exit polls found", "records show": things of no one named (not a group
+                sp.name, sp.kind = None, "anonymous"  # "polls" across the record), unless
+                of = next(  # of a document that is someone's ("the results of the latest
+                    (  # Quinnipiac University poll")
+                        c
+                        for p in head.children
+                        if p.dep_ == "prep" and p.lower_ in ("of", "from")
+                        for c in p.children
+                        if c.dep_ == "pobj"
+                    ),
+                    None,
+                )
+                if of is not None and (author := self._document_author(of)):
+                    sp.name, sp.kind = author
             elif head.tag_ in ("NNS", "NNPS") or head.lower_ in COLLECTIVE_NOUNS:
                 sp.name, sp.kind = self._people_of(span, head), "group"  # ("Scott's family")
             elif head.lower_ in ORG_NOUNS and _definite(span):
@@ -742,8 +759,10 @@ class ArticleSpeakers:
         that Mr. Guajardo Villarreal and his aides carry") and whose it is ("Mariano's
         memoir"); a document it is from is followed in turn ("A slide from a presentation
         that …"). None for any other noun, and where the mention names nobody."""
-        if head.pos_ != "NOUN" or head.lower_ not in DOCUMENT_NOUNS or depth > 2:
+        if head.pos_ != "NOUN" or depth > 2:
             return None
+        if head.lower_ not in DOCUMENT_NOUNS and head.lemma_.lower() not in DOCUMENT_NOUNS:
+            return None  # (its plural too: "Trump's ads")
         for obj in _authors(head):
             if obj.i in self.by_token:
                 return self.by_token[obj.i].name, "person"
@@ -1214,7 +1233,8 @@ def _authors(doc_noun: Token) -> Iterator[Token]:
                 for c in child.children
                 if c.dep_ == "pobj" and (child.lower_ != "in" or c.ent_type_ == "ORG")
             )
-        elif child.dep_ == "acl" and child.tag_ == "VBN":
+        elif child.dep_ == "acl" and child.tag_ == "VBN" and child.lemma_ in MAKING_VERBS:
+            # ("filed by the SEC"; not "emails combed through by Vox": its readers)
             for agent in (c for c in child.children if c.dep_ == "agent"):
                 yield from (c for c in agent.children if c.dep_ == "pobj")
         elif child.dep_ == "relcl":
