@@ -923,3 +923,35 @@ def test_plural_documents_are_no_group_and_results_are_their_poll_s(extract):
     leads = _by_content(stmts, "Clinton leads by four points")
     assert (leads.speaker.name, leads.speaker.kind) == ("Quinnipiac University", "organisation")
     assert _by_content(stmts, "Oz puts business first").speaker.name != "Vox"
+
+
+def test_a_body_s_name_beside_a_common_noun_and_no_name_of_a_word_for_bodies():
+    from onrecord.find import nlp, speakers
+    from onrecord.model import Speaker, Statement
+
+    text = (
+        "Marco Rubio dropped out on March 15.\n\n"
+        "Disclosures were filed by Conservative Solutions, a super PAC that backed Mr. Rubio.\n\n"
+        "But a super PAC supporting Mrs. Clinton's candidacy, Priorities USA Action, may start "
+        "running ads.\n\n"
+        "A super PAC said it would spend heavily.\n"
+    )
+    found = speakers.ArticleSpeakers(nlp.load()(text))
+
+    def resolved(mention: str, after: str = "") -> tuple:
+        start = text.index(mention, text.index(after) if after else 0)
+        stmt = Statement(
+            article_id="a",
+            speaker=Speaker(None, mention, (start, start + len(mention)), "anonymous"),
+            cue=None,
+            content_spans=[],
+            content_text="",
+            kind="indirect",
+        )
+        found.resolve(stmt)
+        return stmt.speaker.name, stmt.speaker.kind
+
+    assert resolved("that", "super PAC") == ("Conservative Solutions", "organisation")
+    assert resolved("a super PAC", "But") == ("Priorities USA Action", "organisation")
+    assert resolved("A super PAC") == (None, "anonymous")
+    assert resolved("Mr.") == ("Marco Rubio", "person")

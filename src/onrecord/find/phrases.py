@@ -38,6 +38,7 @@ RELATIVE = word_set("phrases", "relative")  # "who", "that", ... (data/words.tom
 PERSON_NOUNS = word_set("speakers", "person_nouns")
 PEOPLE_NOUNS = word_set("speakers", "people_nouns")
 ORG_NOUNS = word_set("speakers", "org_nouns")
+BODY_HEADS = word_set("speakers", "body_heads")  # words that end a body's name: "PAC"
 
 
 @lru_cache(maxsize=1)
@@ -179,7 +180,11 @@ def relative_antecedent(pronoun: Token, noun: Token) -> Token:
     """Whom a relative pronoun stands for, given the noun the parse hangs its clause on: a
     "who" is a person's, so where that noun is no person but the object of a phrase on a
     person or people ("nervous Democrats on Capitol Hill, who have argued", "a spokesman for
-    the campaign, who said"), it is theirs."""
+    the campaign, who said"), it is theirs; a noun in apposition to an organisation's name
+    stands for it ("Conservative Solutions, a super PAC that backed …")."""
+    generic = noun.pos_ == "NOUN" or noun.lower_ in ORG_NOUNS | BODY_HEADS  # ("a super PAC")
+    if noun.dep_ == "appos" and generic and noun.head.ent_type_ == "ORG":
+        return noun.head  # "Conservative Solutions, a super PAC that backed Mr. Rubio"
     if pronoun.lower_ not in ("who", "whom") or noun.dep_ != "pobj" or noun.ent_type_ == "PERSON":
         return noun
     owner = noun.head.head

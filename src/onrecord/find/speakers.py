@@ -28,7 +28,7 @@ from spacy.attrs import DEP
 from spacy.tokens import Doc, Token
 
 from ..model import Statement
-from . import budget, nlp
+from . import budget, nlp, phrases
 from .phrases import ORG_NOUNS, PEOPLE_NOUNS, PERSON_NOUNS, RELATIVE, relative_antecedent
 from .words import given_names, word_set, word_table
 
@@ -253,6 +253,17 @@ class ArticleSpeakers:
                 if tok.i in self.by_token:
                     return tok.i
         return None
+
+    def _body_beside(self, head: Token) -> str | None:
+        """The name of an organisation in apposition to a common noun ("a ''super PAC''
+        supporting Mrs. Clinton's candidacy, Priorities USA Action,"), if any."""
+        if head.pos_ != "NOUN" and not _generic(head.text):
+            return None
+        for appos in (c for c in head.children if c.dep_ == "appos" and c.i > head.i):
+            ent = self._org_like_at(appos.i)
+            if ent is not None and ent.label_ == "ORG" and self.doc[ent.start - 1].text == ",":
+                return tidy_name(_strip_det(ent.text)) or None  # (set off by a comma, not
+        return None  # a party in brackets: "(D-Newport News)")
 
     def _named_last(self, span) -> Person | None:
         """The person a mention ends with, set off by a comma as an apposition ("An attorney
@@ -484,6 +495,11 @@ class ArticleSpeakers:
         span = self.doc.char_span(sp.span[0], sp.span[1], alignment_mode="expand")
         if span is None or not len(span):
             return
+        if len(span) == 1 and span[0].lower_.rstrip(".") in HONORIFICS:  # "Mr." cut from
+            end = span.end  # its name: "Mr. Obama"
+            while end < len(self.doc) and self.doc[end].pos_ == "PROPN":
+                end += 1
+            span = self.doc[span.start : end]
         head = span.root
         ante = _relative_antecedent(head)
         if ante is not None:  # "Beck, who has in the past described": Beck; "members of
@@ -586,6 +602,8 @@ class ArticleSpeakers:
                 sp.name, sp.kind = _strip_det(span.text), "group"  # of people, no organisation
             elif head.ent_type_ == "DATE" or head.lower_ == "one":  # "a 21-year-old", "one
                 sp.name, sp.kind = None, "anonymous"  # of Mr. Obama's advisers": someone unnamed
+            elif (body := self._body_beside(head)) is not None:  # "a super PAC supporting
+                sp.name, sp.kind = body, "organisation"  # …, Priorities USA Action,"
             elif ents and ents[-1].root.i == head.i or (ents and head.ent_type_ in ORG_LABELS):
                 # the one the head is in: "The Tax Policy Center at the Urban Institute"
                 ent = next((e for e in ents if e.start <= head.i < e.end), ents[-1])
@@ -655,6 +673,8 @@ class ArticleSpeakers:
             else:
                 sp.name, sp.kind = None, "anonymous"
                 self._note_unnamed(span, head)
+        if sp.kind == "organisation" and span[0].lower_ in INDEFINITE and _generic(sp.name or ""):
+            sp.name, sp.kind = None, "anonymous"  # "A super PAC said": one of no name
         if sp.name is not None:  # "Sully's Bar" read as "'s": no name at all
             sp.name = tidy_name(sp.name) or None
             if sp.name is None and sp.kind == "organisation":
@@ -1263,10 +1283,13 @@ def _relative_antecedent(tok: Token) -> Token | None:
     noun = tok.head.head
     if noun.pos_ not in ("NOUN", "PROPN") or noun.i > tok.i:
         return None
-    noun = relative_antecedent(tok, noun)  # ("Democrats on Capitol Hill, who")
-    if noun.dep_ == "appos" and noun.pos_ == "NOUN" and noun.head.ent_type_ == "ORG":
-        noun = noun.head
-    return noun
+    return relative_antecedent(tok, noun)  # ("Democrats on Capitol Hill, who")
+
+
+def _generic(name: str) -> bool:
+    """Whether a name is only a word for a kind of body ("PAC", "committee")."""
+    words = name.lower().split()
+    return len(words) == 1 and words[0] in BODY_HEADS
 
 
 def _possessor_in(span, head: Token, named: dict) -> bool:
@@ -1417,7 +1440,7 @@ def _cut_at_break(ent):
 
 # words that end the name of a body, not of a person ("Clinton Foundation", "Muhammad Ali
 # Center", "Obama White House", "Swiss People's Party", "Hillary camp")
-BODY_HEADS = ORG_NOUNS | word_set("speakers", "body_heads")
+BODY_HEADS = ORG_NOUNS | phrases.BODY_HEADS
 # verbs a headline glues to a name ("Said Comey", "Trump Wants", "Stated Stone")
 _GLUED_VERBS = word_set("speakers", "glued_verbs")
 BRAND_NAMES = word_set("speakers", "brand_names")
