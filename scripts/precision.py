@@ -132,8 +132,25 @@ def _speaker_right(label: dict, drawn: dict, now: dict) -> bool | None:
     # was drawn: the label does not say whether the other spoke too)
     if _same_person(name, drawn["speaker"]) or _same_person(drawn["speaker"], name):
         return True
+    if name is None and _unnamed(drawn["speaker"]):
+        return True  # "Polls" drawn and labelled right, now null: both say nobody is named
     parts = _parts(name or "")
     return None if any(_same_person(p, drawn["speaker"]) for p in parts) else False
+
+
+def _unnamed(name: str | None) -> bool:
+    """Whether a speaker's name is only words for documents or findings that name nobody
+    ("Polls", "exit polls", "federal data"), as a null speaker does: the labels take either
+    as right where the article names nobody."""
+    from onrecord.find.speakers import DOCUMENT_NOUNS, FINDING_SOURCES
+
+    if not name:
+        return False
+    head = re.split(r"\s(?:in|of|from|on|at|for|by)\s", name)[0].split()
+    last = head[-1].lower()
+    # (a capital anywhere but a lone word's first letter may be a name: "Pew polls")
+    named = any(w[:1].isupper() for w in (head[1:] if len(head) == 1 else head))
+    return not named and (last in FINDING_SOURCES or last.removesuffix("s") in DOCUMENT_NOUNS)
 
 
 def _same_person(name: str | None, right: str | None) -> bool:
@@ -141,8 +158,9 @@ def _same_person(name: str | None, right: str | None) -> bool:
     possessives and hyphens, one name's words within the other's with the same last word
     ("Obama" for "Barack Obama", "Clinton campaign" for "Hillary Clinton's campaign",
     "Donald Trump's presidential campaign" for "Donald Trump's campaign"), or an acronym of
-    the other ("IMF"). A label's note in brackets and a document noun at its end ("USA TODAY
-    (analysis)", "Washington Post-ABC News poll") are not part of the name."""
+    the other ("IMF"). A label's note in brackets, an honorific before it and a document
+    noun at its end ("USA TODAY (analysis)", "Mr. King", "Washington Post-ABC News poll")
+    are not part of the name."""
     if not name or not right:
         return name == right
     names, rights = _parts(name), _parts(right)
@@ -154,8 +172,10 @@ def _same_person(name: str | None, right: str | None) -> bool:
     def fold(n: str) -> list[str]:  # "Holtz-Eakin" is "Holtz Eakin", "O’Neill" "O'Neill"
         n = re.sub(r"\s*\([^)]*\)", "", n).replace("\u2019", "'")
         words = re.sub(r"'s\b", "", n.lower()).replace("-", " ").split()
-        while len(words) > 1 and words[-1] in DOCUMENT_WORDS:
-            words.pop()
+        while len(words) > 1 and words[0] in HONORIFICS:  # "Mr. King" is "Larry King"
+            words.pop(0)
+        while len(words) > 1 and words[-1].removesuffix("s") in DOCUMENT_WORDS:
+            words.pop()  # ("Washington Post-ABC News poll", "WikiLeaks emails")
         return words
 
     words, full = fold(name), fold(right)
@@ -173,7 +193,19 @@ def _parts(name: str) -> list[str]:
     return [p for p in re.split(r",\s*|\s+and\s+", name) if p]
 
 
-DOCUMENT_WORDS = {"poll", "report", "study", "survey", "analysis", "letter", "ad"}
+HONORIFICS = ("mr.", "mrs.", "ms.", "dr.", "mr", "mrs", "ms", "dr")
+DOCUMENT_WORDS = {
+    "poll",
+    "report",
+    "study",
+    "survey",
+    "analysis",
+    "letter",
+    "ad",
+    "email",
+    "memo",
+    "tweet",
+}
 
 
 def score(args) -> int:

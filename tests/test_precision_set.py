@@ -95,3 +95,20 @@ def test_people_named_together_match_in_any_order():
     assert same("Hillary Clinton and Obama", "President Obama and Hillary Clinton")
     assert not same("Hillary Clinton and Obama", "Hillary Clinton")
     assert not same("Hillary Clinton and Joe Biden", "Obama and Hillary Clinton")
+
+
+def test_null_is_as_right_as_a_generic_document_that_names_nobody():
+    right = _script()._speaker_right
+    ok = {"speaker_ok": "yes", "right_speaker": None}
+    assert right(ok, {"speaker": "Polls"}, {"speaker": {"name": None}}) is True
+    assert right(ok, {"speaker": "federal data"}, {"speaker": {"name": None}}) is True
+    assert right(ok, {"speaker": "Pew polls"}, {"speaker": {"name": None}}) is False
+    assert right(ok, {"speaker": "Donald Trump"}, {"speaker": {"name": None}}) is False
+    assert right(ok, {"speaker": "Republicans"}, {"speaker": {"name": None}}) is False
+
+
+def test_a_name_matches_its_label_past_an_honorific_and_a_plural_document():
+    same = _script()._same_person
+    assert same("Larry King", "Mr. King") and same("Mr. King", "Larry King")
+    assert same("WikiLeaks", "WikiLeaks emails")
+    assert not same("Larry King", "Mr. Schultz")
