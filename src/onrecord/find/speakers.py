@@ -566,7 +566,7 @@ class ArticleSpeakers:
             # (not a person named inside the words the pronoun's statement quotes: in
             # ""No one is writing songs for Hillary. Obama had will.i.am," he said", he is
             # not Obama)
-            person = self._antecedent(head, quoted=stmt.content_spans if stmt.content_spans else ())
+            person = self._antecedent(head, quoted=stmt.content_spans or ())
             sp.name, sp.kind = (person.name if person else None), "person"
             if person is UNNAMED:  # someone the article does not name
                 sp.name, sp.kind, person = None, "anonymous", None
