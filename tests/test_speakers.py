@@ -957,3 +957,17 @@ def test_a_body_s_name_beside_a_common_noun_and_no_name_of_a_word_for_bodies():
     assert resolved("a super PAC", "But") == ("Priorities USA Action", "organisation")
     assert resolved("A super PAC") == (None, "anonymous")
     assert resolved("Mr.") == ("Marco Rubio", "person")
+
+
+def test_bodies_and_peoples_joined_by_and_speak_together(extract):
+    stmts = extract(
+        "Ahead of Friday's meeting, France and Germany unveiled a proposal that would create "
+        "a joint military headquarters.\n\n"
+        "In Washington, both Democrats and Republicans have questioned Europe's reliance on "
+        "the United States for defense."
+    )
+    questioned = _by_content(stmts, "Europe's reliance on the United States")
+    assert (questioned.speaker.name, questioned.speaker.kind) == (
+        "Democrats and Republicans",
+        "group",
+    )

@@ -254,6 +254,27 @@ class ArticleSpeakers:
                     return tok.i
         return None
 
+    def _bodies_together(self, span, head: Token) -> str | None:
+        """The names of the bodies, places or peoples a mention joins by "and" ("The New York
+        Times and the Gannett newspaper chain", "both Democrats and Republicans"), in
+        alphabetical order as one group; None where it names one, or a person among them."""
+        names = set()
+        for tok in (head, *head.conjuncts):
+            if not span.start <= tok.i < span.end:
+                continue
+            if tok.i in self.by_token:
+                return None  # (people: :meth:`_together`)
+            named = [tok] + [c for c in tok.lefts if c.dep_ == "compound"]
+            ent = next((e for t in named if (e := self._org_like_at(t.i)) is not None), None)
+            if ent is None or ent.label_ not in ("ORG", "NORP", "GPE"):
+                return None
+            names.add(tidy_name(_strip_det(ent.text)))
+        names.discard("")
+        if len(names) < 2:
+            return None
+        ordered = sorted(names)
+        return ", ".join(ordered[:-1]) + " and " + ordered[-1]
+
     def _body_beside(self, head: Token) -> str | None:
         """The name of an organisation in apposition to a common noun ("a ''super PAC''
         supporting Mrs. Clinton's candidacy, Priorities USA Action,"), if any."""
@@ -602,6 +623,9 @@ class ArticleSpeakers:
                 sp.name, sp.kind = _strip_det(span.text), "group"  # of people, no organisation
             elif head.ent_type_ == "DATE" or head.lower_ == "one":  # "a 21-year-old", "one
                 sp.name, sp.kind = None, "anonymous"  # of Mr. Obama's advisers": someone unnamed
+            elif (bodies := self._bodies_together(span, head)) is not None:
+                sp.name, sp.kind = bodies, "group"  # "The New York Times and the Gannett
+                # newspaper chain filed": both
             elif (body := self._body_beside(head)) is not None:  # "a super PAC supporting
                 sp.name, sp.kind = body, "organisation"  # …, Priorities USA Action,"
             elif ents and ents[-1].root.i == head.i or (ents and head.ent_type_ in ORG_LABELS):
