@@ -77,6 +77,8 @@ SHE_WORDS = word_set("speakers", "she_words")
 # a relative named beside someone ("his wife, Michelle Obama", "her husband, Frank Fiorina"):
 # another person, however many words of the name they share
 KIN_WORDS = word_set("speakers", "kin_words")
+ONE_PERSON_NOUNS = PERSON_NOUNS | ROLE_NOUNS  # "the president", "the senator"
+PEOPLE_WORDS = ONE_PERSON_NOUNS | PEOPLE_NOUNS | KIN_WORDS  # "spokesman", "aides", "wife"
 
 
 def _pronoun_of(words: list[str]) -> str | None:
@@ -272,8 +274,7 @@ class ArticleSpeakers:
         names.discard("")
         if len(names) < 2:
             return None
-        ordered = sorted(names)
-        return ", ".join(ordered[:-1]) + " and " + ordered[-1]
+        return _joined(sorted(names))
 
     def _body_beside(self, head: Token) -> str | None:
         """The name of an organisation in apposition to a common noun ("a ''super PAC''
@@ -309,20 +310,19 @@ class ArticleSpeakers:
         if subject.pos_ != "NOUN":
             return None
         if (
-            subject.lower_ in PERSON_NOUNS | ROLE_NOUNS
+            subject.lower_ in ONE_PERSON_NOUNS
             and subject.tag_ == "NN"
             and _definite(self.doc[subject.left_edge.i : subject.i + 1])
             and not any(c.dep_ == "poss" for c in subject.children)
         ):
             return subject
-        people = PERSON_NOUNS | ROLE_NOUNS | PEOPLE_NOUNS | KIN_WORDS
-        if subject.lower_ in people or subject.lemma_.lower() in people:
+        if subject.lower_ in PEOPLE_WORDS or subject.lemma_.lower() in PEOPLE_WORDS:
             return None
         poss = next((c for c in subject.children if c.dep_ == "poss"), None)
         if poss is None or poss.pos_ == "PRON":
             return None
         if poss.i in self.by_token or (
-            poss.lower_ in PERSON_NOUNS | ROLE_NOUNS
+            poss.lower_ in ONE_PERSON_NOUNS
             and poss.pos_ == "NOUN"
             and _definite(self.doc[poss.left_edge.i : poss.i + 1])
         ):
@@ -645,18 +645,9 @@ class ArticleSpeakers:
                 head.lower_ in FINDING_SOURCES or head.lemma_.lower() in DOCUMENT_NOUNS
             ):  # "Exit polls found", "records show": things of no one named (not a group
                 sp.name, sp.kind = None, "anonymous"  # "polls" across the record), unless
-                of = next(  # of a document that is someone's ("the results of the latest
-                    (  # Quinnipiac University poll")
-                        c
-                        for p in head.children
-                        if p.dep_ == "prep" and p.lower_ in ("of", "from")
-                        for c in p.children
-                        if c.dep_ == "pobj"
-                    ),
-                    None,
-                )
-                if of is not None and (author := self._document_author(of)):
-                    sp.name, sp.kind = author
+                of = _object_of(head, ("of", "from"))  # of a document that is someone's
+                if of is not None and (author := self._document_author(of)):  # ("the
+                    sp.name, sp.kind = author  # results of the latest Quinnipiac poll")
             elif head.tag_ in ("NNS", "NNPS") or head.lower_ in COLLECTIVE_NOUNS:
                 sp.name, sp.kind = self._people_of(span, head), "group"  # ("Scott's family")
             elif head.lower_ in ORG_NOUNS and _definite(span):
@@ -1080,7 +1071,7 @@ class ArticleSpeakers:
         )
         if len(names) < 2:
             return None
-        return ", ".join(names[:-1]) + " and " + names[-1]
+        return _joined(names)
 
     def _each_of(self, tok: Token) -> str | None:
         """The people an "each" or "both" that is a subject stands for: those joined as the
@@ -1308,6 +1299,26 @@ def _relative_antecedent(tok: Token) -> Token | None:
     if noun.pos_ not in ("NOUN", "PROPN") or noun.i > tok.i:
         return None
     return relative_antecedent(tok, noun)  # ("Democrats on Capitol Hill, who")
+
+
+def _joined(names: list[str]) -> str:
+    """Names as one group's: "A and B", "A, B and C"."""
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _object_of(noun: Token, preps: tuple[str, ...]) -> Token | None:
+    """The object of the first of a noun's phrases that opens with one of ``preps``
+    ("the results of the latest poll": poll)."""
+    return next(
+        (
+            c
+            for p in noun.children
+            if p.dep_ == "prep" and p.lower_ in preps
+            for c in p.children
+            if c.dep_ == "pobj"
+        ),
+        None,
+    )
 
 
 def _generic(name: str) -> bool:
